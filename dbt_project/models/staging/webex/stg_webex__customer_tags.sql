@@ -1,0 +1,14 @@
+-- One row per customer tag per snapshot date.
+with source as (
+    select * from {{ source('lake', 'customer_tags') }}
+),
+renamed as (
+    select
+        org_id,
+        tag,
+        snapshot_date,
+        source_file,
+        source_row
+    from source
+)
+select * from renamed

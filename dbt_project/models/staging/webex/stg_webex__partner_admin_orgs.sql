@@ -1,0 +1,14 @@
+-- One row per customer org assigned to a partner administrator per snapshot date.
+with source as (
+    select * from {{ source('partner_lake', 'partner_admin_orgs') }}
+),
+renamed as (
+    select
+        admin_id,
+        org_id,
+        snapshot_date,
+        source_file,
+        source_row
+    from source
+)
+select * from renamed

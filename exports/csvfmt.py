@@ -1,0 +1,52 @@
+"""CSV cell rendering for exports (SPEC 7): RFC 4180 via the csv module, formula-safe text cells."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from decimal import Decimal
+from typing import Any, Iterable
+
+# A cell that is entirely a plain number ("-2", "3.5", "+41445551234", "1e5") cannot run anything.
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: str) -> str:
+    """Prefix `'` to a text cell a spreadsheet would run as a formula, unless it is a plain number."""
+    if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def render(value: Any) -> str:
+    """One cell: empty for null, True/False for booleans, ISO dates, exact decimals."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    if isinstance(value, float):
+        if value != value:  # NaN never reaches a report as a number
+            return ""
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return value.isoformat(timespec="seconds") + "Z"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return safe_text(str(value))
+
+
+def to_csv_bytes(header: list[str], rows: Iterable[tuple]) -> bytes:
+    """UTF-8 (no BOM), comma-separated, CRLF, minimal RFC 4180 quoting, one header row."""
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([safe_text(h) for h in header])
+    for row in rows:
+        writer.writerow([render(v) for v in row])
+    return buf.getvalue().encode("utf-8")

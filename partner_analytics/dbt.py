@@ -1,0 +1,88 @@
+"""Runs the dbt project for one region: `dbt build` into a fresh warehouse file, swapped in atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import shutil
+from pathlib import Path
+
+from partner_analytics import paths
+from partner_analytics.errors import BuildError
+
+log = logging.getLogger(__name__)
+
+
+def dbt_vars(home: Path, region: str, week_ending: dt.date, extra: dict | None = None) -> dict:
+    """The --vars of one region's build: its lake, the partner lake, D (never the clock)."""
+    out = {
+        "region": region,
+        "lake_dir": str(paths.lake_dir(home, region).resolve()),
+        "partner_lake_dir": str(paths.partner_lake_dir(home).resolve()),
+        "week_ending": week_ending.isoformat(),
+    }
+    out.update(extra or {})
+    return out
+
+
+def invoke(args: list[str], *, warehouse: Path, work_dir: Path) -> None:
+    """Run one dbt command in-process against `warehouse`; raise BuildError naming failed nodes."""
+    from dbt.cli.main import dbtRunner  # heavy import: only when a build runs
+
+    work_dir.mkdir(parents=True, exist_ok=True)
+    env = {"PA_WAREHOUSE_PATH": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        result = dbtRunner().invoke(
+            [
+                *args,
+                "--project-dir", str(paths.DBT_PROJECT_DIR),
+                "--profiles-dir", str(paths.DBT_PROJECT_DIR),
+                "--target-path", str(work_dir / "target"),
+                "--log-path", str(work_dir / "logs"),
+                "--no-partial-parse",
+                "--quiet",
+            ]
+        )
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    if result.success:
+        return
+    failures = []
+    if result.result is not None and hasattr(result.result, "results"):
+        for r in result.result.results:
+            if str(r.status).lower() in {"error", "fail"}:
+                failures.append(f"{r.node.name}: {r.message}")
+    detail = "; ".join(failures) or str(result.exception or "see dbt logs in " + str(work_dir / "logs"))
+    raise BuildError(f"dbt {' '.join(args[:1])} failed: {detail}")
+
+
+def build_region(home: Path, region: str, week_ending: dt.date, extra_vars: dict | None = None) -> Path:
+    """`dbt build` the region's warehouse for week ending D; returns the warehouse path.
+
+    Builds into `<REGION>.duckdb.building` and renames it over `<REGION>.duckdb` only when every model
+    and test passed, so a failed build leaves the previous good warehouse untouched."""
+    home = Path(home)
+    final = paths.warehouse_path(home, region)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    building = final.with_name(final.name + ".building")
+    for stale in (building, building.with_name(building.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    work_dir = paths.run_dir(home, week_ending, region) / "dbt"
+    shutil.rmtree(work_dir / "target", ignore_errors=True)
+    variables = dbt_vars(home, region, week_ending, extra_vars)
+    try:
+        invoke(["build", "--vars", json.dumps(variables)], warehouse=building, work_dir=work_dir)
+    except BaseException:
+        building.unlink(missing_ok=True)
+        raise
+    os.replace(building, final)
+    log.info("built %s warehouse for week ending %s: %s", region, week_ending, final)
+    return final

@@ -1,0 +1,133 @@
+"""One weekly run: for each region ingest -> validate -> dbt build -> export, and its summary.json.
+
+Each step is one function the Airflow DAG also calls as one task; `run` chains them for the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+from pathlib import Path
+
+from ingestion.schemas import REGIONS
+from partner_analytics import paths, periods
+from partner_analytics.errors import BadArgumentError, PipelineError
+
+log = logging.getLogger(__name__)
+
+
+def landing_regions(landing: Path, requested: list[str] | None = None) -> list[str]:
+    """Regions to process: the requested ones (validated), else those with a landing folder."""
+    landing = Path(landing)
+    if not landing.is_dir():
+        raise BadArgumentError(f"landing folder {landing} does not exist")
+    if requested:
+        bad = [r for r in requested if r not in REGIONS]
+        if bad:
+            raise BadArgumentError(f"unknown region(s) {', '.join(bad)}; regions are {', '.join(REGIONS)}")
+        wanted = list(dict.fromkeys(requested))
+    else:
+        wanted = list(REGIONS)
+    return [r for r in wanted if (landing / r).is_dir()]
+
+
+def ingest_partner_step(landing: Path, home: Path, week_ending: dt.date) -> dict:
+    from ingestion import ingest_partner
+
+    return ingest_partner(Path(landing), Path(home), week_ending)
+
+
+def ingest_step(landing: Path, home: Path, region: str, week_ending: dt.date) -> dict:
+    from ingestion import ingest_region
+
+    return ingest_region(Path(landing), Path(home), region, week_ending)
+
+
+def partitions_of(ingest_summary: dict) -> dict[str, list[str]]:
+    return {ds: list(s.get("partitions", [])) for ds, s in ingest_summary.items()}
+
+
+def validate_step(home: Path, region: str, week_ending: dt.date, partitions: dict[str, list[str]]) -> dict:
+    from expectations import validate_region
+
+    return validate_region(Path(home), region, week_ending, partitions)
+
+
+def build_step(home: Path, region: str, week_ending: dt.date) -> str:
+    from partner_analytics.dbt import build_region
+
+    return str(build_region(Path(home), region, week_ending))
+
+
+def export_step(home: Path, region: str, week_ending: dt.date) -> list[dict]:
+    """Every default template for week W of D into <home>/exports/<REGION>/."""
+    from exports.templates import load_default_templates
+    from exports.writer import write_exports
+
+    written = write_exports(
+        paths.warehouse_path(home, region),
+        paths.exports_dir(home, region),
+        region,
+        periods.week(week_ending),
+        load_default_templates(),
+    )
+    return [{"template": w.template, "path": str(w.path), "rows": w.rows} for w in written]
+
+
+def write_summary(home: Path, region: str, week_ending: dt.date, summary: dict) -> Path:
+    """Atomically write <home>/runs/<D>/<REGION>/summary.json."""
+    target = paths.run_dir(home, week_ending, region) / "summary.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(summary, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
+    os.replace(tmp, target)
+    return target
+
+
+def run_region(landing: Path, home: Path, region: str, week_ending: dt.date, partner: dict | None = None) -> dict:
+    """ingest -> validate -> build -> export for one region; always leaves a summary.json."""
+    summary: dict = {"region": region, "week_ending": week_ending.isoformat(), "status": "running"}
+    if partner is not None:
+        summary["partner_datasets"] = partner
+    step = "ingest"
+    try:
+        ingested = ingest_step(landing, home, region, week_ending)
+        summary["datasets"] = ingested
+        step = "validate"
+        summary["data_quality"] = validate_step(home, region, week_ending, partitions_of(ingested))
+        step = "build"
+        summary["warehouse"] = build_step(home, region, week_ending)
+        step = "export"
+        summary["exports"] = export_step(home, region, week_ending)
+        summary["status"] = "succeeded"
+    except PipelineError as exc:
+        summary["status"] = "failed"
+        summary["failed_step"] = step
+        summary["error"] = str(exc)
+        write_summary(home, region, week_ending, summary)
+        raise
+    write_summary(home, region, week_ending, summary)
+    return summary
+
+
+def run(landing: Path, home: Path, week_ending: dt.date | str, regions: list[str] | None = None) -> dict[str, dict]:
+    """The weekly run for every region with landing data (or the requested ones).
+
+    Regions are independent: a failure in one is recorded in its summary and the others still run;
+    the run then raises PipelineError naming every failed region (exit code 1)."""
+    d = periods.week_ending(week_ending)
+    landing, home = Path(landing), Path(home)
+    todo = landing_regions(landing, regions)
+    partner = ingest_partner_step(landing, home, d)
+    results: dict[str, dict] = {}
+    failures: list[str] = []
+    for region in todo:
+        try:
+            results[region] = run_region(landing, home, region, d, partner)
+        except PipelineError as exc:
+            log.error("region %s failed: %s", region, exc)
+            failures.append(f"{region}: {exc}")
+    if failures:
+        raise PipelineError("; ".join(failures))
+    return results

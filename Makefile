@@ -11,6 +11,7 @@ DEMO_DIR ?= demo
 DEMO_SCALE ?= s
 SCALE ?= s
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 .PHONY: install demo test bench clean
 
@@ -28,6 +29,9 @@ demo: install ## generate sample data for the last complete week and run the who
 
 test: install ## run every test (unit, dbt, DAG, end to end)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: install ## pipeline vs floor at SCALE (tiny|xs|s|m|l); results in benchmarks/results/
+	$(BIN)/python -m benchmarks.bench --scale $(SCALE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache

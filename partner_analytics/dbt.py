@@ -48,6 +48,7 @@ def invoke(args: list[str], *, warehouse: Path, work_dir: Path) -> None:
             ]
         )
     finally:
+        _release_duckdb()
         for k, v in old.items():
             if v is None:
                 os.environ.pop(k, None)
@@ -62,6 +63,23 @@ def invoke(args: list[str], *, warehouse: Path, work_dir: Path) -> None:
                 failures.append(f"{r.node.name}: {r.message}")
     detail = "; ".join(failures) or str(result.exception or "see dbt logs in " + str(work_dir / "logs"))
     raise BuildError(f"dbt {' '.join(args[:1])} failed: {detail}")
+
+
+def _release_duckdb() -> None:
+    """Close dbt-duckdb's process-wide DuckDB handle.
+
+    dbt-duckdb keeps one DuckDB database open per process after `invoke` returns; until it is closed the
+    file on disk may lack the last writes, and renaming it would publish an incomplete warehouse to any
+    reader in this process (an Airflow task or a test that builds, then exports)."""
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:  # another adapter (e.g. Spark): nothing held open here
+        return
+    with DuckDBConnectionManager._LOCK:
+        env = DuckDBConnectionManager._ENV
+        DuckDBConnectionManager._ENV = None
+        if env is not None:
+            env.close()
 
 
 def build_region(home: Path, region: str, week_ending: dt.date, extra_vars: dict | None = None) -> Path:

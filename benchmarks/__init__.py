@@ -1,0 +1,1 @@
+"""Benchmarks: the pipeline against its floor, on generated data (see benchmarks/bench.py)."""

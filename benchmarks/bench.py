@@ -1,0 +1,201 @@
+"""`make bench SCALE=s`: the pipeline against its floor on the same generated data, in one invocation.
+
+Generates the scale's landing data once (cached under benchmarks/data/), then measures
+  (a) the pipeline without Airflow, stage by stage (ingest, validate, dbt build, export), each stage of
+      each region in its own process: wall time, CDR rows/s, peak RSS of the process tree;
+  (b) the floor (benchmarks/floor.py): DuckDB COPY of the raw CDR/media files to Parquet, then one
+      hand-written query per calling report;
+  (c) optionally `airflow dags test` of the weekly DAG on the same data (orchestration overhead);
+prints pipeline/floor ratios and writes benchmarks/results/<scale>.json. The SHA-256 of all exports is
+compared with benchmarks/reference/<scale>.sha256 when present (correctness must not change while
+optimising); --update-reference writes it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+STAGES = ("ingest", "validate", "build", "export")
+
+
+def measure(cmd: list[str], env: dict | None = None) -> tuple[float, int, str]:
+    """Run `cmd`; return (wall seconds, peak RSS bytes of its whole process tree, stdout)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        try:
+            root = psutil.Process(proc.pid)
+        except psutil.NoSuchProcess:
+            return
+        while not stop.is_set():
+            try:
+                procs = [root, *root.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in procs if p.is_running()))
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                pass
+            stop.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    stop.set()
+    sampler.join()
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-4000:]}")
+    return wall, peak, out
+
+
+def landing_for(scale: str, week_ending: str, history: int, seed: int) -> Path:
+    data = ROOT / "benchmarks" / "data" / f"{scale}-{week_ending}-h{history}-s{seed}"
+    marker = data / "generated.json"
+    if not marker.exists():
+        shutil.rmtree(data, ignore_errors=True)
+        wall, rss, out = measure([PY, "-m", "partner_analytics.cli", "generate", "--landing", str(data / "landing"),
+                                  "--week-ending", week_ending, "--scale", scale, "--seed", str(seed),
+                                  "--history-weeks", str(history)])
+        marker.write_text(json.dumps({"seconds": wall, "peak_rss_bytes": rss, "stdout": out.strip()}))
+    return data / "landing"
+
+
+def exports_digest(home: Path) -> str:
+    h = hashlib.sha256()
+    for f in sorted((home / "exports").rglob("*.csv")):
+        h.update(str(f.relative_to(home)).encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def run_pipeline(landing: Path, home: Path, week_ending: str, regions: list[str]) -> dict:
+    shutil.rmtree(home, ignore_errors=True)
+    stages = {}
+    for stage in STAGES:
+        wall_total, peak = 0.0, 0
+        for region in regions:
+            wall, rss, _ = measure([PY, "-m", "benchmarks.stage", stage, "--landing", str(landing), "--home", str(home),
+                                    "--week-ending", week_ending, "--region", region])
+            wall_total += wall
+            peak = max(peak, rss)
+        stages[stage] = {"seconds": wall_total, "peak_rss_bytes": peak}
+    cdr_rows = 0
+    for region in regions:
+        state = json.loads((home / "runs" / week_ending / region / "bench_ingest.json").read_text())
+        cdr_rows += state["cdr"]["read"]
+    stages["ingest"]["cdr_rows"] = cdr_rows
+    stages["ingest"]["cdr_rows_per_second"] = cdr_rows / stages["ingest"]["seconds"]
+    return {"stages": stages, "seconds": sum(s["seconds"] for s in stages.values()),
+            "peak_rss_bytes": max(s["peak_rss_bytes"] for s in stages.values()), "exports_sha256": exports_digest(home)}
+
+
+def run_floor(landing: Path, out: Path, week_ending: str, regions: list[str]) -> dict:
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [PY, "-m", "benchmarks.floor", "--landing", str(landing), "--out", str(out), "--week-ending", week_ending]
+    for r in regions:
+        cmd += ["--region", r]
+    wall, rss, stdout = measure(cmd)
+    result = json.loads(stdout)
+    result.update({"seconds": wall, "peak_rss_bytes": rss})
+    return result
+
+
+def run_airflow(landing: Path, home: Path, week_ending: str) -> dict:
+    shutil.rmtree(home, ignore_errors=True)
+    airflow_home = home / "airflow"
+    env = {**os.environ, "AIRFLOW_HOME": str(airflow_home), "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
+           "AIRFLOW__CORE__LOAD_EXAMPLES": "False", "PA_LANDING": str(landing), "PA_HOME": str(home)}
+    airflow = str(Path(PY).parent / "airflow")
+    subprocess.run([airflow, "db", "migrate"], env=env, check=True, capture_output=True, cwd=ROOT)
+    wall, rss, _ = measure([airflow, "dags", "test", "partner_weekly", f"{week_ending}T00:00:00+00:00"], env=env)
+    return {"seconds": wall, "peak_rss_bytes": rss, "exports_sha256": exports_digest(home)}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--scale", default="s")
+    p.add_argument("--week-ending", default="2026-11-22")
+    p.add_argument("--history-weeks", type=int, default=1, help="weeks of events generated (default 1: W only)")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--runs", type=int, default=1, help="repetitions; medians are reported")
+    p.add_argument("--airflow", action="store_true", help="also time `airflow dags test` on the same data")
+    p.add_argument("--update-reference", action="store_true")
+    a = p.parse_args()
+
+    landing = landing_for(a.scale, a.week_ending, a.history_weeks, a.seed)
+    regions = sorted(d.name for d in landing.iterdir() if d.is_dir() and d.name != "partner_admins")
+    work = ROOT / "benchmarks" / "data" / "work"
+    pipes, floors = [], []
+    for _ in range(a.runs):
+        pipes.append(run_pipeline(landing, work / "home", a.week_ending, regions))
+        floors.append(run_floor(landing, work / "floor", a.week_ending, regions))
+    med = statistics.median
+    pipe_s = med(p["seconds"] for p in pipes)
+    floor_s = med(f["seconds"] for f in floors)
+    ingest_s = med(p["stages"]["ingest"]["seconds"] for p in pipes)
+    copy_s = med(f["copy_seconds"] for f in floors)
+    rest_s = med(sum(p["stages"][s]["seconds"] for s in STAGES[1:]) for p in pipes)
+    report_s = med(f["report_seconds"] for f in floors)
+    result = {
+        "scale": a.scale, "week_ending": a.week_ending, "history_weeks": a.history_weeks, "runs": a.runs,
+        "machine": {"cpus": os.cpu_count(), "memory_bytes": psutil.virtual_memory().total, "python": platform.python_version()},
+        "generate": json.loads((landing.parent / "generated.json").read_text()),
+        "pipeline": pipes, "floor": floors,
+        "ratios": {
+            "overall": pipe_s / floor_s,
+            "ingest_vs_copy": ingest_s / copy_s,
+            "validate_build_export_vs_queries": rest_s / report_s,
+            "target_overall_seconds": 1.3 * floor_s + 8,
+        },
+    }
+    digests = {p["exports_sha256"] for p in pipes}
+    result["deterministic_across_runs"] = len(digests) == 1
+    ref = ROOT / "benchmarks" / "reference" / f"{a.scale}-h{a.history_weeks}.sha256"
+    if a.update_reference:
+        ref.parent.mkdir(parents=True, exist_ok=True)
+        ref.write_text(pipes[0]["exports_sha256"] + "\n")
+    result["matches_reference"] = ref.read_text().strip() == pipes[0]["exports_sha256"] if ref.exists() else None
+    if a.airflow:
+        result["airflow"] = run_airflow(landing, work / "airflow-home", a.week_ending)
+        result["airflow"]["overhead_vs_pipeline"] = result["airflow"]["seconds"] / pipe_s
+        result["airflow"]["same_exports"] = result["airflow"]["exports_sha256"] == pipes[0]["exports_sha256"]
+
+    out = ROOT / "benchmarks" / "results" / f"{a.scale}.json"
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    mib = 1024 * 1024
+    print(f"scale {a.scale}: {pipes[0]['stages']['ingest']['cdr_rows']:,} CDR rows, {len(regions)} regions, {a.runs} run(s), medians")
+    for s in STAGES:
+        st = [p["stages"][s] for p in pipes]
+        print(f"  {s:9s} {med(x['seconds'] for x in st):8.2f} s   peak RSS {max(x['peak_rss_bytes'] for x in st) / mib:7.0f} MiB")
+    print(f"  pipeline  {pipe_s:8.2f} s   ingest {med(p['stages']['ingest']['cdr_rows_per_second'] for p in pipes):,.0f} CDR rows/s")
+    print(f"  floor     {floor_s:8.2f} s   (copy {copy_s:.2f} s, queries {report_s:.2f} s)")
+    r = result["ratios"]
+    print(f"  ratio pipeline/floor: overall {r['overall']:.2f}x, ingest/copy {r['ingest_vs_copy']:.2f}x, "
+          f"validate+build+export/queries {r['validate_build_export_vs_queries']:.2f}x; target <= {r['target_overall_seconds']:.1f} s")
+    if a.airflow:
+        print(f"  airflow dags test {result['airflow']['seconds']:.2f} s ({result['airflow']['overhead_vs_pipeline']:.2f}x the pipeline), "
+              f"same exports: {result['airflow']['same_exports']}")
+    if result["matches_reference"] is False:
+        raise SystemExit(f"exports differ from {ref}: correctness changed")
+    print(f"results: {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""The floor: the least work that yields the weekly calling numbers, in plain DuckDB.
+
+Stage 1 copies every raw CDR and media file of each region to Parquet (what ingestion must at least
+do); stage 2 runs one hand-written query per calling report over those files. The benchmark runs it on
+the same landing data as the pipeline, in the same invocation, and divides."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import duckdb
+
+CDR_COLUMNS = {
+    "Report ID": "varchar", "Report time": "varchar", "Org UUID": "varchar", "Correlation ID": "varchar",
+    "Start time": "varchar", "Duration": "varchar", "Direction": "varchar", "User UUID": "varchar",
+    "User type": "varchar", "Location": "varchar",
+}
+
+
+def copy_stage(con, landing: Path, out: Path, region: str) -> int:
+    """Raw CDR (CSV and JSON pages) and media JSON of one region -> Parquet; returns CDR rows."""
+    base = landing / region
+    out.mkdir(parents=True, exist_ok=True)
+    cols = ", ".join(f'"{c}"' for c in CDR_COLUMNS)
+    parts = []
+    if list((base / "cdr").glob("*.csv")):
+        parts.append(
+            f"select {cols} from read_csv('{base}/cdr/*.csv', header = true, all_varchar = true, "
+            f"ignore_errors = true, union_by_name = true)"
+        )
+    if list((base / "cdr").glob("*.json")):
+        parts.append(
+            f"select {', '.join(f'cast(unnest.{chr(34)}{c}{chr(34)} as varchar) as {chr(34)}{c}{chr(34)}' for c in CDR_COLUMNS)} "
+            f"from (select unnest(items) from read_json('{base}/cdr/*.json', maximum_object_size = 1000000000))"
+        )
+    con.execute(f"copy ({' union all '.join(parts)}) to '{out}/cdr.parquet' (format parquet)")
+    if list((base / "media_quality").glob("*.json")):
+        con.execute(
+            f"copy (select unnest(items, recursive := false) from read_json('{base}/media_quality/*.json', "
+            f"maximum_object_size = 1000000000)) to '{out}/media.parquet' (format parquet)"
+        )
+    return con.execute(f"select count(*) from '{out}/cdr.parquet'").fetchone()[0]
+
+
+def report_stage(con, out: Path, week_ending: str) -> dict:
+    """Calling usage per customer and location for W, deduplicated on Report ID (latest report time)."""
+    q = f"""
+    with legs as (
+        select *, try_cast("Start time" as timestamptz) as started_at,
+               try_cast("Duration" as bigint) as duration_seconds
+        from '{out}/cdr.parquet'
+        qualify row_number() over (partition by "Report ID" order by "Report time" desc) = 1
+    )
+    select "Org UUID", "Location",
+           count(*) filter (where "Direction" = 'ORIGINATING') as calls,
+           count(*) as legs,
+           round(sum(duration_seconds) / 60.0, 2) as minutes
+    from legs
+    where started_at >= cast('{week_ending}' as date) - interval 7 day and started_at < cast('{week_ending}' as date)
+      and duration_seconds >= 0
+    group by all
+    """
+    rows = con.execute(q).fetchall()
+    return {"rows": len(rows), "calls": sum(r[2] for r in rows), "legs": sum(r[3] for r in rows)}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--landing", type=Path, required=True)
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--week-ending", required=True)
+    p.add_argument("--region", action="append", required=True)
+    p.add_argument("--memory-limit", default="1GB")
+    a = p.parse_args()
+    con = duckdb.connect()
+    con.execute(f"set memory_limit = '{a.memory_limit}'; set timezone = 'UTC'; set preserve_insertion_order = false")
+    result = {"copy_seconds": 0.0, "report_seconds": 0.0, "cdr_rows": 0, "regions": {}}
+    for region in a.region:
+        t0 = time.perf_counter()
+        rows = copy_stage(con, a.landing, a.out / region, region)
+        t1 = time.perf_counter()
+        numbers = report_stage(con, a.out / region, a.week_ending)
+        t2 = time.perf_counter()
+        result["copy_seconds"] += t1 - t0
+        result["report_seconds"] += t2 - t1
+        result["cdr_rows"] += rows
+        result["regions"][region] = numbers
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -101,6 +101,64 @@ def run(
             typer.echo(f"  {e['path']}")
 
 
+@app.command()
+def report(
+    name: Annotated[str, typer.Argument(help="A default report name, or a custom template's name with --template.")],
+    home: Home,
+    region: Annotated[str, typer.Option("--region", help="The region whose warehouse to export from.")],
+    date_from: Annotated[Optional[str], typer.Option("--from", help="First day of the period (YYYY-MM-DD).")] = None,
+    date_to: Annotated[Optional[str], typer.Option("--to", help="Last day of the period, included (YYYY-MM-DD).")] = None,
+    template: Annotated[
+        Optional[Path], typer.Option("--template", help="A custom template file, or a folder of them (*.yml).")
+    ] = None,
+    verbose: Verbose = False,
+) -> None:
+    """One report at once from a region's latest weekly warehouse: the latest week built, or [--from, --to]."""
+    _setup_logging(verbose)
+    from partner_analytics import reports
+
+    try:
+        written = reports.run_report(home, region, name, date_from, date_to, template)
+    except PipelineError as exc:
+        _fail(exc)
+    for e in written:
+        typer.echo(f"{e['path']} ({e['rows']} rows)")
+
+
+@app.command()
+def customers(
+    home: Home,
+    region: Annotated[str, typer.Option("--region", help="Region whose warehouse to read.")],
+    status: Annotated[Optional[list[str]], typer.Option("--status", help="Trial, Subscription, Expiring Soon, License Overage, No Recent Activity, Ready for Order Setup, Suspended, Expired (repeatable: any of).")] = None,
+    product: Annotated[Optional[str], typer.Option(help="calling | meetings | messaging | other")] = None,
+    managed_by: Annotated[Optional[str], typer.Option("--managed-by", help="partner | external-admin")] = None,
+    subscription_type: Annotated[Optional[str], typer.Option("--subscription-type", help="subscription | trial")] = None,
+    tag: Annotated[Optional[list[str]], typer.Option("--tag", help="Custom tag (repeatable: any of).")] = None,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Write CSV (formula-safe) to stdout instead of a table.")] = False,
+) -> None:
+    """Print the region's customer list (SPEC 6.3), filtered."""
+    from partner_analytics.customers import list_customers
+
+    try:
+        headers, rows = list_customers(home, region, status, product, managed_by, subscription_type, tag)
+    except PipelineError as exc:
+        _fail(exc)
+    if as_csv:
+        from exports.csvfmt import to_csv_bytes
+
+        sys.stdout.write(to_csv_bytes(headers, rows).decode("utf-8"))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    from exports.csvfmt import render
+
+    table = Table(*headers, title=f"{region} customers ({len(rows)})")
+    for row in rows:
+        table.add_row(*(render(v) for v in row))
+    Console().print(table)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

@@ -1,0 +1,32 @@
+-- Call Queue KPIs: one row for the region over the queue-days of W (weighted averages).
+with
+
+queue_days as (
+    select * from {{ ref('int_call_queue_days_weighted') }}
+    where stats_date >= {{ calling_add_days(-7, week_ending()) }}
+      and stats_date < {{ week_ending() }}
+),
+
+totals as (
+    -- an aggregate without group by: always exactly one row, even over no queue-days
+    select
+        coalesce(cast(sum(total_calls) as bigint), 0) as total_calls,
+        coalesce(cast(sum(answered_calls) as bigint), 0) as answered_calls,
+        coalesce(cast(sum(abandoned_calls) as bigint), 0) as abandoned_calls,
+        coalesce(cast(sum(speed_of_answer_ms_x_answered) as bigint), 0) as speed_of_answer_ms_x_answered,
+        coalesce(cast(sum(answered_calls_with_speed) as bigint), 0) as answered_calls_with_speed,
+        coalesce(cast(sum(abandon_time_ms_x_abandoned) as bigint), 0) as abandon_time_ms_x_abandoned,
+        coalesce(cast(sum(abandoned_calls_with_time) as bigint), 0) as abandoned_calls_with_time
+    from queue_days
+)
+
+select
+    total_calls,
+    answered_calls,
+    abandoned_calls,
+    {{ calling_rounded_ratio('speed_of_answer_ms_x_answered', 'answered_calls_with_speed * 1000', 1) }}
+        as average_speed_of_answer_seconds,
+    {{ calling_rounded_ratio('abandon_time_ms_x_abandoned', 'abandoned_calls_with_time * 1000', 1) }}
+        as average_wait_before_abandon_seconds,
+    {{ calling_percent('abandoned_calls', 'total_calls') }} as abandoned_rate_pct
+from totals

@@ -1,0 +1,50 @@
+-- Customers and Call Queues: one row per customer (org) with queue stats in W (weighted averages);
+-- name from the customers snapshot in force at D.
+with
+
+queue_days as (
+    select * from {{ ref('int_call_queue_days_weighted') }}
+    where stats_date >= {{ calling_add_days(-7, week_ending()) }}
+      and stats_date < {{ week_ending() }}
+),
+
+customers as (
+    {{ snapshot_in_force(ref('stg_webex__customers'), week_ending()) }}
+),
+
+by_org as (
+    select
+        org_id,
+        count(distinct queue_id) as queues,
+        cast(sum(total_calls) as bigint) as total_calls,
+        cast(sum(answered_calls) as bigint) as answered_calls,
+        cast(sum(abandoned_calls) as bigint) as abandoned_calls,
+        cast(sum(overflowed_busy_calls) as bigint) as overflowed_busy_calls,
+        cast(sum(overflowed_timeout_calls) as bigint) as overflowed_timeout_calls,
+        cast(sum(transferred_calls) as bigint) as transferred_calls,
+        cast(sum(speed_of_answer_ms_x_answered) as bigint) as speed_of_answer_ms_x_answered,
+        cast(sum(answered_calls_with_speed) as bigint) as answered_calls_with_speed,
+        cast(sum(abandon_time_ms_x_abandoned) as bigint) as abandon_time_ms_x_abandoned,
+        cast(sum(abandoned_calls_with_time) as bigint) as abandoned_calls_with_time
+    from queue_days
+    group by org_id
+)
+
+select
+    customers.display_name as customer,
+    by_org.org_id,
+    by_org.queues,
+    by_org.total_calls,
+    by_org.answered_calls,
+    by_org.abandoned_calls,
+    {{ calling_percent('by_org.abandoned_calls', 'by_org.total_calls') }} as abandoned_rate_pct,
+    {{ calling_rounded_ratio('by_org.speed_of_answer_ms_x_answered', 'by_org.answered_calls_with_speed * 1000', 1) }}
+        as average_speed_of_answer_seconds,
+    {{ calling_rounded_ratio('by_org.abandon_time_ms_x_abandoned', 'by_org.abandoned_calls_with_time * 1000', 1) }}
+        as average_wait_before_abandon_seconds,
+    by_org.overflowed_busy_calls,
+    by_org.overflowed_timeout_calls,
+    by_org.transferred_calls
+from by_org
+left join customers
+    on by_org.org_id = customers.org_id

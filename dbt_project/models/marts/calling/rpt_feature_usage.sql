@@ -1,0 +1,15 @@
+-- Feature Usage: one row per calling feature with at least one call in W; a call counts once per
+-- feature however many of its legs (e.g. hunt-group legs) mark it.
+with
+
+leg_features as (
+    select * from {{ ref('int_call_leg_features_mapped') }}
+    where started_date >= {{ calling_add_days(-7, week_ending()) }}
+      and started_date < {{ week_ending() }}
+)
+
+select
+    feature,
+    count(distinct call_id) as calls
+from leg_features
+group by feature

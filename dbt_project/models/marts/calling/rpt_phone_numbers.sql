@@ -1,0 +1,125 @@
+-- Phone Numbers Report: one row per phone number and one per extension of the numbers snapshot in
+-- force at the report period's end (D by default); an entry with both gives both rows.
+with
+
+numbers as (
+    {{ snapshot_in_force(ref('stg_webex__numbers'), 'cast(' ~ report_end() ~ ' as date)') }}
+),
+
+customers as (
+    {{ snapshot_in_force(ref('stg_webex__customers'), 'cast(' ~ report_end() ~ ' as date)') }}
+),
+
+locations as (
+    {{ snapshot_in_force(ref('stg_webex__locations'), 'cast(' ~ report_end() ~ ' as date)') }}
+),
+
+people as (
+    {{ snapshot_in_force(ref('stg_webex__people'), 'cast(' ~ report_end() ~ ' as date)') }}
+),
+
+entries as (
+    select
+        org_id,
+        -- Cisco sends an empty phoneNumber for extension-only entries
+        nullif(trim(phone_number), '') as phone_number,
+        nullif(trim(extension), '') as extension,
+        state,
+        phone_number_type,
+        location_id,
+        location_name,
+        owner_id,
+        upper(owner_type) as owner_type
+    from numbers
+),
+
+number_rows as (
+    select
+        org_id,
+        phone_number,
+        cast(null as {{ dbt.type_string() }}) as extension,
+        true as is_phone_number_row,
+        state,
+        phone_number_type,
+        location_id,
+        location_name,
+        owner_id,
+        owner_type
+    from entries
+    where phone_number is not null
+    union all
+    select
+        org_id,
+        cast(null as {{ dbt.type_string() }}) as phone_number,
+        extension,
+        false as is_phone_number_row,
+        state,
+        phone_number_type,
+        location_id,
+        location_name,
+        owner_id,
+        owner_type
+    from entries
+    where extension is not null
+),
+
+joined as (
+    select
+        customers.external_id,
+        customers.display_name as customer,
+        number_rows.org_id as customer_org_id,
+        number_rows.location_id,
+        coalesce(number_rows.location_name, locations.location_name) as location_name,
+        locations.country,
+        number_rows.phone_number,
+        number_rows.extension,
+        case when number_rows.is_phone_number_row then locations.pstn_provider_name end as pstn_connection,
+        case
+            when number_rows.state is null then null
+            else upper(number_rows.state) = 'ACTIVE'
+        end as active,
+        case
+            when number_rows.owner_id is null then null
+            when number_rows.owner_type = 'PEOPLE' then 'People'
+            when number_rows.owner_type = 'PLACE' then 'Workspace'
+            when number_rows.owner_type = 'AUTO_ATTENDANT' then 'Auto Attendant'
+            when number_rows.owner_type = 'HUNT_GROUP' then 'Hunt Group'
+            when number_rows.owner_type = 'CALL_QUEUE' then 'Call Queue'
+            when number_rows.owner_type = 'VIRTUAL_LINE' then 'Virtual Line'
+            else {{ calling_title_case('number_rows.owner_type') }}
+        end as user_type,
+        case
+            when not number_rows.is_phone_number_row or number_rows.owner_id is null then null
+            when upper(number_rows.phone_number_type) = 'PRIMARY' then 'Primary'
+            when upper(number_rows.phone_number_type) = 'ALTERNATE' then 'Alternate'
+            else {{ calling_title_case('number_rows.phone_number_type') }}
+        end as number_type,
+        case when number_rows.owner_type = 'PEOPLE' then people.primary_email end as user_id,
+        number_rows.owner_id as user_uuid
+    from number_rows
+    left join customers
+        on number_rows.org_id = customers.org_id
+    left join locations
+        on number_rows.org_id = locations.org_id
+        and number_rows.location_id = locations.location_id
+    left join people
+        on number_rows.org_id = people.org_id
+        and number_rows.owner_id = people.person_id
+)
+
+select
+    external_id,
+    customer,
+    customer_org_id,
+    location_id,
+    location_name,
+    country,
+    phone_number,
+    extension,
+    pstn_connection,
+    active,
+    user_type,
+    number_type,
+    user_id,
+    user_uuid
+from joined

@@ -1,0 +1,157 @@
+"""How one landing dataset maps onto the lake (fields, checks, dedupe key) and the per-file transform
+from string records to typed lake rows plus quarantined rows, at the grain of one source record."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable
+
+import polars as pl
+
+from ingestion import schemas
+from ingestion.parsing import PARSERS, Checks
+from ingestion.readers import LandingFile, Records, src
+
+# The word each parser kind uses in "invalid <word> in <Field>" reasons.
+KIND_WORDS = {"timestamp": "timestamp", "date": "date", "number": "number", "integer": "number", "boolean": "boolean", "MAC": "MAC"}
+
+
+@dataclass(frozen=True)
+class Field:
+    """A source field (exact source spelling, dotted for nested objects) feeding one lake column."""
+
+    source: str
+    column: str
+    kind: str = "string"  # string | timestamp | date | integer | number | boolean | MAC
+
+
+@dataclass(frozen=True)
+class FileContext:
+    """What a transform may know about the file besides its records."""
+
+    file: LandingFile
+    region: str
+    snapshot_date: object = None  # datetime.date for snapshot files
+
+
+@dataclass
+class DatasetSpec:
+    """One landing dataset: its formats, fields, required keys, extra checks, dedupe and lake shape."""
+
+    name: str  # landing dataset
+    kind: str  # "event" | "snapshot"
+    formats: tuple[str, ...]  # accepted file suffixes
+    fields: list[Field]
+    required: list[str]  # source fields that must be present
+    key: list[str | pl.Expr]  # dedupe key: lake columns or expressions over them
+    time: str | None = None  # lake column: the latest value wins a dedupe (CDR report_at)
+    placed_by: str | None = None  # events: lake column whose UTC week is the partition
+    enums: dict[str, frozenset[str]] = field(default_factory=dict)  # source field -> known values
+    arrays: dict[str, str] = field(default_factory=dict)  # JSON arrays to extract: field -> DuckDB type
+    prepare: Callable[[pl.DataFrame], pl.DataFrame] | None = None  # reshape records before typing
+    rules: Callable[[Checks, FileContext], None] | None = None  # checks beyond required/parse
+    derive: dict[str, Callable[[FileContext], pl.Expr]] = field(default_factory=dict)  # computed lake columns
+    keep: tuple[str, ...] = ()  # extra frame columns carried to `bridges` (e.g. list columns)
+    bridges: Callable[[pl.DataFrame], dict[str, pl.DataFrame]] | None = None
+    extra_fields: tuple[str, ...] = ()  # source fields read for rules only (no lake column)
+    item_fields: tuple[str, ...] | None = None  # JSON item fields to read when `prepare` reshapes items
+
+    @property
+    def lake(self) -> str:
+        return schemas.LANDING_TO_LAKE[self.name][0]
+
+    @property
+    def lake_datasets(self) -> tuple[str, ...]:
+        return schemas.LANDING_TO_LAKE[self.name]
+
+    @property
+    def source_fields(self) -> list[str]:
+        names = [f.source for f in self.fields] + list(self.required) + list(self.extra_fields)
+        return list(dict.fromkeys(names))
+
+    @property
+    def read_fields(self) -> list[str]:
+        return list(self.item_fields) if self.item_fields is not None else self.source_fields
+
+    @property
+    def partition_column(self) -> str:
+        return "week_ending" if self.kind == "event" else "snapshot_date"
+
+    def column_of(self, source_field: str) -> str:
+        return next(f.column for f in self.fields if f.source == source_field)
+
+
+@dataclass
+class Parsed:
+    """One file's outcome: clean typed rows (lake columns + lineage + `keep`), quarantined rows."""
+
+    rows: pl.DataFrame
+    quarantine: pl.DataFrame
+    read: int
+    reasons: Counter
+
+
+def quarantine_frame(dataset: str, source_file: str, rows: list[int | None], reasons: list[str], raws: list[str]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"dataset": [dataset] * len(rows), "source_file": [source_file] * len(rows), "source_row": rows, "reason": reasons, "raw": raws},
+        schema=schemas.QUARANTINE,
+    )
+
+
+def transform(spec: DatasetSpec, records: Records, ctx: FileContext) -> Parsed:
+    """String records of one file -> typed lake rows and quarantined rows (first failing check wins)."""
+    frame = records.frame
+    if spec.prepare is not None:
+        frame = spec.prepare(frame)
+    typed = [
+        (PARSERS[f.kind](pl.col(src(f.source))) if f.kind != "string" else pl.col(src(f.source))).alias(f.column)
+        for f in spec.fields
+    ]
+    frame = frame.with_columns(typed)
+
+    checks = Checks()
+    for source_field in spec.required:
+        checks.missing(source_field, pl.col(src(source_field)))
+    for f in spec.fields:
+        if f.kind != "string":
+            checks.parsed(KIND_WORDS[f.kind], f.source, pl.col(src(f.source)), pl.col(f.column))
+    if spec.rules is not None:
+        spec.rules(checks, ctx)
+    frame = frame.with_columns(checks.first_failure().alias("_check"))
+
+    failed = frame.filter(pl.col("_check").is_not_null())
+    found = checks.reasons(failed)
+    raws = failed.select(records.raw.alias("raw")).get_column("raw").to_list() if failed.height else []
+    q_rows = failed.get_column("source_row").to_list() + [m[0] for m in records.malformed]
+    q_reasons = [full for _, full in found] + [m[1] for m in records.malformed]
+    q_raws = raws + [m[2] for m in records.malformed]
+    reasons = Counter([key for key, _ in found] + [m[1].split(":")[0] for m in records.malformed])
+    quarantine = quarantine_frame(spec.name, ctx.file.rel, q_rows, q_reasons, q_raws).sort("source_row")
+
+    good = frame.filter(pl.col("_check").is_null())
+    good = good.with_columns(
+        [expr(ctx).alias(name) for name, expr in spec.derive.items()]
+        + [pl.lit(ctx.file.rel, dtype=pl.String).alias("source_file")]
+    )
+    lake_schema = schemas.schema(spec.lake)
+    rows = good.select([pl.col(c).cast(t) for c, t in lake_schema.items()] + [pl.col(k) for k in spec.keep])
+    return Parsed(rows, quarantine, frame.height + len(records.malformed), reasons)
+
+
+def unknown_enum_counts(spec: DatasetSpec, rows: pl.DataFrame) -> dict[str, dict[str, int]]:
+    """Values outside each enum's known set among `rows`, counted per source field (nulls are not values)."""
+    out: dict[str, dict[str, int]] = {}
+    for source_field, known in spec.enums.items():
+        column = spec.column_of(source_field)
+        unknown = (
+            rows.lazy()
+            .filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(sorted(known)))
+            .group_by(column)
+            .len()
+            .sort(column)
+            .collect()
+        )
+        if unknown.height:
+            out[source_field] = dict(zip(unknown.get_column(column).to_list(), unknown.get_column("len").to_list()))
+    return out

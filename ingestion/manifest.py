@@ -1,0 +1,54 @@
+"""The lake's record of ingested landing files (`_ingested.json`): content hashes per file name."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MANIFEST = "_ingested.json"
+
+
+@dataclass
+class Manifest:
+    """`files` maps a landing file (relative to the landing root) to the sha256 of every content of it
+    that was ingested; `pending` holds this run's additions until `save` (the last write of a run)."""
+
+    path: Path
+    files: dict[str, list[str]] = field(default_factory=dict)
+    pending: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, lake_root: Path) -> "Manifest":
+        path = lake_root / MANIFEST
+        files = json.loads(path.read_text(encoding="utf-8"))["files"] if path.exists() else {}
+        return cls(path, files)
+
+    def has_file(self, rel: str, sha256: str) -> bool:
+        """Was this exact content ingested under this name (snapshots: the name is the date)?"""
+        return sha256 in self.files.get(rel, ()) or sha256 in self.pending.get(rel, ())
+
+    def has_content(self, dataset_prefix: str, sha256: str) -> bool:
+        """Was this content ingested under any name of the dataset folder (events: names don't matter)?"""
+        for source in (self.files, self.pending):
+            for rel, hashes in source.items():
+                if rel.startswith(dataset_prefix) and sha256 in hashes:
+                    return True
+        return False
+
+    def add(self, rel: str, sha256: str) -> None:
+        self.pending.setdefault(rel, []).append(sha256)
+
+    def save(self) -> None:
+        if not self.pending:
+            return
+        merged = {rel: list(hashes) for rel, hashes in self.files.items()}
+        for rel, hashes in self.pending.items():
+            merged.setdefault(rel, []).extend(h for h in hashes if h not in merged.get(rel, []))
+        body = json.dumps({"files": dict(sorted(merged.items()))}, indent=1, sort_keys=True) + "\n"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        tmp.write_text(body, encoding="utf-8")
+        os.replace(tmp, self.path)
+        self.files, self.pending = merged, {}

@@ -1,0 +1,246 @@
+"""Ingestion runs: a region's landing folders (or the partner-level one) -> that lake, all or nothing.
+
+A run parses every new landing file, dedupes against the lake, stages every partition it changes as
+a tmp file, and only when every file of every dataset succeeded moves them into place, then writes
+the quarantine files and, last, the manifest. The summary accounts for every record read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from ingestion import schemas
+from ingestion.datasets import DatasetSpec, FileContext, Parsed, transform, unknown_enum_counts
+from ingestion.dedupe import dedupe, key_columns
+from ingestion.events import EVENTS
+from ingestion.lake import Staging, ensure_schema_files, partition_file, partition_rel, read_partition
+from ingestion.manifest import Manifest
+from ingestion.quarantine import write_quarantine
+from ingestion.readers import LandingFile, file_sha256, read_csv_records, read_json_items
+from ingestion.snapshots import PARTNER_ADMINS, SNAPSHOTS
+from partner_analytics import paths, periods
+from partner_analytics.errors import BadArgumentError, FileFormatError
+
+SNAPSHOT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
+
+
+@dataclass
+class DatasetRun:
+    """What one run did with one landing dataset (the summary entry)."""
+
+    files_ingested: int = 0
+    files_skipped: int = 0
+    files_deferred: int = 0
+    read: int = 0
+    loaded: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    replaced: int = 0
+    quarantine_reasons: Counter = field(default_factory=Counter)
+    unknown_enums: dict[str, Counter] = field(default_factory=dict)
+    partitions: list[str] = field(default_factory=list)
+
+    def count_enums(self, found: dict[str, dict[str, int]]) -> None:
+        for source_field, values in found.items():
+            self.unknown_enums.setdefault(source_field, Counter()).update(values)
+
+    def as_dict(self, name: str) -> dict:
+        assert self.read == self.loaded + self.duplicates + self.quarantined, (
+            f"{name}: read {self.read} != loaded {self.loaded} + duplicates {self.duplicates} + quarantined {self.quarantined}"
+        )
+        return {
+            "files_ingested": self.files_ingested,
+            "files_skipped": self.files_skipped,
+            "files_deferred": self.files_deferred,
+            "read": self.read,
+            "loaded": self.loaded,
+            "duplicates": self.duplicates,
+            "quarantined": self.quarantined,
+            "replaced": self.replaced,
+            "quarantine_reasons": dict(sorted(self.quarantine_reasons.items())),
+            "unknown_enums": {f: dict(sorted(v.items())) for f, v in sorted(self.unknown_enums.items())},
+            "partitions": sorted(self.partitions),
+        }
+
+
+@dataclass
+class Run:
+    """One ingestion run into one lake root: staged writes, quarantines and manifest additions."""
+
+    landing: Path
+    lake_root: Path
+    region: str  # the landing folder's region ("partner" for partner-level data)
+    week_ending: dt.date
+    manifest: Manifest
+    staging: Staging = field(default_factory=Staging)
+    quarantines: list[tuple[str, str, pl.DataFrame]] = field(default_factory=list)
+
+    # ------------------------------------------------------------------------------ files
+
+    def landing_files(self, folder: Path) -> list[Path]:
+        """The dataset folder's files, by name (hidden files such as partial uploads are ignored)."""
+        if not folder.is_dir():
+            return []
+        return sorted((p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")), key=lambda p: p.name)
+
+    def parse_file(self, spec: DatasetSpec, file: LandingFile, snapshot_date: dt.date | None = None) -> Parsed:
+        suffix = file.path.suffix.lower()
+        if suffix not in spec.formats:
+            raise FileFormatError(file.path, f"unexpected file type {suffix or '(none)'!r} for {spec.name} (expected {' or '.join(spec.formats)})")
+        if suffix == ".csv":
+            records = read_csv_records(file, spec.read_fields, spec.required)
+        else:
+            records = read_json_items(file, spec.read_fields, spec.arrays)
+        parsed = transform(spec, records, FileContext(file, self.region, snapshot_date))
+        if parsed.quarantine.height:
+            self.quarantines.append((spec.name, file.hash8, parsed.quarantine))
+        return parsed
+
+    # ------------------------------------------------------------------------------ datasets
+
+    def ingest_events(self, spec: DatasetSpec, folder: Path) -> DatasetRun:
+        """All new files of an event dataset -> dedupe with the touched lake weeks -> staged weeks."""
+        out = DatasetRun()
+        new: list[pl.DataFrame] = []
+        prefix = f"{folder.relative_to(self.landing).as_posix()}/"
+        for path in self.landing_files(folder):
+            file = LandingFile(path, prefix + path.name, file_sha256(path))
+            if self.manifest.has_content(prefix, file.sha256):
+                out.files_skipped += 1
+                continue
+            parsed = self.parse_file(spec, file)
+            self.manifest.add(file.rel, file.sha256)
+            out.files_ingested += 1
+            self._count(out, parsed)
+            new.append(parsed.rows)
+        rows = pl.concat(new, how="vertical") if new else schemas.empty_frame(spec.lake)
+        if rows.height == 0:
+            return out
+        weeks = sorted(rows.get_column("week_ending").unique().to_list())
+        rels = {week: partition_rel(spec.lake, "week_ending", week) for week in weeks}
+        existing_parts = [read_partition(self.lake_root, rels[w], spec.lake) for w in weeks]
+        existing = [p for p in existing_parts if p is not None]
+        result = dedupe(spec, rows, pl.concat(existing, how="vertical") if existing else None)
+        out.loaded += result.loaded
+        out.duplicates += result.duplicates
+        out.replaced += result.replaced
+        out.count_enums(unknown_enum_counts(spec, result.winners.filter(pl.col("_origin") == 1)))
+        existing_count = {w: (p.height if p is not None else 0) for w, p in zip(weeks, existing_parts)}
+        for week in weeks:
+            part = result.winners.filter(pl.col("week_ending") == week)
+            kept_old = part.filter(pl.col("_origin") == 0).height
+            if kept_old == existing_count[week] and kept_old == part.height:
+                continue  # nothing of this run won here and nothing was superseded: unchanged
+            self._stage(spec.lake, rels[week], self._sorted(spec, part))
+            out.partitions.append(rels[week])
+        return out
+
+    def ingest_snapshots(self, spec: DatasetSpec, folder: Path) -> DatasetRun:
+        """Each new snapshot file dated on or before the week ending -> its snapshot_date partitions."""
+        out = DatasetRun()
+        prefix = f"{folder.relative_to(self.landing).as_posix()}/"
+        for path in self.landing_files(folder):
+            match = SNAPSHOT_NAME.match(path.name)
+            try:
+                snapshot_date = dt.date.fromisoformat(match.group(1)) if match else None
+            except ValueError:
+                snapshot_date = None
+            if snapshot_date is None:
+                raise FileFormatError(path, f"a {spec.name} snapshot file must be named <YYYY-MM-DD>.json")
+            if snapshot_date > self.week_ending:
+                out.files_deferred += 1  # a later run ingests it
+                continue
+            file = LandingFile(path, prefix + path.name, file_sha256(path))
+            if self.manifest.has_file(file.rel, file.sha256):
+                out.files_skipped += 1
+                continue
+            parsed = self.parse_file(spec, file, snapshot_date)
+            self.manifest.add(file.rel, file.sha256)
+            out.files_ingested += 1
+            self._count(out, parsed)
+            result = dedupe(spec, parsed.rows)
+            out.loaded += result.loaded
+            out.duplicates += result.duplicates
+            out.count_enums(unknown_enum_counts(spec, result.winners))
+            main = result.winners
+            frames = {spec.lake: main, **(spec.bridges(main) if spec.bridges else {})}
+            for dataset in spec.lake_datasets:
+                rel = partition_rel(dataset, "snapshot_date", snapshot_date)
+                if dataset == spec.lake:
+                    previous = read_partition(self.lake_root, rel, dataset)
+                    out.replaced += previous.height if previous is not None else 0  # a re-delivered snapshot
+                    frame = self._sorted(spec, main)
+                else:
+                    frame = frames[dataset].sort(pl.all().exclude("source_file", "source_row", "snapshot_date"), "source_row")
+                self._stage(dataset, rel, frame)
+                out.partitions.append(rel)
+        return out
+
+    # ------------------------------------------------------------------------------ helpers
+
+    @staticmethod
+    def _count(out: DatasetRun, parsed: Parsed) -> None:
+        out.read += parsed.read
+        out.quarantined += parsed.quarantine.height
+        out.quarantine_reasons.update(parsed.reasons)
+
+    @staticmethod
+    def _sorted(spec: DatasetSpec, frame: pl.DataFrame) -> pl.DataFrame:
+        """Rows in a deterministic order: key, then lineage."""
+        keys = key_columns(spec)
+        names = [f"_k{i}" for i in range(len(keys))]
+        return frame.with_columns(keys).sort([*names, "source_file", "source_row"], nulls_last=False).drop(names)
+
+    def _stage(self, dataset: str, rel: str, frame: pl.DataFrame) -> None:
+        typed = frame.select([pl.col(c).cast(t) for c, t in schemas.schema(dataset).items()])
+        self.staging.stage(typed, partition_file(self.lake_root, rel))
+
+    def commit(self, lake_datasets: dict) -> None:
+        """Publish: schema files, staged partitions, quarantine files, and the manifest last."""
+        ensure_schema_files(self.lake_root, lake_datasets)
+        self.staging.publish()
+        for dataset, hash8, rows in self.quarantines:
+            write_quarantine(self.lake_root, dataset, hash8, rows)
+        self.manifest.save()
+
+
+def _execute(run: Run, specs: list[DatasetSpec], base: Path, lake_datasets: dict) -> dict:
+    summary: dict[str, dict] = {}
+    try:
+        for spec in specs:
+            folder = base / spec.name
+            outcome = run.ingest_events(spec, folder) if spec.kind == "event" else run.ingest_snapshots(spec, folder)
+            summary[spec.name] = outcome.as_dict(spec.name)
+    except BaseException:
+        run.staging.discard()
+        raise
+    run.commit(lake_datasets)
+    return summary
+
+
+def ingest_region(landing: Path, home: Path, region: str, week_ending: dt.date) -> dict:
+    """Ingest `<landing>/<region>/<dataset>/*` (regional datasets) into `<home>/lake/<region>/`.
+
+    Returns the per-landing-dataset summary (read = loaded + duplicates + quarantined)."""
+    if region not in schemas.REGIONS:
+        raise BadArgumentError(f"unknown region {region!r} (expected one of {', '.join(schemas.REGIONS)})")
+    week_ending = periods.week_ending(week_ending)
+    landing, lake_root = Path(landing), paths.lake_dir(home, region)
+    run = Run(landing, lake_root, region, week_ending, Manifest.load(lake_root))
+    specs = [EVENTS.get(name) or SNAPSHOTS[name] for name in schemas.REGIONAL_LANDING_DATASETS]
+    regional = {**schemas.EVENT_DATASETS, **schemas.SNAPSHOT_DATASETS}
+    return _execute(run, specs, landing / region, regional)
+
+
+def ingest_partner(landing: Path, home: Path, week_ending: dt.date) -> dict:
+    """Ingest `<landing>/partner_admins/*` into `<home>/lake/partner/` (same rules as a region)."""
+    week_ending = periods.week_ending(week_ending)
+    landing, lake_root = Path(landing), paths.partner_lake_dir(home)
+    run = Run(landing, lake_root, paths.PARTNER, week_ending, Manifest.load(lake_root))
+    return _execute(run, [PARTNER_ADMINS], landing, schemas.PARTNER_DATASETS)

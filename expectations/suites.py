@@ -1,0 +1,546 @@
+"""Expectation suites as code: one function per lake dataset, each expectation marked hard or soft.
+
+Every expectation is a row-level (map) expectation, so a partition can be validated in bounded
+chunks and the per-chunk counts add up exactly. Facts that span the whole partition (key
+uniqueness) or another dataset (org known in the customers snapshot) are computed in polars by
+`expectations.flags` and checked here as boolean flag columns:
+
+    has_unique_key   the row's key occurs once in the partition (rows with a null key part count as unique:
+                     the not-null expectations report those)
+    is_known_org     the row's org_id is in the region's customers snapshot in force (null org_id: True)
+
+Severity: HARD (GX "critical") stops the region's run with ValidationError; SOFT (GX "warning") is
+reported and the run goes on. Unknown enum values are SOFT because ingestion keeps them (SPEC 4).
+Expectation parameters (`{"$PARAMETER": name}`) are filled per partition by the runner:
+    run_week_ending    D of the run (naive Timestamp, compared with date columns)
+    partition_date     the partition's week_ending / snapshot_date (naive Timestamp)
+    week_start_date    partition week ending - 7 days (naive Timestamp, for date columns)
+    week_start_at      the same instant in UTC (for timestamp columns)
+    week_ending_at     the partition week ending in UTC
+    region_set         [the folder region]
+
+Great Expectations is imported inside the functions (it is slow to import; see runner).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import polars as pl
+
+HARD = "critical"
+SOFT = "warning"
+
+UNIQUE_FLAG = "has_unique_key"
+KNOWN_ORG_FLAG = "is_known_org"
+LINEAGE_COLUMNS = ("source_file", "source_row")
+
+CDR_DIRECTIONS = ["ORIGINATING", "TERMINATING"]
+SUBSCRIPTION_TYPES = ["SUBSCRIPTION", "TRIAL"]
+SUBSCRIPTION_STATUSES = ["ACTIVE", "PROVISIONING", "SUSPENDED", "EXPIRED", "CANCELLED"]
+MANAGED_BY = ["PARTNER", "EXTERNAL_ADMIN"]
+NUMBER_STATES = ["ACTIVE", "INACTIVE"]
+PARTNER_ADMIN_ROLES = [
+    "PARTNER_FULL_ADMIN",
+    "PARTNER_ADMIN",
+    "PARTNER_READ_ONLY_ADMIN",
+    "SALES_FULL_ADMIN",
+    "SALES_ADMIN",
+]
+MAC_REGEX = r"^[0-9A-F]{12}$"
+E164_REGEX = r"^\+[1-9][0-9]{1,14}$"
+
+
+@dataclass
+class DatasetSuite:
+    """The expectations of one lake dataset, and the flag columns the runner must compute for them."""
+
+    dataset: str
+    expectations: list  # GX Expectation objects; severity HARD or SOFT
+    unique_key: tuple[str, ...] = ()  # -> has_unique_key over the whole partition
+    unique_key_lowercase: tuple[str, ...] = ()  # key parts compared case-insensitively
+    check_known_org: bool = False  # -> is_known_org against the customers snapshot in force
+    derived: dict[str, pl.Expr] = field(default_factory=dict)  # other row-level flags, computed per chunk
+
+
+# ---------------------------------------------------------------------------------- building blocks
+
+
+def _not_null(*columns: str, severity: str = HARD) -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToNotBeNull(column=c, severity=severity, meta={"example_columns": list(LINEAGE_COLUMNS)})
+        for c in columns
+    ]
+
+
+def _at_least(column: str, minimum: float, severity: str = HARD, notes: str | None = None):
+    import great_expectations.expectations as gxe
+
+    return gxe.ExpectColumnValuesToBeBetween(column=column, min_value=minimum, severity=severity, notes=notes)
+
+
+def _between(column: str, low: float, high: float, severity: str = HARD, notes: str | None = None):
+    import great_expectations.expectations as gxe
+
+    return gxe.ExpectColumnValuesToBeBetween(
+        column=column, min_value=low, max_value=high, severity=severity, notes=notes
+    )
+
+
+def _in_set(column: str, values: list, severity: str = SOFT, notes: str | None = None):
+    import great_expectations.expectations as gxe
+
+    return gxe.ExpectColumnValuesToBeInSet(column=column, value_set=values, severity=severity, notes=notes)
+
+
+def _regex(column: str, regex: str, severity: str, notes: str | None = None):
+    import great_expectations.expectations as gxe
+
+    return gxe.ExpectColumnValuesToMatchRegex(column=column, regex=regex, severity=severity, notes=notes)
+
+
+def _a_at_least_b(a: str, b: str, severity: str, notes: str | None = None):
+    import great_expectations.expectations as gxe
+
+    return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+        column_A=a, column_B=b, or_equal=True, ignore_row_if="either_value_is_missing", severity=severity, notes=notes
+    )
+
+
+def _flag(column: str, severity: str, example_columns: list[str], notes: str):
+    import great_expectations.expectations as gxe
+
+    return gxe.ExpectColumnValuesToBeInSet(
+        column=column, value_set=[True], severity=severity, notes=notes, meta={"example_columns": example_columns}
+    )
+
+
+def _unique_key(key: tuple[str, ...], severity: str = HARD, lowercase: tuple[str, ...] = ()):
+    shown = ", ".join(f"lower({k})" if k in lowercase else k for k in key)
+    return _flag(
+        UNIQUE_FLAG,
+        severity,
+        list(key),
+        f"({shown}) is unique across the whole partition after dedupe (computed over all chunks in polars).",
+    )
+
+
+def _known_org(as_of: str):
+    return _flag(
+        KNOWN_ORG_FLAG,
+        SOFT,
+        ["org_id"],
+        f"org_id is in the region's customers snapshot in force at {as_of} (soft: real Webex data has "
+        "orgs that left the customer list).",
+    )
+
+
+def _lineage() -> list:
+    return [*_not_null("source_file"), _at_least("source_row", 1)]
+
+
+def _event_placement(time_column: str, is_date: bool = False) -> list:
+    """Events sit in the partition of the week that contains them: time in [week ending - 7 days, week ending)."""
+    import great_expectations.expectations as gxe
+
+    start, end = ("week_start_date", "partition_date") if is_date else ("week_start_at", "week_ending_at")
+    return [
+        gxe.ExpectColumnValuesToBeBetween(
+            column="week_ending",
+            min_value={"$PARAMETER": "partition_date"},
+            max_value={"$PARAMETER": "partition_date"},
+            severity=HARD,
+            notes="week_ending column equals the partition folder.",
+        ),
+        gxe.ExpectColumnValuesToBeBetween(
+            column=time_column,
+            min_value={"$PARAMETER": start},
+            max_value={"$PARAMETER": end},
+            strict_max=True,
+            severity=HARD,
+            notes=f"{time_column} falls in the partition's week [week ending - 7 days, week ending).",
+        ),
+    ]
+
+
+def _snapshot_placement() -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToBeBetween(
+            column="snapshot_date",
+            min_value={"$PARAMETER": "partition_date"},
+            max_value={"$PARAMETER": "partition_date"},
+            severity=HARD,
+            notes="snapshot_date column equals the partition folder.",
+        ),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="snapshot_date",
+            max_value={"$PARAMETER": "run_week_ending"},
+            severity=HARD,
+            notes="No snapshot dated after the run's week ending D is loaded (SPEC 4).",
+        ),
+    ]
+
+
+# ---------------------------------------------------------------------------------- events
+
+
+def cdr() -> DatasetSuite:
+    """One row per call leg."""
+    key = ("report_id",)
+    return DatasetSuite(
+        "cdr",
+        [
+            *_not_null("report_id", "report_at", "org_id", "started_at"),
+            _unique_key(key),
+            *_event_placement("started_at"),
+            _at_least("duration_seconds", 0),
+            _at_least("ring_duration_seconds", 0),
+            _in_set("direction", CDR_DIRECTIONS, notes="Unknown directions are kept by ingestion."),
+            _regex("device_mac", MAC_REGEX, HARD, notes="Normalised by ingestion: 12 upper-case hex digits."),
+            _a_at_least_b("released_at", "started_at", SOFT, notes="A leg is released after it starts."),
+            _known_org("D"),
+            *_lineage(),
+        ],
+        unique_key=key,
+        check_known_org=True,
+    )
+
+
+def media_quality() -> DatasetSuite:
+    """One row per call leg media record."""
+    key = ("org_id", "local_session_id")
+    streams = [f"{s}_{d}" for s in ("audio", "video") for d in ("in", "out")]
+    return DatasetSuite(
+        "media_quality",
+        [
+            *_not_null("org_id", "local_session_id", "started_at"),
+            _unique_key(key),
+            *_event_placement("started_at"),
+            *[_at_least(f"{s}_jitter_ms", 0) for s in streams],
+            *[_at_least(f"{s}_latency_ms", 0) for s in streams],
+            *[_between(f"{s}_packet_loss_pct", 0, 100) for s in streams],
+            *[_at_least(f"{s}_sample_count", 0) for s in streams],
+            _a_at_least_b("ended_at", "started_at", SOFT, notes="The last interval ends after the first starts."),
+            _known_org("D"),
+            *_lineage(),
+        ],
+        unique_key=key,
+        check_known_org=True,
+    )
+
+
+def call_queue_stats() -> DatasetSuite:
+    """One row per call queue per day."""
+    key = ("org_id", "queue_id", "stats_date")
+    counts = [
+        "total_calls",
+        "answered_calls",
+        "abandoned_calls",
+        "overflowed_busy_calls",
+        "overflowed_timeout_calls",
+        "transferred_calls",
+    ]
+    return DatasetSuite(
+        "call_queue_stats",
+        [
+            *_not_null("org_id", "queue_id", "stats_date"),
+            _unique_key(key),
+            *_event_placement("stats_date", is_date=True),
+            *[_at_least(c, 0) for c in counts],
+            _a_at_least_b("total_calls", "answered_calls", HARD, notes="answered_calls <= total_calls."),
+            _a_at_least_b("total_calls", "abandoned_calls", SOFT, notes="abandoned_calls <= total_calls."),
+            _at_least("average_speed_of_answer_seconds", 0),
+            _at_least("average_abandon_time_seconds", 0),
+            _known_org("D"),
+            *_lineage(),
+        ],
+        unique_key=key,
+        check_known_org=True,
+    )
+
+
+def meeting_participants() -> DatasetSuite:
+    """One row per meeting participation."""
+    key = ("org_id", "meeting_id", "email", "joined_at")
+    return DatasetSuite(
+        "meeting_participants",
+        [
+            *_not_null("org_id", "meeting_id", "email", "joined_at"),
+            _unique_key(key, lowercase=("email",)),
+            *_event_placement("joined_at"),
+            _a_at_least_b("left_at", "joined_at", SOFT, notes="A participant leaves after joining."),
+            _known_org("D"),
+            *_lineage(),
+        ],
+        unique_key=key,
+        unique_key_lowercase=("email",),
+        check_known_org=True,
+    )
+
+
+# ---------------------------------------------------------------------------------- snapshots
+
+
+def customers() -> DatasetSuite:
+    """One row per customer organisation per snapshot date."""
+    key = ("org_id",)
+    return DatasetSuite(
+        "customers",
+        [
+            *_not_null("org_id"),
+            _unique_key(key),
+            *_snapshot_placement(),
+            _in_set(
+                "region",
+                {"$PARAMETER": "region_set"},
+                HARD,
+                notes="A customer lives in exactly one region: the landing folder it came from (SPEC 3).",
+            ),
+            *_not_null("region", "display_name", severity=SOFT),
+            _in_set("managed_by", MANAGED_BY, notes="Unknown values are kept by ingestion."),
+            *_lineage(),
+        ],
+        unique_key=key,
+    )
+
+
+def customer_tags() -> DatasetSuite:
+    """One row per customer tag per snapshot date."""
+    key = ("org_id", "tag")
+    return DatasetSuite(
+        "customer_tags",
+        [
+            *_not_null("org_id", "tag"),
+            _unique_key(key, SOFT),
+            *_snapshot_placement(),
+            _known_org("the snapshot date"),
+            *_lineage(),
+        ],
+        unique_key=key,
+        check_known_org=True,
+    )
+
+
+def subscriptions() -> DatasetSuite:
+    """One row per subscription per snapshot date."""
+    key = ("org_id", "subscription_id")
+    return DatasetSuite(
+        "subscriptions",
+        [
+            *_not_null("subscription_id", "org_id"),
+            _unique_key(key),
+            *_snapshot_placement(),
+            _in_set("subscription_type", SUBSCRIPTION_TYPES, notes="Unknown values are kept by ingestion."),
+            _in_set("status", SUBSCRIPTION_STATUSES, notes="Unknown values are kept by ingestion."),
+            _a_at_least_b("end_date", "start_date", SOFT, notes="A subscription ends on or after its start."),
+            _known_org("the snapshot date"),
+            *_lineage(),
+        ],
+        unique_key=key,
+        check_known_org=True,
+    )
+
+
+def licenses() -> DatasetSuite:
+    """One row per license per snapshot date."""
+    key = ("org_id", "license_id")
+    return DatasetSuite(
+        "licenses",
+        [
+            *_not_null("license_id", "org_id"),
+            _unique_key(key),
+            *_snapshot_placement(),
+            _at_least("consumed_units", 0),
+            _at_least("consumed_by_users", 0),
+            _at_least("consumed_by_workspaces", 0),
+            # Soft: a negative total (e.g. an unlimited license reported as -1) is odd, not fatal.
+            _at_least("total_units", 0, SOFT),
+            _known_org("the snapshot date"),
+            *_lineage(),
+        ],
+        unique_key=key,
+        check_known_org=True,
+    )
+
+
+def people() -> DatasetSuite:
+    """One row per person per snapshot date."""
+    key = ("org_id", "person_id")
+    return DatasetSuite(
+        "people",
+        [
+            *_not_null("person_id", "org_id"),
+            _unique_key(key),
+            *_snapshot_placement(),
+            *_not_null("primary_email", severity=SOFT),
+            _known_org("the snapshot date"),
+            *_lineage(),
+        ],
+        unique_key=key,
+        check_known_org=True,
+    )
+
+
+def people_emails() -> DatasetSuite:
+    """One row per email of a person per snapshot date."""
+    key = ("org_id", "person_id", "email_index")
+    return DatasetSuite(
+        "people_emails",
+        [
+            *_not_null("person_id", "org_id", "email", "email_index"),
+            _unique_key(key),
+            *_snapshot_placement(),
+            _at_least("email_index", 1),
+            _regex("email", r"^[^@\s]+@[^@\s]+$", SOFT, notes="Looks like an email address."),
+            _known_org("the snapshot date"),
+            *_lineage(),
+        ],
+        unique_key=key,
+        check_known_org=True,
+    )
+
+
+def people_licenses() -> DatasetSuite:
+    """One row per license held by a person per snapshot date."""
+    key = ("org_id", "person_id", "license_id")
+    return DatasetSuite(
+        "people_licenses",
+        [
+            *_not_null("person_id", "org_id", "license_id"),
+            _unique_key(key, SOFT),
+            *_snapshot_placement(),
+            _known_org("the snapshot date"),
+            *_lineage(),
+        ],
+        unique_key=key,
+        check_known_org=True,
+    )
+
+
+def locations() -> DatasetSuite:
+    """One row per location per snapshot date."""
+    key = ("org_id", "location_id")
+    return DatasetSuite(
+        "locations",
+        [
+            *_not_null("location_id", "org_id"),
+            _unique_key(key),
+            *_snapshot_placement(),
+            _known_org("the snapshot date"),
+            *_lineage(),
+        ],
+        unique_key=key,
+        check_known_org=True,
+    )
+
+
+def devices() -> DatasetSuite:
+    """One row per device per snapshot date."""
+    key = ("org_id", "device_id")
+    return DatasetSuite(
+        "devices",
+        [
+            *_not_null("device_id", "org_id"),
+            _unique_key(key),
+            *_snapshot_placement(),
+            _regex("mac", MAC_REGEX, HARD, notes="Normalised by ingestion: 12 upper-case hex digits."),
+            _known_org("the snapshot date"),
+            *_lineage(),
+        ],
+        unique_key=key,
+        check_known_org=True,
+    )
+
+
+def numbers() -> DatasetSuite:
+    """One row per phone number / extension item per snapshot date."""
+    key = ("org_id", "phone_number")
+    return DatasetSuite(
+        "numbers",
+        [
+            *_not_null("org_id", "number_index"),
+            _flag(
+                "has_number_or_extension",
+                HARD,
+                list(LINEAGE_COLUMNS),
+                "Every item has a phone number or an extension (ingestion quarantines the others).",
+            ),
+            _unique_key(key, SOFT),
+            *_snapshot_placement(),
+            _at_least("number_index", 1),
+            _in_set("state", NUMBER_STATES, notes="Unknown values are kept by ingestion."),
+            _regex("phone_number", E164_REGEX, SOFT, notes="E.164: + then up to 15 digits."),
+            _known_org("the snapshot date"),
+            *_lineage(),
+        ],
+        unique_key=key,
+        check_known_org=True,
+        derived={
+            "has_number_or_extension": pl.col("phone_number").is_not_null() | pl.col("extension").is_not_null()
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------- partner level
+
+
+def partner_admins() -> DatasetSuite:
+    """One row per partner administrator per snapshot date."""
+    key = ("admin_id",)
+    return DatasetSuite(
+        "partner_admins",
+        [
+            *_not_null("admin_id"),
+            _unique_key(key),
+            *_snapshot_placement(),
+            *_not_null("email", severity=SOFT),
+            _in_set("role", PARTNER_ADMIN_ROLES, notes="Unknown roles are kept by ingestion."),
+            *_lineage(),
+        ],
+        unique_key=key,
+    )
+
+
+def partner_admin_orgs() -> DatasetSuite:
+    """One row per customer org assigned to a partner administrator per snapshot date."""
+    key = ("admin_id", "org_id")
+    return DatasetSuite(
+        "partner_admin_orgs",
+        [
+            *_not_null("admin_id", "org_id"),
+            _unique_key(key, SOFT),
+            *_snapshot_placement(),
+            *_lineage(),
+        ],
+        unique_key=key,
+    )
+
+
+SUITES: dict[str, Callable[[], DatasetSuite]] = {
+    "cdr": cdr,
+    "media_quality": media_quality,
+    "call_queue_stats": call_queue_stats,
+    "meeting_participants": meeting_participants,
+    "customers": customers,
+    "customer_tags": customer_tags,
+    "subscriptions": subscriptions,
+    "licenses": licenses,
+    "people": people,
+    "people_emails": people_emails,
+    "people_licenses": people_licenses,
+    "locations": locations,
+    "devices": devices,
+    "numbers": numbers,
+    "partner_admins": partner_admins,
+    "partner_admin_orgs": partner_admin_orgs,
+}
+
+
+def suite_for(dataset: str) -> DatasetSuite:
+    """The suite of one lake dataset (KeyError for a dataset without one)."""
+    return SUITES[dataset]()

@@ -1,0 +1,73 @@
+"""Pure helpers of the expectations package: value formatting, labels, duplicate keys, flags."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import polars as pl
+from expectations_lake import Lake
+
+from expectations import flags
+from expectations.results import expectation_label, format_value
+from expectations.suites import suite_for
+
+
+def test_format_value_reads_like_the_source():
+    assert format_value(np.float64(-5.0)) == "-5"  # an int column with nulls arrives as float64
+    assert format_value(100.5) == "100.5"
+    assert format_value(np.int64(7)) == "7"
+    assert format_value(np.bool_(False)) == "False"
+    assert format_value("SIDEWAYS") == "'SIDEWAYS'"
+    assert format_value(float("nan")) == "null"
+    assert format_value(None) == "null"
+    assert format_value(pd.Timestamp("2026-11-22")) == "2026-11-22"  # a date column in pandas
+    assert format_value(pd.Timestamp("2026-11-15 10:00:00.5", tz="UTC")) == "2026-11-15T10:00:00.500000Z"
+    assert format_value(dt.datetime(2026, 11, 15, 12, tzinfo=dt.timezone(dt.timedelta(hours=2)))) == (
+        "2026-11-15T10:00:00Z"
+    )
+    assert format_value(dt.date(2026, 11, 29)) == "2026-11-29"
+    assert format_value(["US"]) == "['US']"
+
+
+def test_expectation_label_names_domain_then_arguments():
+    assert expectation_label(
+        "expect_column_values_to_be_between",
+        {"batch_id": "x", "column": "duration_seconds", "min_value": 0.0},
+    ) == "expect_column_values_to_be_between(duration_seconds, min_value=0)"
+    assert expectation_label(
+        "expect_column_pair_values_a_to_be_greater_than_b",
+        {"column_A": "total_calls", "column_B": "answered_calls", "or_equal": True, "ignore_row_if": "either"},
+    ) == "expect_column_pair_values_a_to_be_greater_than_b(total_calls, answered_calls, or_equal=True)"
+
+
+def test_duplicate_keys_ignore_null_parts_and_lowercase_email(tmp_path):
+    # (o1, m1, a@x, t) appears as A@X and a@x -> one duplicated key; the two rows with a null
+    # meeting_id are not compared (not-null reports them); (o1, m2, a@x, t) is single.
+    t = dt.datetime(2026, 11, 16, 10, tzinfo=dt.timezone.utc)
+    frame = pl.DataFrame({
+        "org_id": ["o1", "o1", "o1", "o1", "o1"],
+        "meeting_id": ["m1", "m1", None, None, "m2"],
+        "email": ["A@X", "a@x", "b@x", "b@x", "a@x"],
+        "joined_at": [t] * 5,
+    })
+    path = tmp_path / "data.parquet"
+    frame.write_parquet(path)
+    suite = suite_for("meeting_participants")
+    dups = flags.duplicate_keys(path, suite)
+    assert dups.rows() == [("o1", "m1", "a@x", t)]
+    flagged = flags.add_flags(frame, suite, dups, pl.Series(["o1"]))
+    assert flagged["has_unique_key"].to_list() == [False, False, True, True, True]
+    assert flagged["is_known_org"].to_list() == [True] * 5
+
+
+def test_known_orgs_use_the_snapshot_in_force(tmp_path):
+    lake = Lake(tmp_path / "home")
+    lake.write("customers", dt.date(2026, 11, 8), [{"org_id": "old"}])
+    lake.write("customers", dt.date(2026, 11, 15), [{"org_id": "b"}, {"org_id": "a"}])
+    lake.write("customers", dt.date(2026, 11, 29), [{"org_id": "later"}])
+    region_lake = tmp_path / "home" / "lake" / "US"
+    assert flags.known_orgs(region_lake, dt.date(2026, 11, 22)).to_list() == ["a", "b"]
+    assert flags.known_orgs(region_lake, dt.date(2026, 11, 8)).to_list() == ["old"]
+    assert flags.known_orgs(region_lake, dt.date(2026, 11, 1)).to_list() == []

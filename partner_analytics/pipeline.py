@@ -8,6 +8,8 @@ import datetime as dt
 import json
 import logging
 import os
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from ingestion.schemas import REGIONS
@@ -85,6 +87,16 @@ def write_summary(home: Path, region: str, week_ending: dt.date, summary: dict) 
     return target
 
 
+@contextmanager
+def _timed(summary: dict, step: str):
+    """Record a step's wall time in summary['timings_seconds'] (for operators; never used to pick data)."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        summary.setdefault("timings_seconds", {})[step] = round(time.perf_counter() - start, 3)
+
+
 def run_region(landing: Path, home: Path, region: str, week_ending: dt.date, partner: dict | None = None) -> dict:
     """ingest -> validate -> build -> export for one region; always leaves a summary.json."""
     summary: dict = {"region": region, "week_ending": week_ending.isoformat(), "status": "running"}
@@ -92,14 +104,18 @@ def run_region(landing: Path, home: Path, region: str, week_ending: dt.date, par
         summary["partner_datasets"] = partner
     step = "ingest"
     try:
-        ingested = ingest_step(landing, home, region, week_ending)
+        with _timed(summary, step):
+            ingested = ingest_step(landing, home, region, week_ending)
         summary["datasets"] = ingested
         step = "validate"
-        summary["data_quality"] = validate_step(home, region, week_ending, partitions_of(ingested))
+        with _timed(summary, step):
+            summary["data_quality"] = validate_step(home, region, week_ending, partitions_of(ingested))
         step = "build"
-        summary["warehouse"] = build_step(home, region, week_ending)
+        with _timed(summary, step):
+            summary["warehouse"] = build_step(home, region, week_ending)
         step = "export"
-        summary["exports"] = export_step(home, region, week_ending)
+        with _timed(summary, step):
+            summary["exports"] = export_step(home, region, week_ending)
         summary["status"] = "succeeded"
     except PipelineError as exc:
         summary["status"] = "failed"

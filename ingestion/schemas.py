@@ -65,7 +65,8 @@ CDR = {
 # One row per call leg's media record. The nested interval arrays are reduced at ingestion to the
 # per-stream, per-direction means the definitions need (SPEC 6.4): "<stream>_<dir>_<metric>" is the
 # mean of every sample of that metric over all intervals of that array; *_sample_count counts the
-# intervals' samples (max over the three metrics) so "has video" = video_in/out sample count > 0.
+# samples per metric (an interval whose jitter/latency/packetLoss arrays differ in length is quarantined
+# at ingestion), so "has video" = video_in/out sample count > 0.
 MEDIA_QUALITY = {
     "org_id": STR,
     "correlation_id": STR,

@@ -8,6 +8,7 @@ import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from exports.csvfmt import render, safe_text
 from exports.naming import export_file_name
@@ -55,11 +56,20 @@ def _write_csv(con, template: Template, target: Path) -> int:
     return rows
 
 
-def write_exports(warehouse: Path, out_dir: Path, region: str, period: Period, templates: list[Template]) -> list[Written]:
+def write_exports(
+    warehouse: Path,
+    out_dir: Path,
+    region: str,
+    period: Period,
+    templates: list[Template],
+    before_publish: Callable[[], object] | None = None,
+) -> list[Written]:
     """Render every template into `out_dir`, named per SPEC 7.
 
     All files are first written to a staging folder inside `out_dir`; only when every one succeeded are
-    they moved into place (os.replace, atomic per file), so a failure leaves the previous exports as they were."""
+    they moved into place (os.replace, atomic per file), so a failure leaves the previous exports as they were.
+    `before_publish` runs after every file rendered and before any is moved (the weekly run publishes
+    its warehouse there, so a failed export leaves the previous warehouse live too)."""
     import duckdb
 
     out_dir = Path(out_dir)
@@ -76,6 +86,8 @@ def write_exports(warehouse: Path, out_dir: Path, region: str, period: Period, t
                 written.append(Written(t.name, out_dir / name, rows))
         finally:
             con.close()
+        if before_publish is not None:
+            before_publish()
         for w in written:
             os.replace(staging / w.path.name, w.path)
     finally:

@@ -82,8 +82,28 @@ def _release_duckdb() -> None:
             env.close()
 
 
+def building_path(home: Path, region: str) -> Path:
+    """Where a region's next warehouse is built before it is published."""
+    final = paths.warehouse_path(home, region)
+    return final.with_name(final.name + ".building")
+
+
+def publish_warehouse(home: Path, region: str) -> Path:
+    """Atomically make the built warehouse the live one (no-op if it was already published)."""
+    final = paths.warehouse_path(home, region)
+    building = building_path(home, region)
+    if building.exists():
+        os.replace(building, final)
+    return final
+
+
 def build_region(
-    home: Path, region: str, week_ending: dt.date, extra_vars: dict | None = None, unit_tests: bool = False
+    home: Path,
+    region: str,
+    week_ending: dt.date,
+    extra_vars: dict | None = None,
+    unit_tests: bool = False,
+    publish: bool = True,
 ) -> Path:
     """`dbt build` the region's warehouse for week ending D; returns the warehouse path.
 
@@ -91,11 +111,13 @@ def build_region(
     scheduled runs skip them (as dbt recommends) and the test suite runs them (`unit_tests=True`).
 
     Builds into `<REGION>.duckdb.building` and renames it over `<REGION>.duckdb` only when every model
-    and test passed, so a failed build leaves the previous good warehouse untouched."""
+    and test passed, so a failed build leaves the previous good warehouse untouched. With
+    publish=False the built file stays at building_path() (the weekly run exports from it first and
+    publishes warehouse and exports together, see pipeline.export_step) and that path is returned."""
     home = Path(home)
     final = paths.warehouse_path(home, region)
     final.parent.mkdir(parents=True, exist_ok=True)
-    building = final.with_name(final.name + ".building")
+    building = building_path(home, region)
     for stale in (building, building.with_name(building.name + ".wal")):
         stale.unlink(missing_ok=True)
     work_dir = paths.run_dir(home, week_ending, region) / "dbt"
@@ -109,6 +131,5 @@ def build_region(
     except BaseException:
         building.unlink(missing_ok=True)
         raise
-    os.replace(building, final)
-    log.info("built %s warehouse for week ending %s: %s", region, week_ending, final)
-    return final
+    log.info("built %s warehouse for week ending %s: %s", region, week_ending, building)
+    return publish_warehouse(home, region) if publish else building

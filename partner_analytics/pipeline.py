@@ -40,10 +40,35 @@ def ingest_partner_step(landing: Path, home: Path, week_ending: dt.date) -> dict
     return ingest_partner(Path(landing), Path(home), week_ending)
 
 
+def _pending_file(home: Path, region: str) -> Path:
+    return paths.lake_dir(home, region) / "_pending_validation.json"
+
+
+def _merge(a: dict[str, list[str]], b: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {ds: sorted(set(a.get(ds, [])) | set(b.get(ds, []))) for ds in sorted(set(a) | set(b))}
+
+
+def _read_pending(home: Path, region: str) -> dict[str, list[str]]:
+    f = _pending_file(home, region)
+    return json.loads(f.read_text(encoding="utf-8")) if f.exists() else {}
+
+
 def ingest_step(landing: Path, home: Path, region: str, week_ending: dt.date) -> dict:
+    """Ingest the region, then record its new partitions as awaiting validation.
+
+    The record survives a failed or interrupted validation, so the next run (which skips the files
+    already ingested) still validates that data before any mart is built from it."""
     from ingestion import ingest_region
 
-    return ingest_region(Path(landing), Path(home), region, week_ending)
+    home = Path(home)
+    result = ingest_region(Path(landing), home, region, week_ending)
+    pending = _merge(_read_pending(home, region), partitions_of(result))
+    if any(pending.values()):
+        f = _pending_file(home, region)
+        tmp = f.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(pending, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, f)
+    return result
 
 
 def partitions_of(ingest_summary: dict) -> dict[str, list[str]]:
@@ -51,28 +76,42 @@ def partitions_of(ingest_summary: dict) -> dict[str, list[str]]:
 
 
 def validate_step(home: Path, region: str, week_ending: dt.date, partitions: dict[str, list[str]]) -> dict:
+    """Validate this run's new partitions plus any left unvalidated by an earlier failed run."""
     from expectations import validate_region
 
-    return validate_region(Path(home), region, week_ending, partitions)
+    home = Path(home)
+    todo = _merge(_read_pending(home, region), partitions)
+    result = validate_region(home, region, week_ending, todo)
+    _pending_file(home, region).unlink(missing_ok=True)
+    return result
 
 
 def build_step(home: Path, region: str, week_ending: dt.date) -> str:
+    """dbt build into the region's .building warehouse; export_step publishes it."""
     from partner_analytics.dbt import build_region
 
-    return str(build_region(Path(home), region, week_ending))
+    return str(build_region(Path(home), region, week_ending, publish=False))
 
 
 def export_step(home: Path, region: str, week_ending: dt.date) -> list[dict]:
-    """Every default template for week W of D into <home>/exports/<REGION>/."""
+    """Every default template for week W of D into <home>/exports/<REGION>/, then publish.
+
+    Exports are rendered from the freshly built warehouse; only when all rendered is that warehouse
+    made live and the files moved into place, so any failure leaves the previous warehouse and exports."""
     from exports.templates import load_default_templates
     from exports.writer import write_exports
+    from partner_analytics.dbt import building_path, publish_warehouse
 
+    home = Path(home)
+    building = building_path(home, region)
+    source = building if building.exists() else paths.warehouse_path(home, region)
     written = write_exports(
-        paths.warehouse_path(home, region),
+        source,
         paths.exports_dir(home, region),
         region,
         periods.week(week_ending),
         load_default_templates(),
+        before_publish=lambda: publish_warehouse(home, region),
     )
     return [{"template": w.template, "path": str(w.path), "rows": w.rows} for w in written]
 
@@ -112,15 +151,16 @@ def run_region(landing: Path, home: Path, region: str, week_ending: dt.date, par
             summary["data_quality"] = validate_step(home, region, week_ending, partitions_of(ingested))
         step = "build"
         with _timed(summary, step):
-            summary["warehouse"] = build_step(home, region, week_ending)
+            build_step(home, region, week_ending)
+        summary["warehouse"] = str(paths.warehouse_path(home, region))
         step = "export"
         with _timed(summary, step):
             summary["exports"] = export_step(home, region, week_ending)
         summary["status"] = "succeeded"
-    except PipelineError as exc:
+    except Exception as exc:  # any failure, expected or not, is recorded before it propagates
         summary["status"] = "failed"
         summary["failed_step"] = step
-        summary["error"] = str(exc)
+        summary["error"] = f"{type(exc).__name__}: {exc}" if not isinstance(exc, PipelineError) else str(exc)
         write_summary(home, region, week_ending, summary)
         raise
     write_summary(home, region, week_ending, summary)
@@ -141,8 +181,8 @@ def run(landing: Path, home: Path, week_ending: dt.date | str, regions: list[str
     for region in todo:
         try:
             results[region] = run_region(landing, home, region, d, partner)
-        except PipelineError as exc:
-            log.error("region %s failed: %s", region, exc)
+        except Exception as exc:  # regions are independent: record, go on, fail the run at the end
+            log.error("region %s failed: %s", region, exc, exc_info=not isinstance(exc, PipelineError))
             failures.append(f"{region}: {exc}")
     if failures:
         raise PipelineError("; ".join(failures))

@@ -15,13 +15,35 @@ from partner_analytics.errors import BuildError
 log = logging.getLogger(__name__)
 
 
+# Poor-quality thresholds (SPEC 6.4) are configuration: environment variable -> dbt var.
+THRESHOLD_ENV = {
+    "PA_POOR_JITTER_MS": "poor_jitter_ms",
+    "PA_POOR_LATENCY_MS": "poor_latency_ms",
+    "PA_POOR_PACKET_LOSS_PCT": "poor_packet_loss_pct",
+}
+
+
+def threshold_vars(environ: dict | None = None) -> dict:
+    """Thresholds set in the environment (defaults live in dbt_project.yml: 150 ms, 400 ms, 5 %)."""
+    environ = os.environ if environ is None else environ
+    out = {}
+    for env, var in THRESHOLD_ENV.items():
+        if environ.get(env, "").strip():
+            try:
+                out[var] = float(environ[env])
+            except ValueError:
+                raise BuildError(f"{env} must be a number, got {environ[env]!r}") from None
+    return out
+
+
 def dbt_vars(home: Path, region: str, week_ending: dt.date, extra: dict | None = None) -> dict:
-    """The --vars of one region's build: its lake, the partner lake, D (never the clock)."""
+    """The --vars of one region's build: its lake, the partner lake, D (never the clock), thresholds."""
     out = {
         "region": region,
         "lake_dir": str(paths.lake_dir(home, region).resolve()),
         "partner_lake_dir": str(paths.partner_lake_dir(home).resolve()),
         "week_ending": week_ending.isoformat(),
+        **threshold_vars(),
     }
     out.update(extra or {})
     return out

@@ -36,3 +36,4 @@ def test_monthly_period_is_the_previous_calendar_month_leap_year():
     assert (p.start, p.end, p.days) == (dt.date(2028, 2, 1), dt.date(2028, 3, 1), 29)  # 2028-02-01..2028-02-29
     j = periods.previous_month(dt.date(2027, 1, 15))
     assert (j.start, j.end) == (dt.date(2026, 12, 1), dt.date(2027, 1, 1))
+

@@ -1,0 +1,115 @@
+"""Report schedules: custom report templates exported daily, weekly or monthly from the weekly run's marts.
+
+### What is scheduled
+Every custom template in `PA_TEMPLATES_DIR` (default `<repo>/exports/templates/*.yml`) whose
+`schedules` lists the cadence (`daily`, `weekly`, `monthly`; see `exports/custom.py`), for every
+region whose weekly run has built a warehouse (dynamic task mapping over `region`).
+
+| DAG | runs | period (from `partner_analytics.periods`) | file date |
+|---|---|---|---|
+| `partner_reports_daily` | every day 06:00 UTC | the previous UTC day | the run date |
+| `partner_reports_weekly` | Sunday 06:00 UTC | W = [D - 7 days, D) of that Sunday D | D |
+| `partner_reports_monthly` | the 1st 06:00 UTC | the previous calendar month | the run date |
+
+The run date is the date of `data_interval_end`; a run without a data interval (manual trigger)
+uses the UTC date it was triggered.
+
+### Design: reuse the lake and the marts, never touch the live warehouse
+These DAGs ingest nothing and never build the live warehouse. They read the week the region's
+warehouse holds (D of its latest succeeded weekly run, from `<home>/runs/*/<REGION>/summary.json`):
+- a period equal to W of that D (the weekly schedule after its weekly run) is exported straight
+  from the live warehouse, opened read-only;
+- any other period: the live warehouse is copied into a disposable folder next to it, only the
+  `rpt_*` models the templates read are rebuilt there with the dbt vars `report_start` /
+  `report_end` (`dbt build --select rpt_...`, so their tests still gate the export), the CSVs are
+  written from the copy, and the copy is deleted whatever happens.
+Reports therefore see the data the latest weekly run ingested: events landed since then appear
+after the next weekly run. A weekly schedule whose week is not built yet fails with
+`WeekNotBuiltError` and is retried (exponential backoff, up to 4 times) while the weekly run finishes.
+
+Configuration (Airflow Variable, else environment, else default): `PA_HOME` (default
+`<repo>/demo/home`), `PA_TEMPLATES_DIR` (default `<repo>/exports/templates`).
+The same code answers `partner-analytics report` (`partner_analytics/reports.py`).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pendulum import datetime
+
+from airflow.sdk import CronDataIntervalTimetable, ExceptionRetryPolicy, RetryAction, RetryRule, dag, task
+
+SCHEDULES = {
+    "daily": "0 6 * * *",
+    "weekly": "0 6 * * 0",
+    "monthly": "0 6 1 * *",
+}
+
+DEFAULT_ARGS = {
+    "owner": "partner-analytics",
+    "retries": 4,
+    "retry_delay": timedelta(minutes=15),
+    "retry_exponential_backoff": 2.0,
+    "max_retry_delay": timedelta(hours=4),
+    "retry_policy": ExceptionRetryPolicy(
+        rules=[
+            RetryRule(
+                exception="partner_analytics.reports.WeekNotBuiltError",
+                action=RetryAction.RETRY,
+                reason="the weekly run has not built this week yet",
+            ),
+            RetryRule(
+                exception="partner_analytics.errors.PipelineError",
+                action=RetryAction.FAIL,
+                reason="data or pipeline failure: the same inputs fail the same way",
+            ),
+        ]
+    ),
+}
+
+
+def _get_variable(key: str):
+    from airflow.sdk import Variable
+
+    return Variable.get(key, default=None)
+
+
+def report_schedule(cadence: str, cron: str):
+    @dag(
+        dag_id=f"partner_reports_{cadence}",
+        schedule=CronDataIntervalTimetable(cron, timezone="UTC"),
+        start_date=datetime(2026, 1, 4, tz="UTC"),
+        catchup=False,
+        max_active_runs=1,
+        default_args=DEFAULT_ARGS,
+        tags=["partner-analytics", "reports", cadence],
+        doc_md=__doc__,
+    )
+    def reports():
+        @task
+        def resolve_run(data_interval_end=None, dag_run=None) -> dict:
+            from partner_analytics import orchestration
+
+            return orchestration.report_run_config(cadence, data_interval_end, dag_run.run_after, _get_variable)
+
+        @task
+        def list_regions(config: dict) -> list[str]:
+            from partner_analytics import orchestration
+
+            return orchestration.regions_with_warehouse(config)
+
+        @task
+        def export_scheduled_reports(config: dict, region: str) -> list[dict]:
+            from partner_analytics import reports
+
+            return reports.run_schedule(config["home"], region, config["cadence"], config["run_date"], config["templates_dir"])
+
+        config = resolve_run()
+        export_scheduled_reports.partial(config=config).expand(region=list_regions(config))
+
+    return reports()
+
+
+for _cadence, _cron in SCHEDULES.items():
+    report_schedule(_cadence, _cron)

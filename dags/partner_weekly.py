@@ -1,0 +1,160 @@
+"""Weekly partner analytics: ingest, validate, build marts, export reports — every Sunday 00:00 UTC.
+
+### What a run does
+`resolve_run` fixes the run's week ending **D** and its folders; `ingest_partner` ingests the
+partner-level data once; then, for each region with a landing folder (dynamic task mapping over
+`region`): `ingest_region` -> `validate_region` -> `build_marts` -> `export_reports` ->
+`write_summary`. Each task calls one function of `partner_analytics.orchestration`, which runs the
+same step functions as `partner-analytics run`, so `<home>/runs/<D>/<REGION>/summary.json` and the
+exported CSVs are the same bytes as the command line's.
+
+### The week
+D = `data_interval_end` of the run (schedule `CronDataIntervalTimetable("0 0 * * 0", "UTC")`: the
+interval of the run at Sunday 00:00 is the week that just ended). A run without a data interval
+(triggered manually, from the CLI or by an asset) reports the last complete week before it was
+triggered: a manual run on Wednesday 2026-11-25 12:00 UTC -> D = 2026-11-22, W = [2026-11-15, 2026-11-22).
+
+### Configuration (read inside the tasks, never at parse time)
+Airflow Variable, else environment variable, else default:
+`PA_LANDING` (default `<repo>/demo/landing`), `PA_HOME` (default `<repo>/demo/home`).
+Run conf `{"regions": ["US", ...]}` restricts a manual run to some regions.
+
+### Safety
+`max_active_runs=1` and one build per region per run, so no two writers ever open one DuckDB
+file; builds run in the pool `duckdb_writer` (create it with as many slots as the machine can run
+dbt builds at once: `airflow pools set duckdb_writer 1 "dbt-duckdb builds"`). Data and pipeline
+failures (`PipelineError`: a bad landing file, a failed expectation, a failed dbt test) fail the task
+at once — a retry would fail the same way — and write the failed summary.json; other errors are
+retried with exponential backoff.
+
+### Outputs
+`build_marts` builds `<REGION>.duckdb.building`; `export_reports` writes the CSVs from it and
+publishes warehouse and exports together, then emits the asset `partner_analytics_marts_<REGION>`
+(`partner-analytics://marts/<REGION>`, through the alias `partner_analytics_marts`) with
+`{"week_ending": D}` for downstream consumers (BI refreshes, further DAGs).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pendulum import datetime
+
+from airflow.sdk import (
+    Asset,
+    AssetAlias,
+    CronDataIntervalTimetable,
+    ExceptionRetryPolicy,
+    Param,
+    RetryAction,
+    RetryRule,
+    dag,
+    task,
+    task_group,
+)
+
+MARTS = AssetAlias("partner_analytics_marts")  # == orchestration.MARTS_ASSET_ALIAS (no package import at parse time)
+
+DEFAULT_ARGS = {
+    "owner": "partner-analytics",
+    "retries": 2,
+    "retry_delay": timedelta(minutes=5),
+    "retry_exponential_backoff": 2.0,
+    "max_retry_delay": timedelta(hours=1),
+    "retry_policy": ExceptionRetryPolicy(
+        rules=[
+            RetryRule(
+                exception="partner_analytics.errors.PipelineError",
+                action=RetryAction.FAIL,
+                reason="data or pipeline failure: the same inputs fail the same way, see summary.json",
+            )
+        ]
+    ),
+}
+
+
+def _get_variable(key: str):
+    from airflow.sdk import Variable
+
+    return Variable.get(key, default=None)
+
+
+@dag(
+    dag_id="partner_weekly",
+    schedule=CronDataIntervalTimetable("0 0 * * 0", timezone="UTC"),  # Sunday 00:00 UTC
+    start_date=datetime(2026, 1, 4, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,  # one writer per DuckDB file
+    default_args=DEFAULT_ARGS,
+    params={"regions": Param([], type="array", items={"type": "string"}, description="Regions to run (default: all with landing data).")},
+    tags=["partner-analytics", "weekly"],
+    doc_md=__doc__,
+)
+def partner_weekly():
+    @task
+    def resolve_run(data_interval_end=None, dag_run=None) -> dict:
+        from partner_analytics import orchestration
+
+        return orchestration.weekly_run_config(data_interval_end, dag_run.run_after, _get_variable)
+
+    @task
+    def ingest_partner(config: dict) -> dict:
+        from partner_analytics import orchestration
+
+        return orchestration.ingest_partner(config)
+
+    @task
+    def list_regions(config: dict, params=None) -> list[str]:
+        from partner_analytics import orchestration
+
+        return orchestration.regions_to_run(config, params.get("regions"))
+
+    @task_group(group_id="region")
+    def region_run(region: str, config: dict, partner: dict):
+        @task
+        def ingest_region(config: dict, region: str, partner: dict) -> dict:
+            from partner_analytics import orchestration
+
+            return orchestration.ingest_region(config, region, partner)
+
+        @task
+        def validate_region(config: dict, summary: dict) -> dict:
+            from partner_analytics import orchestration
+
+            return orchestration.validate_region(config, summary)
+
+        @task(pool="duckdb_writer")
+        def build_marts(config: dict, summary: dict) -> dict:
+            from partner_analytics import orchestration
+
+            return orchestration.build_region(config, summary)
+
+        # The export step publishes the built warehouse together with the exports: the marts are
+        # new for consumers only from then on, so the asset event comes from this task.
+        @task(outlets=[MARTS])
+        def export_reports(config: dict, summary: dict, outlet_events=None) -> dict:
+            from partner_analytics import orchestration
+
+            exported = orchestration.export_region(config, summary)
+            region = exported["region"]
+            outlet_events[MARTS].add(
+                Asset(name=orchestration.marts_asset_name(region), uri=orchestration.marts_asset_uri(region)),
+                extra={"week_ending": exported["week_ending"]},
+            )
+            return exported
+
+        @task
+        def write_summary(config: dict, summary: dict) -> str:
+            from partner_analytics import orchestration
+
+            return orchestration.finish_region(config, summary)
+
+        ingested = ingest_region(config, region, partner)
+        built = build_marts(config, validate_region(config, ingested))
+        write_summary(config, export_reports(config, built))
+
+    config = resolve_run()
+    region_run.partial(config=config, partner=ingest_partner(config)).expand(region=list_regions(config))
+
+
+partner_weekly()

@@ -1,0 +1,42 @@
+"""Airflow for the DAG tests: a throw-away AIRFLOW_HOME on SQLite, this repo's dags/ folder, no examples.
+
+The environment is set when this file is imported, before any test imports Airflow (its settings are
+read once, at import)."""
+
+import atexit
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+DAGS = REPO / "dags"
+
+_home = Path(tempfile.mkdtemp(prefix="pa-airflow-home-"))
+atexit.register(shutil.rmtree, _home, ignore_errors=True)
+os.environ["AIRFLOW_HOME"] = str(_home)
+os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(DAGS)
+os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{_home / 'airflow.db'}"
+os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "False"
+# The package's own settings must come from the tests, never from the developer's shell.
+for _key in ("PA_LANDING", "PA_HOME", "PA_TEMPLATES_DIR"):
+    os.environ.pop(_key, None)
+
+
+@pytest.fixture(scope="session")
+def airflow_db():
+    """A migrated metadata database (once per test process)."""
+    from airflow.utils import db
+
+    db.initdb()
+    return _home
+
+
+@pytest.fixture(scope="session")
+def dagbag():
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(DAGS))

@@ -7,10 +7,8 @@ rule is a plain function with plain tests."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
-import time
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -123,38 +121,19 @@ def regions_with_warehouse(config: dict) -> list[str]:
 def ingest_partner(config: dict) -> dict:
     """The partner-level ingest, once per run before the regions."""
     d = periods.week_ending(config["week_ending"])
-    return _plain(pipeline.ingest_partner_step(Path(config["landing"]), Path(config["home"]), d))
-
-
-def _plain(value: Any) -> Any:
-    """The value as summary.json will hold it (json with default=str), so it also travels as XCom."""
-    return json.loads(json.dumps(value, default=str))
+    return pipeline._plain(pipeline.ingest_partner_step(Path(config["landing"]), Path(config["home"]), d))
 
 
 def _step(config: dict, summary: dict, step: str, key: str, call: Callable[[Path, str, dt.date], Any]) -> dict:
-    """Run one step of a region; on a failure write the failed summary exactly as the CLI does."""
+    """Run one step of a region through pipeline.record_step, the CLI's own recorder."""
     home, region = Path(config["home"]), summary["region"]
     d = periods.week_ending(summary["week_ending"])
-    summary = {**summary, "timings_seconds": dict(summary.get("timings_seconds", {}))}
-    start = time.perf_counter()
-    try:
-        value = call(home, region, d)
-    except Exception as exc:  # any failure is recorded before it propagates, as run_region does
-        summary["timings_seconds"][step] = round(time.perf_counter() - start, 3)
-        error = str(exc) if isinstance(exc, PipelineError) else f"{type(exc).__name__}: {exc}"
-        failed = {**summary, "status": "failed", "failed_step": step, "error": error}
-        pipeline.write_summary(home, region, d, failed)
-        raise
-    # wall time per step, as pipeline.run_region records it (for operators, never used to pick data)
-    summary["timings_seconds"][step] = round(time.perf_counter() - start, 3)
-    return {**summary, key: _plain(value)}
+    return pipeline.record_step(home, summary, step, key, lambda: call(home, region, d))
 
 
 def ingest_region(config: dict, region: str, partner: dict | None) -> dict:
     """Start a region's summary and ingest its landing files (summary key `datasets`)."""
-    summary: dict = {"region": region, "week_ending": config["week_ending"], "status": "running"}
-    if partner is not None:
-        summary["partner_datasets"] = partner
+    summary = pipeline.new_summary(region, periods.week_ending(config["week_ending"]), partner)
     landing = Path(config["landing"])
     return _step(config, summary, "ingest", "datasets", lambda home, r, d: pipeline.ingest_step(landing, home, r, d))
 
@@ -166,13 +145,8 @@ def validate_region(config: dict, summary: dict) -> dict:
 
 
 def build_region(config: dict, summary: dict) -> dict:
-    """dbt build the region's warehouse (summary key `warehouse`: the live path it is published to)."""
-
-    def build(home: Path, region: str, d: dt.date) -> str:
-        pipeline.build_step(home, region, d)  # builds <REGION>.duckdb.building; export_step publishes it
-        return str(paths.warehouse_path(home, region))
-
-    return _step(config, summary, "build", "warehouse", build)
+    """dbt build the region's warehouse (summary key `warehouse`: the live path export publishes it to)."""
+    return _step(config, summary, "build", "warehouse", pipeline.build_step)
 
 
 def export_region(config: dict, summary: dict) -> dict:
@@ -182,6 +156,4 @@ def export_region(config: dict, summary: dict) -> dict:
 
 def finish_region(config: dict, summary: dict) -> str:
     """Mark the region succeeded and write its summary.json; returns its path."""
-    done = {**summary, "status": "succeeded"}
-    d = periods.week_ending(summary["week_ending"])
-    return str(pipeline.write_summary(Path(config["home"]), summary["region"], d, done))
+    return str(pipeline.finish_summary(Path(config["home"]), summary))

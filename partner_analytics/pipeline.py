@@ -9,7 +9,6 @@ import json
 import logging
 import os
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 from ingestion.schemas import REGIONS
@@ -87,10 +86,11 @@ def validate_step(home: Path, region: str, week_ending: dt.date, partitions: dic
 
 
 def build_step(home: Path, region: str, week_ending: dt.date) -> str:
-    """dbt build into the region's .building warehouse; export_step publishes it."""
+    """dbt build into the region's .building warehouse; returns the live path export_step publishes it to."""
     from partner_analytics.dbt import build_region
 
-    return str(build_region(Path(home), region, week_ending, publish=False))
+    build_region(Path(home), region, week_ending, publish=False)
+    return str(paths.warehouse_path(Path(home), region))
 
 
 def export_step(home: Path, region: str, week_ending: dt.date) -> list[dict]:
@@ -126,45 +126,53 @@ def write_summary(home: Path, region: str, week_ending: dt.date, summary: dict) 
     return target
 
 
-@contextmanager
-def _timed(summary: dict, step: str):
-    """Record a step's wall time in summary['timings_seconds'] (for operators; never used to pick data)."""
+def _plain(value):
+    """The value as summary.json holds it (JSON with default=str), so it also travels as an Airflow XCom."""
+    return json.loads(json.dumps(value, default=str))
+
+
+def record_step(home: Path, summary: dict, step: str, key: str, call) -> dict:
+    """Run one step of a region and return the summary with its result under `key` and its wall time.
+
+    On any failure the failed summary (status, failed_step, error) is written before the exception
+    propagates. The CLI run and every Airflow task go through here, so both write the same summary.
+    Timings are for operators; they never pick data."""
+    summary = {**summary, "timings_seconds": dict(summary.get("timings_seconds", {}))}
+    region, d = summary["region"], periods.week_ending(summary["week_ending"])
     start = time.perf_counter()
     try:
-        yield
-    finally:
-        summary.setdefault("timings_seconds", {})[step] = round(time.perf_counter() - start, 3)
+        value = call()
+    except Exception as exc:  # any failure, expected or not, is recorded before it propagates
+        summary["timings_seconds"][step] = round(time.perf_counter() - start, 3)
+        error = str(exc) if isinstance(exc, PipelineError) else f"{type(exc).__name__}: {exc}"
+        write_summary(home, region, d, {**summary, "status": "failed", "failed_step": step, "error": error})
+        raise
+    summary["timings_seconds"][step] = round(time.perf_counter() - start, 3)
+    return {**summary, key: _plain(value)}
+
+
+def new_summary(region: str, week_ending: dt.date, partner: dict | None = None) -> dict:
+    summary: dict = {"region": region, "week_ending": week_ending.isoformat(), "status": "running"}
+    if partner is not None:
+        summary["partner_datasets"] = _plain(partner)
+    return summary
+
+
+def finish_summary(home: Path, summary: dict) -> Path:
+    """Mark the region's run succeeded and write its summary.json."""
+    return write_summary(home, summary["region"], periods.week_ending(summary["week_ending"]), {**summary, "status": "succeeded"})
 
 
 def run_region(landing: Path, home: Path, region: str, week_ending: dt.date, partner: dict | None = None) -> dict:
     """ingest -> validate -> build -> export for one region; always leaves a summary.json."""
-    summary: dict = {"region": region, "week_ending": week_ending.isoformat(), "status": "running"}
-    if partner is not None:
-        summary["partner_datasets"] = partner
-    step = "ingest"
-    try:
-        with _timed(summary, step):
-            ingested = ingest_step(landing, home, region, week_ending)
-        summary["datasets"] = ingested
-        step = "validate"
-        with _timed(summary, step):
-            summary["data_quality"] = validate_step(home, region, week_ending, partitions_of(ingested))
-        step = "build"
-        with _timed(summary, step):
-            build_step(home, region, week_ending)
-        summary["warehouse"] = str(paths.warehouse_path(home, region))
-        step = "export"
-        with _timed(summary, step):
-            summary["exports"] = export_step(home, region, week_ending)
-        summary["status"] = "succeeded"
-    except Exception as exc:  # any failure, expected or not, is recorded before it propagates
-        summary["status"] = "failed"
-        summary["failed_step"] = step
-        summary["error"] = f"{type(exc).__name__}: {exc}" if not isinstance(exc, PipelineError) else str(exc)
-        write_summary(home, region, week_ending, summary)
-        raise
-    write_summary(home, region, week_ending, summary)
-    return summary
+    s = new_summary(region, week_ending, partner)
+    s = record_step(home, s, "ingest", "datasets", lambda: ingest_step(landing, home, region, week_ending))
+    parts = partitions_of(s["datasets"])
+    s = record_step(home, s, "validate", "data_quality", lambda: validate_step(home, region, week_ending, parts))
+    s = record_step(home, s, "build", "warehouse", lambda: build_step(home, region, week_ending))
+    s = record_step(home, s, "export", "exports", lambda: export_step(home, region, week_ending))
+    finish_summary(home, s)
+    return {**s, "status": "succeeded"}
 
 
 def run(landing: Path, home: Path, week_ending: dt.date | str, regions: list[str] | None = None) -> dict[str, dict]:

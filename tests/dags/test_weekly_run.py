@@ -40,7 +40,7 @@ def fake_steps(monkeypatch, tmp_path):
 
     def build_step(home, region, week_ending):
         calls.append(("build", region, week_ending))
-        return str(home / "warehouse" / f"{region}.duckdb.building")  # built, published by the export step
+        return str(home / "warehouse" / f"{region}.duckdb")  # the live path; the export step publishes the build there
 
     def export_step(home, region, week_ending):
         calls.append(("export", region, week_ending))

@@ -11,9 +11,10 @@ DEMO_DIR ?= demo
 DEMO_SCALE ?= s
 SCALE ?= s
 PYTEST_ARGS ?=
+DEMO_GENERATE_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: install demo test bench clean
+.PHONY: install demo demo-cli test bench clean
 
 $(BIN)/python: pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
@@ -22,10 +23,24 @@ $(BIN)/python: pyproject.toml uv.lock
 
 install: $(BIN)/python ## create .venv with every dependency (uv, from uv.lock)
 
-demo: install ## generate sample data for the last complete week and run the whole pipeline on it
-	$(BIN)/partner-analytics generate --landing $(DEMO_DIR)/landing --week-ending $(WEEK_ENDING) --scale $(DEMO_SCALE)
+# Airflow on SQLite in a project-local AIRFLOW_HOME; the DAG reads PA_LANDING / PA_HOME from the environment.
+AIRFLOW_ENV := AIRFLOW_HOME=$(CURDIR)/airflow_home AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags \
+	AIRFLOW__CORE__LOAD_EXAMPLES=False AIRFLOW__CORE__UNIT_TEST_MODE=False \
+	PA_LANDING=$(CURDIR)/$(DEMO_DIR)/landing PA_HOME=$(CURDIR)/$(DEMO_DIR)/home
+
+demo: install ## generate sample data for the last complete week and run the weekly DAG on it with Airflow
+	rm -rf $(DEMO_DIR)
+	$(BIN)/partner-analytics generate --landing $(DEMO_DIR)/landing --week-ending $(WEEK_ENDING) --scale $(DEMO_SCALE) $(DEMO_GENERATE_ARGS)
+	$(AIRFLOW_ENV) $(BIN)/airflow db migrate >/dev/null
+	$(AIRFLOW_ENV) $(BIN)/airflow pools set duckdb_writer 1 "dbt-duckdb builds" >/dev/null
+	$(AIRFLOW_ENV) $(BIN)/airflow dags test partner_weekly $(WEEK_ENDING) > $(DEMO_DIR)/airflow-dags-test.log 2>&1 \
+		|| { tail -50 $(DEMO_DIR)/airflow-dags-test.log; exit 1; }
+	@$(BIN)/python -m partner_analytics.demo_report $(DEMO_DIR)/home $(WEEK_ENDING)
+
+demo-cli: install ## the same pipeline without Airflow (partner-analytics run)
+	rm -rf $(DEMO_DIR)
+	$(BIN)/partner-analytics generate --landing $(DEMO_DIR)/landing --week-ending $(WEEK_ENDING) --scale $(DEMO_SCALE) $(DEMO_GENERATE_ARGS)
 	$(BIN)/partner-analytics run --landing $(DEMO_DIR)/landing --home $(DEMO_DIR)/home --week-ending $(WEEK_ENDING)
-	@echo "Outputs: reports in $(DEMO_DIR)/home/exports/<REGION>/, warehouses in $(DEMO_DIR)/home/warehouse/, run summaries in $(DEMO_DIR)/home/runs/$(WEEK_ENDING)/"
 
 test: install ## run every test (unit, dbt, DAG, end to end)
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -34,4 +49,4 @@ bench: install ## pipeline vs floor at SCALE (tiny|xs|s|m|l); results in benchma
 	$(BIN)/python -m benchmarks.bench --scale $(SCALE) $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache
+	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache airflow_home

@@ -1,8 +1,9 @@
 """Flag columns computed in polars for facts GX cannot see one chunk at a time, per partition row.
 
-GX validates a partition in bounded chunks, so a key duplicated across two chunks, or an org_id
-checked against another dataset, has to be worked out beforehand over the whole partition (or the
-customers snapshot) and handed to GX as a boolean column (see expectations.suites).
+GX validates a dataset in bounded chunks that span its partitions, so a key duplicated across two
+chunks, an org_id checked against another dataset, or a date compared with the row's own partition
+has to be worked out in polars, one partition at a time, and handed to GX as a boolean column (see
+expectations.suites).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from expectations.suites import KNOWN_ORG_FLAG, UNIQUE_FLAG, DatasetSuite
+from expectations.suites import KNOWN_ORG_FLAG, UNIQUE_FLAG, DatasetSuite, PartitionBounds
 
 
 def _key_exprs(suite: DatasetSuite) -> list[pl.Expr]:
@@ -22,25 +23,35 @@ def _key_exprs(suite: DatasetSuite) -> list[pl.Expr]:
     ]
 
 
-def duplicate_keys(partition_file: Path, suite: DatasetSuite) -> pl.DataFrame:
-    """The keys occurring more than once in the partition (key parts normalised as the suite says).
+def duplicate_keys(partition_files: list[Path], suite: DatasetSuite) -> list[pl.DataFrame]:
+    """Per partition file: the keys occurring more than once in it (key parts normalised as the suite says).
 
-    Streams the key columns only. Keys are first grouped by a 64-bit hash (small hash table even for
-    10 M rows), then only the rows of colliding hashes are grouped by the real key, so a hash
-    collision never reports a false duplicate. Keys with a null part are left out (the not-null
-    expectations report them)."""
+    One streaming query over all the files, key columns only. Keys are first grouped by a 64-bit hash
+    (small hash table even for 10 M rows), then only the rows of colliding hashes are grouped by the
+    real key, so a hash collision never reports a false duplicate. Keys with a null part are left
+    out (the not-null expectations report them)."""
     key = list(suite.unique_key)
-    keys = pl.scan_parquet(partition_file).select(_key_exprs(suite)).drop_nulls()
-    hashed = keys.with_columns(_key_hash=pl.struct(key).hash())
+    keys = pl.concat(
+        [
+            pl.scan_parquet(f).select(_key_exprs(suite)).drop_nulls().with_columns(_part=pl.lit(i, pl.UInt32))
+            for i, f in enumerate(partition_files)
+        ]
+    )
+    scoped = ["_part", *key]  # a key repeated in two partitions is not a duplicate
+    hashed = keys.with_columns(_key_hash=pl.struct(scoped).hash())
     repeated = hashed.group_by("_key_hash").agg(pl.len()).filter(pl.col("len") > 1).select("_key_hash")
     dups = (
         hashed.join(repeated, on="_key_hash", how="semi")
-        .group_by(key)
+        .group_by(scoped)
         .agg(pl.len())
         .filter(pl.col("len") > 1)
-        .select(key)
+        .select(scoped)
+        .collect(engine="streaming")
     )
-    return dups.collect(engine="streaming")
+    by_part = dups.partition_by("_part", as_dict=True, include_key=False)
+    empty = dups.select(key).clear()
+    # sorted: a fixed order whatever the streaming engine did (the join in add_flags does not care)
+    return [by_part.get((i,), empty).sort(key) for i in range(len(partition_files))]
 
 
 def customers_snapshot_in_force(lake_region_dir: Path, as_of: dt.date) -> Path | None:
@@ -65,14 +76,42 @@ def known_orgs(lake_region_dir: Path, as_of: dt.date) -> pl.Series:
     return pl.read_parquet(path, columns=["org_id"])["org_id"].drop_nulls().unique().sort()
 
 
+def placement_flags(suite: DatasetSuite, bounds: PartitionBounds) -> dict[str, pl.Expr]:
+    """The partition-placement flags of the suite for one partition, from each flag's `shown_as` between.
+
+    min <= value (< or <=) max, as GX's between would compare it; a null value counts as placed (GX's
+    between ignores nulls, and no placement column may be null without a not-null expectation saying so)."""
+    out: dict[str, pl.Expr] = {}
+    for expectation in suite.expectations:
+        shown = (expectation.meta or {}).get("shown_as")
+        if not shown:
+            continue
+        if shown["type"] != "expect_column_values_to_be_between":
+            raise ValueError(f"{suite.dataset}: cannot compute a flag for {shown['type']}")
+        kwargs = bounds.fill(shown["kwargs"])
+        value = pl.col(kwargs["column"])
+        test = pl.lit(True)
+        if kwargs.get("min_value") is not None:
+            low = pl.lit(kwargs["min_value"])
+            test = test & (value > low if kwargs.get("strict_min") else value >= low)
+        if kwargs.get("max_value") is not None:
+            high = pl.lit(kwargs["max_value"])
+            test = test & (value < high if kwargs.get("strict_max") else value <= high)
+        out[expectation.column] = test.fill_null(True)
+    return out
+
+
 def add_flags(
-    chunk: pl.DataFrame,
+    piece: pl.DataFrame,
     suite: DatasetSuite,
     duplicates: pl.DataFrame | None,
     orgs: pl.Series | None,
+    bounds: PartitionBounds,
 ) -> pl.DataFrame:
-    """The chunk with the suite's flag columns appended, rows in their original order."""
-    out = chunk
+    """Rows of ONE partition (`bounds`) with the suite's flag columns appended, rows in their original order.
+
+    `duplicates` are that partition's duplicate keys, `orgs` the customers in force for it."""
+    out = piece
     if suite.unique_key:
         key = list(suite.unique_key)
         if duplicates is None or duplicates.height == 0:
@@ -92,6 +131,9 @@ def add_flags(
         out = out.with_columns(
             (pl.col("org_id").is_null() | pl.col("org_id").is_in(known.implode())).fill_null(False).alias(KNOWN_ORG_FLAG)
         )
+    placement = placement_flags(suite, bounds)
+    if placement:
+        out = out.with_columns(**placement)
     if suite.derived:
         out = out.with_columns(**suite.derived)
     return out

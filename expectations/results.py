@@ -1,13 +1,16 @@
-"""GX results of one partition: chunk results summed per expectation, labels and examples for people.
+"""GX results of one dataset: chunk results summed per expectation, split per partition; labels and examples.
 
 Every suite expectation is a row-level (map) expectation, so element, missing and unexpected counts
-of the chunks add up to the counts of the whole partition; the partial lists keep the first
-examples in row order (chunks are read in file order), with unexpected rows numbered from 0 within
-the partition.
+of the chunks add up to the counts of the whole dataset. A chunk spans partitions; GX lists every
+unexpected row of a chunk by position (the runner asks for all of them), so each partition gets its
+exact unexpected count and its own first example. Partial lists keep the first examples in row
+order (chunks are read in partition then file order), with unexpected rows numbered from 0 within
+the dataset (dataset tally, for Data Docs) or within the partition (partition tallies).
 """
 
 from __future__ import annotations
 
+import bisect
 import copy
 import datetime as dt
 import math
@@ -70,7 +73,7 @@ def expectation_label(expectation_type: str, kwargs: dict) -> str:
 
 @dataclass
 class ExpectationTally:
-    """One expectation's counts summed over the chunks of a partition."""
+    """One expectation's counts summed over the chunks of a dataset, or of one of its partitions."""
 
     expectation_type: str
     kwargs: dict
@@ -96,17 +99,20 @@ class ExpectationTally:
         # An expectation that could not be evaluated at all is a broken gate: always hard.
         return self.severity == "critical" or self.exception is not None
 
+    def fail_with(self, exception_info: dict) -> None:
+        self.success = False
+        if self.exception is None:
+            self.exception = (exception_info.get("exception_message") or "exception").splitlines()[0]
+
     def add(self, result, offset: int, row_at: Callable[[int], dict]) -> None:
         """Fold one chunk's ExpectationValidationResult in.
 
-        `offset` is the chunk's first row in the partition; GX reports unexpected rows by their
-        position in the chunk, turned here into the row number in the partition. `row_at(i)` returns
-        chunk row i, from which the first unexpected row of the partition is kept as the example."""
+        `offset` is the chunk's first row in the dataset; GX reports unexpected rows by their
+        position in the chunk, turned here into the row number in the dataset. `row_at(i)` returns
+        chunk row i, from which the first unexpected row is kept as the example."""
         info = result.exception_info or {}
         if info.get("raised_exception"):
-            self.success = False
-            if self.exception is None:
-                self.exception = (info.get("exception_message") or "exception").splitlines()[0]
+            self.fail_with(info)
             return
         self.success = self.success and bool(result.success)
         r = result.result or {}
@@ -122,15 +128,30 @@ class ExpectationTally:
             self.example_row = row_at(positions[0])
         room = PARTIAL_COUNT - len(self.partial_unexpected_index_list)
         self.partial_unexpected_index_list.extend(offset + i for i in positions[:room])
-        for item in r.get("partial_unexpected_counts") or []:
-            value = item["value"]
+        # the chunk's most common values only (GX lists them all here): the dataset's top values stay bounded
+        for item in (r.get("partial_unexpected_counts") or [])[:PARTIAL_COUNT]:
+            value = item.get("value")
             try:
-                self.partial_unexpected_counts[value] += int(item["count"])
+                self.partial_unexpected_counts[value] += int(item.get("count") or 0)
             except TypeError:  # unhashable value (a list): keep its text
-                self.partial_unexpected_counts[format_value(value)] += int(item["count"])
+                self.partial_unexpected_counts[format_value(value)] += int(item.get("count") or 0)
+
+    def add_rows(self, rows: int, positions: list[int], first_row: int, row_at: Callable[[int], dict]) -> None:
+        """Fold in one partition's rows of one chunk: `rows` of them, unexpected at chunk `positions`.
+
+        `first_row` is the row number, within the partition, of the first unexpected position's
+        chunk row minus that position (i.e. partition row = first_row + position)."""
+        self.element_count += rows
+        self.unexpected_count += len(positions)
+        if positions:
+            self.success = False
+            if self.example_row is None:
+                self.example_row = row_at(positions[0])
+            room = PARTIAL_COUNT - len(self.partial_unexpected_index_list)
+            self.partial_unexpected_index_list.extend(first_row + i for i in positions[:room])
 
     def merged_result(self) -> dict:
-        """The GX `result` dict of the whole partition (what Data Docs renders)."""
+        """The GX `result` dict of the whole dataset (what Data Docs renders)."""
         out: dict[str, Any] = {
             "element_count": self.element_count,
             "unexpected_count": self.unexpected_count,
@@ -189,8 +210,57 @@ class ExpectationTally:
         }
 
 
+@dataclass(frozen=True)
+class Span:
+    """The rows of one partition inside one chunk: chunk rows [start, stop), the first being partition row `row`."""
+
+    part: int  # index of the partition in the dataset's partition list
+    start: int
+    stop: int
+    row: int
+
+
+class SplitTally:
+    """One expectation over a dataset: the dataset-wide tally (Data Docs) and one tally per partition."""
+
+    def __init__(self, config, partition_views: list[tuple[str, dict]]):
+        """`partition_views[i]` is the (expectation type, kwargs) partition i is reported under."""
+        severity = str(getattr(config.severity, "value", config.severity))
+        meta = dict(config.meta or {})
+        self.dataset = ExpectationTally(config.type, dict(config.kwargs), severity, meta)
+        self.parts = [ExpectationTally(kind, dict(kwargs), severity, meta) for kind, kwargs in partition_views]
+
+    def add(self, result, offset: int, spans: list[Span], row_at: Callable[[int], dict]) -> None:
+        """Fold one chunk's result in, splitting its unexpected rows among the partitions it spans.
+
+        Needs the complete list of unexpected positions (partial_unexpected_count >= chunk rows)."""
+        info = result.exception_info or {}
+        if info.get("raised_exception"):
+            # a gate that cannot be evaluated is broken for every partition it was to check
+            for tally in (self.dataset, *self.parts):
+                tally.fail_with(info)
+            return
+        r = result.result or {}
+        positions = sorted(int(i) for i in r.get("partial_unexpected_index_list") or [])
+        unexpected = int(r.get("unexpected_count") or 0)
+        if len(positions) != unexpected:
+            raise RuntimeError(
+                f"GX listed {len(positions)} of {unexpected} unexpected rows for {self.dataset.label}; "
+                "cannot attribute them to partitions"
+            )
+        self.dataset.add(result, offset, row_at)
+        for span in spans:
+            lo = bisect.bisect_left(positions, span.start)
+            hi = bisect.bisect_left(positions, span.stop)
+            self.parts[span.part].add_rows(span.stop - span.start, positions[lo:hi], span.row - span.start, row_at)
+        if not result.success and not positions:
+            # GX failed the chunk without naming rows (not expected of map expectations): never pass it
+            for span in spans:
+                self.parts[span.part].success = False
+
+
 def merged_suite_result(last_chunk_result, tallies: dict[str, ExpectationTally]):
-    """An ExpectationSuiteValidationResult for the whole partition, from the last chunk's result shell.
+    """An ExpectationSuiteValidationResult for the whole dataset, from the last chunk's result shell.
 
     `tallies` is keyed by expectation id."""
     merged = copy.deepcopy(last_chunk_result)

@@ -1,4 +1,8 @@
-"""Validates a region's newly ingested lake partitions with the GX suites, per partition in bounded chunks.
+"""Validates a region's newly ingested lake partitions with the GX suites, per dataset in bounded chunks.
+
+All the partitions of a dataset are validated together (one GX validation definition, one suite run
+per chunk of at most CHUNK_ROWS rows, chunks spanning partitions); results are split back per
+partition, which is how they are reported.
 
 Writes GX Data Docs to <home>/runs/<D>/<REGION>/data_docs/ and the outcome to validation.json in the
 same folder, then returns the outcome or, on any hard failure, raises ValidationError.
@@ -10,15 +14,17 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+import pyarrow.parquet as pq
 
 from expectations import flags
-from expectations.results import PARTIAL_COUNT, ExpectationTally, merged_suite_result
-from expectations.suites import DatasetSuite, suite_for
+from expectations.results import PARTIAL_COUNT, ExpectationTally, Span, SplitTally, merged_suite_result
+from expectations.suites import DatasetSuite, PartitionBounds, suite_for
 from ingestion import schemas
 from partner_analytics import paths
 from partner_analytics.errors import PipelineError, ValidationError
@@ -44,11 +50,6 @@ class Partition:
     @property
     def is_event(self) -> bool:
         return self.column == "week_ending"
-
-    @property
-    def asset_name(self) -> str:
-        # GX's filesystem stores refuse "/" in keys
-        return self.relative.replace("/", ".")
 
 
 def _partitions(home: Path, region: str, partitions: dict[str, list[str]]) -> list[Partition]:
@@ -85,19 +86,11 @@ def _schema_problem(part: Partition) -> str | None:
     return "; ".join(problems)
 
 
-def _parameters(part: Partition, region: str, week_ending: dt.date) -> dict:
-    """The suite parameters of one partition (see expectations.suites)."""
+def _parameters(region: str, week_ending: dt.date) -> dict:
+    """The suite parameters of the run, the same for every partition (see expectations.suites)."""
     import pandas as pd
 
-    start = part.date - dt.timedelta(days=7)
-    return {
-        "run_week_ending": pd.Timestamp(week_ending),
-        "partition_date": pd.Timestamp(part.date),
-        "week_start_date": pd.Timestamp(start),
-        "week_start_at": pd.Timestamp(start, tz="UTC"),
-        "week_ending_at": pd.Timestamp(part.date, tz="UTC"),
-        "region_set": [region],
-    }
+    return {"run_week_ending": pd.Timestamp(week_ending), "region_set": [region]}
 
 
 # pandas datetime64[ns] is what GX compares vectorised; dates as datetime64[ms] go row by row in Python.
@@ -137,42 +130,97 @@ def _context(docs_dir: Path):
     return context
 
 
-def _validate_partition(
+@dataclass
+class DatasetOutcome:
+    """What validating one dataset's partitions gave: per partition, a tally per expectation (suite order)."""
+
+    tallies: list[list[ExpectationTally]]  # [partition][expectation]
+    rows: list[int]  # per partition
+    chunks: int
+
+
+def _checked_columns(gx_suite) -> list[str] | None:
+    """The columns the suite's expectations read (GX gets only these), or None when one reads more."""
+    columns: dict[str, None] = {}
+    for expectation in gx_suite.expectations:
+        kwargs = expectation.configuration.kwargs
+        named = [kwargs[k] for k in ("column", "column_A", "column_B") if kwargs.get(k)] + list(kwargs.get("column_list") or [])
+        if not named:
+            return None  # a table-level expectation: it may look at every column
+        columns.update(dict.fromkeys(named))
+    return list(columns)
+
+
+_BETWEEN_KWARGS = ("column", "min_value", "max_value", "strict_min", "strict_max")
+
+
+def _partition_view(config, bounds: PartitionBounds) -> tuple[str, dict]:
+    """The (type, kwargs) an expectation is reported under for one partition (placement flags: their between)."""
+    shown = (config.meta or {}).get("shown_as")
+    if shown:
+        # GX keeps meta with sorted keys; show the arguments in the order GX gives a between's kwargs
+        kwargs = bounds.fill(shown["kwargs"])
+        ordered = [k for k in _BETWEEN_KWARGS if k in kwargs] + sorted(k for k in kwargs if k not in _BETWEEN_KWARGS)
+        return shown["type"], {k: kwargs[k] for k in ordered}
+    return config.type, dict(config.kwargs)
+
+
+def _validate_dataset(
     context,
     datasource,
     gx_suite,
     suite: DatasetSuite,
-    part: Partition,
+    parts: list[Partition],
     run_id,
     parameters: dict,
-    orgs: pl.Series | None,
+    orgs: list[pl.Series | None],
     chunk_rows: int,
-) -> tuple[list[ExpectationTally], int, int]:
-    """Runs the whole suite once per chunk; returns the tallies summed over chunks, the rows and the chunks."""
+) -> DatasetOutcome:
+    """Runs the suite once per chunk of the dataset's partitions read one after another (in `parts` order).
+
+    A chunk holds at most `chunk_rows` rows and may span partitions; the flag columns are computed per
+    partition slice (its duplicates, its known orgs, its bounds) before the slices are concatenated."""
     import great_expectations as gx
 
-    asset = datasource.add_dataframe_asset(name=part.asset_name)
-    batch_definition = asset.add_batch_definition_whole_dataframe("partition")
+    asset = datasource.add_dataframe_asset(name=suite.dataset)
+    batch_definition = asset.add_batch_definition_whole_dataframe("partitions")
     definition = context.validation_definitions.add(
-        gx.ValidationDefinition(name=part.asset_name, data=batch_definition, suite=gx_suite)
+        gx.ValidationDefinition(name=suite.dataset, data=batch_definition, suite=gx_suite)
     )
-    duplicates = flags.duplicate_keys(part.file, suite) if suite.unique_key else None
-    # No unexpected_index_column_names: GX would build a dict per unexpected row in Python. Row
-    # positions come back anyway, and the example row is looked up in the polars chunk.
-    result_format = {"result_format": "SUMMARY", "partial_unexpected_count": PARTIAL_COUNT}
-    lazy = pl.scan_parquet(part.file)
-    rows = lazy.select(pl.len()).collect().item()
+    columns = list(schemas.schema(suite.dataset))
+    bounds = [PartitionBounds.of(part.date) for part in parts]
+    duplicates = flags.duplicate_keys([p.file for p in parts], suite) if suite.unique_key else [None] * len(parts)
+    rows = [pq.ParquetFile(part.file).metadata.num_rows for part in parts]  # footer only
+    starts = [sum(rows[:i]) for i in range(len(parts))]
+    total = sum(rows)
+
+    def piece(i: int, offset: int, length: int) -> pl.DataFrame:
+        # columns in contract order: a file with the right columns in another order still concatenates
+        frame = pl.scan_parquet(parts[i].file).select(columns).slice(offset, length).collect()
+        return flags.add_flags(frame, suite, duplicates[i], orgs[i], bounds[i])
+
+    checked = _checked_columns(gx_suite)
     # Tallies follow the suite's order; GX returns results in its own order, matched by expectation id.
     order = [e.id for e in gx_suite.expectations]
-    tallies: dict[str, ExpectationTally] = {}
+    split: dict[str, SplitTally] = {}
     keys_before = set(context.validation_results_store.list_keys())
     last = None
-    # An empty partition still runs once, so its expectations are evaluated and documented.
-    offsets = range(0, rows, chunk_rows) if rows else [0]
+    # An empty dataset still runs once, so its expectations are evaluated and documented.
+    offsets = range(0, total, chunk_rows) if total else [0]
     for offset in offsets:
-        chunk = lazy.slice(offset, chunk_rows).collect()
-        chunk = flags.add_flags(chunk, suite, duplicates, orgs)
-        frame = _to_pandas(chunk)
+        stop = min(offset + chunk_rows, total)
+        spans: list[Span] = []
+        pieces: list[pl.DataFrame] = []
+        for i, part_start in enumerate(starts):
+            lo, hi = max(offset, part_start), min(stop, part_start + rows[i])
+            if lo < hi:
+                spans.append(Span(i, lo - offset, hi - offset, lo - part_start))
+                pieces.append(piece(i, lo - part_start, hi - lo))
+        chunk = pl.concat(pieces) if pieces else piece(0, 0, 0)
+        frame = _to_pandas(chunk.select(checked) if checked else chunk)
+        # Every unexpected row listed (not just GX's first 20), so each is put down to its partition.
+        # No unexpected_index_column_names: GX would build a dict per unexpected row in Python.
+        result_format = {"result_format": "SUMMARY", "partial_unexpected_count": max(chunk.height, PARTIAL_COUNT)}
         last = definition.run(
             batch_parameters={"dataframe": frame},
             expectation_parameters=parameters,
@@ -181,20 +229,21 @@ def _validate_partition(
         )
         del frame
         for r in last.results:
+            # the result's config has the run's $PARAMETERs filled in, as labels should show them
             config = r.expectation_config
-            if config.id not in tallies:
-                tallies[config.id] = ExpectationTally(
-                    expectation_type=config.type,
-                    kwargs=dict(config.kwargs),
-                    severity=str(getattr(config.severity, "value", config.severity)),
-                    meta=dict(config.meta or {}),
-                )
-            tallies[config.id].add(r, offset, lambda i, frame=chunk: frame.row(i, named=True))
-    # Every chunk stored its result under the same key; keep the partition-wide one there instead.
-    merged = merged_suite_result(last, tallies)
+            if config.id not in split:
+                split[config.id] = SplitTally(config, [_partition_view(config, b) for b in bounds])
+            split[config.id].add(r, offset, spans, lambda i, frame=chunk: frame.row(i, named=True))
+    # Every chunk stored its result under the same key; keep the dataset-wide one there instead.
+    merged = merged_suite_result(last, {i: t.dataset for i, t in split.items()})
+    markers = merged.meta.get("batch_markers")
+    if isinstance(markers, dict) and "ge_load_time" in markers:
+        # GX stamps the batch with the clock; Data Docs show it. The run's fixed time keeps pages stable.
+        markers["ge_load_time"] = run_id.run_time.strftime("%Y%m%dT%H%M%S.%fZ")
     for key in set(context.validation_results_store.list_keys()) - keys_before:
         context.validation_results_store.set(key, merged)
-    return [tallies[i] for i in order], rows, len(offsets)
+    tallies = [[split[e].parts[i] for e in order] for i in range(len(parts))]
+    return DatasetOutcome(tallies, rows, len(offsets))
 
 
 def _entry(part: Partition, tally: ExpectationTally) -> dict:
@@ -226,6 +275,27 @@ def _schema_entry(part: Partition, problem: str) -> dict:
         "source": None,
         "message": f"{part.dataset}: lake schema differs from ingestion/schemas.py: {problem}",
     }
+
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_LOGO_CLOCK = re.compile(r"(logo-long\.png)\?d=[0-9T.]+Z")
+
+
+def _make_docs_deterministic(docs: Path) -> None:
+    """Rewrites what GX's renderer takes from the clock and uuid4 (section ids, a logo cache-buster).
+
+    uuids become id-1, id-2, ... in order of first appearance over the pages in path order (one
+    mapping for the site, so any id shared between pages stays shared)."""
+    ids: dict[str, str] = {}
+
+    def stable(match: re.Match) -> str:
+        return ids.setdefault(match.group(0), f"id-{len(ids) + 1}")
+
+    for page in sorted(docs.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        fixed = _LOGO_CLOCK.sub(r"\1", _UUID.sub(stable, text))
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
 
 
 def _write_json(path: Path, payload: dict) -> None:
@@ -270,47 +340,74 @@ def validate_region(
         run_time=dt.datetime.combine(week_ending, dt.time(0), tzinfo=dt.timezone.utc),
     )
 
-    gx_suites: dict[str, object] = {}
+    parameters = _parameters(region, week_ending)
     orgs_cache: dict[dt.date, pl.Series] = {}
     region_lake = paths.lake_dir(home, region)
+
+    def orgs_for(part: Partition, suite: DatasetSuite) -> pl.Series | None:
+        if not suite.check_known_org:
+            return None
+        # Events: the customers in force at D; snapshots: those in force at their own date.
+        as_of = week_ending if part.is_event else part.date
+        if as_of not in orgs_cache:
+            orgs_cache[as_of] = flags.known_orgs(region_lake, as_of)
+        return orgs_cache[as_of]
+
+    # One suite run per chunk of a dataset (not per partition): GX costs about the same per expectation
+    # whatever the rows, so a run's ~150 small partitions are validated in ~15 suite runs.
+    by_dataset: dict[str, list[Partition]] = {}
+    for part in work:
+        by_dataset.setdefault(part.dataset, []).append(part)
+    outcomes: dict[str, tuple[list[ExpectationTally], int]] = {}  # partition -> (tallies, rows)
+    problems: dict[str, str] = {}
+    datasets: list[dict] = []
+    for dataset, parts in by_dataset.items():
+        suite = suite_for(dataset)
+        checked = []
+        for part in parts:
+            problem = _schema_problem(part)
+            if problem:
+                # GX would only trip over the wrong types; the drift itself is the (one) failed check.
+                problems[part.relative] = problem
+            else:
+                checked.append(part)
+        if not checked:
+            continue
+        gx_suite = context.suites.add(gx.ExpectationSuite(name=dataset, expectations=suite.expectations))
+        outcome = _validate_dataset(
+            context, datasource, gx_suite, suite, checked, run_id, parameters,
+            [orgs_for(part, suite) for part in checked], chunk_rows,
+        )
+        for part, tallies, rows in zip(checked, outcome.tallies, outcome.rows):
+            outcomes[part.relative] = (tallies, rows)
+        datasets.append({"dataset": dataset, "partitions": len(checked), "rows": sum(outcome.rows),
+                         "chunks": outcome.chunks})
+        log.info("validated %s: %d partition(s), %d rows in %d chunk(s), %d expectations", dataset,
+                 len(checked), sum(outcome.rows), outcome.chunks, len(gx_suite.expectations))
+
+    # Reported per partition, in partition order, expectations in suite order.
     hard: list[dict] = []
     soft: list[dict] = []
     details: list[dict] = []
     evaluated = 0
     for part in work:
-        suite = suite_for(part.dataset)
-        problem = _schema_problem(part)
-        if problem:
-            # GX would only trip over the wrong types; the drift itself is the (one) failed check.
+        if part.relative in problems:
+            problem = problems[part.relative]
             evaluated += 1
             hard.append(_schema_entry(part, problem))
-            details.append({"dataset": part.dataset, "partition": part.relative, "rows": None, "chunks": 0,
+            details.append({"dataset": part.dataset, "partition": part.relative, "rows": None,
                             "schema_problem": problem, "results": []})
             continue
-        if part.dataset not in gx_suites:
-            gx_suites[part.dataset] = context.suites.add(
-                gx.ExpectationSuite(name=part.dataset, expectations=suite.expectations)
-            )
-        orgs = None
-        if suite.check_known_org:
-            # Events: the customers in force at D; snapshots: those in force at their own date.
-            as_of = week_ending if part.is_event else part.date
-            if as_of not in orgs_cache:
-                orgs_cache[as_of] = flags.known_orgs(region_lake, as_of)
-            orgs = orgs_cache[as_of]
-        tallies, rows, chunks = _validate_partition(
-            context, datasource, gx_suites[part.dataset], suite, part, run_id,
-            _parameters(part, region, week_ending), orgs, chunk_rows,
-        )
+        tallies, rows = outcomes[part.relative]
         evaluated += len(tallies)
-        log.info("validated %s: %s rows in %d chunk(s), %d expectations", part.relative, rows, chunks, len(tallies))
         for tally in tallies:
             if not tally.success:
                 (hard if tally.is_hard else soft).append(_entry(part, tally))
-        details.append({"dataset": part.dataset, "partition": part.relative, "rows": rows, "chunks": chunks,
+        details.append({"dataset": part.dataset, "partition": part.relative, "rows": rows,
                         "schema_problem": None, "results": [t.summary() for t in tallies]})
 
     context.build_data_docs(site_names=[DOCS_SITE])
+    _make_docs_deterministic(building)
     shutil.rmtree(docs_dir, ignore_errors=True)
     os.replace(building, docs_dir)
 
@@ -325,6 +422,7 @@ def validate_region(
             "expectations_evaluated": evaluated,
             "hard_failures": hard,
             "soft_warnings": soft,
+            "datasets": datasets,
             "partitions": details,
             "data_docs": index,
         },

@@ -1,22 +1,28 @@
 """Expectation suites as code: one function per lake dataset, each expectation marked hard or soft.
 
-Every expectation is a row-level (map) expectation, so a partition can be validated in bounded
-chunks and the per-chunk counts add up exactly. Facts that span the whole partition (key
-uniqueness) or another dataset (org known in the customers snapshot) are computed in polars by
-`expectations.flags` and checked here as boolean flag columns:
+Every expectation is a row-level (map) expectation, so a dataset can be validated in bounded chunks
+spanning its partitions and the per-chunk counts add up exactly, per partition too (unexpected rows are
+listed by position). Facts that span a whole partition (key uniqueness), another dataset (org known in
+the customers snapshot) or depend on the partition a row sits in (its week, its snapshot date) are
+computed in polars by `expectations.flags`, one partition at a time, and checked here as boolean flag
+columns:
 
-    has_unique_key   the row's key occurs once in the partition (rows with a null key part count as unique:
-                     the not-null expectations report those)
-    is_known_org     the row's org_id is in the region's customers snapshot in force (null org_id: True)
+    has_unique_key            the row's key occurs once in its partition (rows with a null key part count
+                              as unique: the not-null expectations report those)
+    is_known_org              the row's org_id is in the region's customers snapshot in force (null: True)
+    week_ending_is_partition  events: week_ending = the partition folder's date
+    <time>_in_partition_week  events: the event time lies in the partition's week [end - 7 days, end)
+    snapshot_date_is_partition snapshots: snapshot_date = the partition folder's date
+
+A placement flag is computed from, and reported as, the between-expectation it stands for
+(`meta["shown_as"]`, with `{"$PARTITION": name}` filled from the partition's PartitionBounds), e.g.
+`expect_column_values_to_be_between(started_at, min_value=2026-11-15T00:00:00Z, ...)`; its example is
+that column's value. (A null time/date counts as placed: GX's between ignores nulls too.)
 
 Severity: HARD (GX "critical") stops the region's run with ValidationError; SOFT (GX "warning") is
 reported and the run goes on. Unknown enum values are SOFT because ingestion keeps them (SPEC 4).
-Expectation parameters (`{"$PARAMETER": name}`) are filled per partition by the runner:
+Expectation parameters (`{"$PARAMETER": name}`) are the same for every partition of a run:
     run_week_ending    D of the run (naive Timestamp, compared with date columns)
-    partition_date     the partition's week_ending / snapshot_date (naive Timestamp)
-    week_start_date    partition week ending - 7 days (naive Timestamp, for date columns)
-    week_start_at      the same instant in UTC (for timestamp columns)
-    week_ending_at     the partition week ending in UTC
     region_set         [the folder region]
 
 Great Expectations is imported inside the functions (it is slow to import; see runner).
@@ -24,6 +30,7 @@ Great Expectations is imported inside the functions (it is slow to import; see r
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -50,6 +57,37 @@ PARTNER_ADMIN_ROLES = [
 ]
 MAC_REGEX = r"^[0-9A-F]{12}$"
 E164_REGEX = r"^\+[1-9][0-9]{1,14}$"
+
+
+@dataclass(frozen=True)
+class PartitionBounds:
+    """The bounds of one partition that placement checks compare its rows with."""
+
+    partition_date: dt.date  # the folder's week_ending / snapshot_date
+    week_start_date: dt.date  # partition date - 7 days
+    week_start_at: dt.datetime  # the same instant in UTC (for timestamp columns)
+    week_ending_at: dt.datetime  # the partition date at 00:00 UTC
+
+    @classmethod
+    def of(cls, partition_date: dt.date) -> PartitionBounds:
+        start = partition_date - dt.timedelta(days=7)
+        utc = dt.timezone.utc
+        return cls(
+            partition_date,
+            start,
+            dt.datetime.combine(start, dt.time(0), tzinfo=utc),
+            dt.datetime.combine(partition_date, dt.time(0), tzinfo=utc),
+        )
+
+    def fill(self, value):
+        """`value` with every {"$PARTITION": name} replaced by this partition's bound of that name."""
+        if isinstance(value, dict):
+            if set(value) == {"$PARTITION"}:
+                return getattr(self, value["$PARTITION"])
+            return {k: self.fill(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.fill(v) for v in value]
+        return value
 
 
 @dataclass
@@ -142,26 +180,37 @@ def _lineage() -> list:
     return [*_not_null("source_file"), _at_least("source_row", 1)]
 
 
-def _event_placement(time_column: str, is_date: bool = False) -> list:
-    """Events sit in the partition of the week that contains them: time in [week ending - 7 days, week ending)."""
+def _placement_flag(column: str, flag: str, bounds: dict, notes: str):
+    """A HARD check that `column` lies between partition-dependent bounds, as the flag column `flag`.
+
+    The flag is computed from `shown_as` itself (flags.placement_flags): what is reported is what is checked."""
     import great_expectations.expectations as gxe
 
+    shown = {"column": column, **bounds}
+    return gxe.ExpectColumnValuesToBeInSet(
+        column=flag,
+        value_set=[True],
+        severity=HARD,
+        notes=notes + " Computed per partition in polars (one validation spans all of a dataset's partitions).",
+        meta={"shown_as": {"type": "expect_column_values_to_be_between", "kwargs": shown}},
+    )
+
+
+def _is_partition_date(column: str, notes: str):
+    day = {"$PARTITION": "partition_date"}
+    return _placement_flag(column, f"{column}_is_partition", {"min_value": day, "max_value": day}, notes)
+
+
+def _event_placement(time_column: str, is_date: bool = False) -> list:
+    """Events sit in the partition of the week that contains them: time in [week ending - 7 days, week ending)."""
     start, end = ("week_start_date", "partition_date") if is_date else ("week_start_at", "week_ending_at")
     return [
-        gxe.ExpectColumnValuesToBeBetween(
-            column="week_ending",
-            min_value={"$PARAMETER": "partition_date"},
-            max_value={"$PARAMETER": "partition_date"},
-            severity=HARD,
-            notes="week_ending column equals the partition folder.",
-        ),
-        gxe.ExpectColumnValuesToBeBetween(
-            column=time_column,
-            min_value={"$PARAMETER": start},
-            max_value={"$PARAMETER": end},
-            strict_max=True,
-            severity=HARD,
-            notes=f"{time_column} falls in the partition's week [week ending - 7 days, week ending).",
+        _is_partition_date("week_ending", "week_ending column equals the partition folder."),
+        _placement_flag(
+            time_column,
+            f"{time_column}_in_partition_week",
+            {"min_value": {"$PARTITION": start}, "max_value": {"$PARTITION": end}, "strict_max": True},
+            f"{time_column} falls in the partition's week [week ending - 7 days, week ending).",
         ),
     ]
 
@@ -170,13 +219,7 @@ def _snapshot_placement() -> list:
     import great_expectations.expectations as gxe
 
     return [
-        gxe.ExpectColumnValuesToBeBetween(
-            column="snapshot_date",
-            min_value={"$PARAMETER": "partition_date"},
-            max_value={"$PARAMETER": "partition_date"},
-            severity=HARD,
-            notes="snapshot_date column equals the partition folder.",
-        ),
+        _is_partition_date("snapshot_date", "snapshot_date column equals the partition folder."),
         gxe.ExpectColumnValuesToBeBetween(
             column="snapshot_date",
             max_value={"$PARAMETER": "run_week_ending"},

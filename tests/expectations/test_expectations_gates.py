@@ -258,7 +258,10 @@ def test_chunks_add_up_to_the_partition(lake):
         "e.g. report_id='R0' (and 1 more hard failure(s)"
     )
     cdr_part = next(p for p in chunked["partitions"] if p["dataset"] == "cdr")
-    assert (cdr_part["rows"], cdr_part["chunks"]) == (7, 3)
+    assert cdr_part["rows"] == 7
+    assert next(d for d in chunked["datasets"] if d["dataset"] == "cdr") == {
+        "dataset": "cdr", "partitions": 1, "rows": 7, "chunks": 3,
+    }
     counts = {r["expectation"]: (r["element_count"], r["unexpected_count"]) for r in cdr_part["results"]}
     assert counts["expect_column_values_to_be_between(duration_seconds, min_value=0)"] == (7, 2)
     assert counts["expect_column_values_to_be_in_set(has_unique_key, value_set=[True])"] == (7, 2)
@@ -271,10 +274,65 @@ def test_chunks_add_up_to_the_partition(lake):
     # One chunk gives the same outcome; only the chunk count differs.
     _, whole = _fail(lake, partitions)
     whole_cdr = next(p for p in whole["partitions"] if p["dataset"] == "cdr")
-    assert whole_cdr["chunks"] == 1
+    assert next(d for d in whole["datasets"] if d["dataset"] == "cdr")["chunks"] == 1
     assert whole_cdr["results"] == cdr_part["results"]
     assert whole["hard_failures"] == chunked["hard_failures"]
     assert whole["soft_warnings"] == chunked["soft_warnings"]
+
+
+def test_chunks_spanning_partitions_are_split_back_per_partition(lake):
+    # Two CDR weeks validated together, 3 rows at a time:
+    #   A = week_ending=2026-11-15, W = [11-08, 11-15): rows A0..A3     B = week_ending=2026-11-22: rows B0..B2
+    #   chunks: [A0 A1 A2] [A3 B0 B1] [B2]  -> the 2nd chunk holds rows of both partitions.
+    # A3 starts 2026-11-16T10:00Z: outside A's week (though inside B's) -> 1 placement failure in A, bounds of A.
+    # Negative durations: A3 (-1) -> A: 1 row; B1 (-5), B2 (-7) -> B: 2 rows, e.g. -5 (first of B).
+    # B0 reuses report_id 'A0': keys are unique per partition, so no duplicate.
+    base = GOOD["cdr"][0]
+    week_a = [dict(base, report_id=f"A{i}", report_at=utc("2026-11-10T10:05:00"),
+                   started_at=utc("2026-11-10T10:00:00"), released_at=utc("2026-11-10T10:01:00")) for i in range(4)]
+    week_a[3].update(started_at=utc("2026-11-16T10:00:00"), released_at=utc("2026-11-16T10:01:00"), duration_seconds=-1)
+    week_b = [dict(base, report_id=r) for r in ("A0", "B1", "B2")]
+    week_b[1]["duration_seconds"] = -5
+    week_b[2]["duration_seconds"] = -7
+    partitions = _write_good(lake, "customers")
+    partitions["cdr"] = [lake.write("cdr", day("2026-11-15"), week_a), lake.write("cdr", D, week_b)]
+
+    message, chunked = _fail(lake, partitions, chunk_rows=3)
+    assert message == (
+        "cdr: expect_column_values_to_be_between(started_at, min_value=2026-11-08T00:00:00Z, "
+        "max_value=2026-11-15T00:00:00Z, strict_max=True) failed for 1 row(s), e.g. 2026-11-16T10:00:00Z "
+        f"(and 2 more hard failure(s), see {lake.run_dir / 'validation.json'})"
+    )
+    assert [(f["partition"], f["expectation"], f["unexpected_count"], f["example"], f["source"])
+            for f in chunked["hard_failures"]] == [
+        ("cdr/week_ending=2026-11-15",
+         "expect_column_values_to_be_between(started_at, min_value=2026-11-08T00:00:00Z, "
+         "max_value=2026-11-15T00:00:00Z, strict_max=True)", 1, "2026-11-16T10:00:00Z", "US/cdr/2026-11-15.json:4"),
+        ("cdr/week_ending=2026-11-15", "expect_column_values_to_be_between(duration_seconds, min_value=0)", 1, "-1",
+         "US/cdr/2026-11-15.json:4"),
+        ("cdr/week_ending=2026-11-22", "expect_column_values_to_be_between(duration_seconds, min_value=0)", 2, "-5",
+         "US/cdr/2026-11-22.json:2"),
+    ]
+    by_partition = {p["partition"]: p for p in chunked["partitions"] if p["dataset"] == "cdr"}
+    assert {k: p["rows"] for k, p in by_partition.items()} == {
+        "cdr/week_ending=2026-11-15": 4, "cdr/week_ending=2026-11-22": 3,
+    }
+    b_counts = {r["expectation"]: (r["element_count"], r["unexpected_count"])
+                for r in by_partition["cdr/week_ending=2026-11-22"]["results"]}
+    assert b_counts["expect_column_values_to_be_in_set(has_unique_key, value_set=[True])"] == (3, 0)
+    assert b_counts["expect_column_values_to_be_between(started_at, min_value=2026-11-15T00:00:00Z, "
+                    "max_value=2026-11-22T00:00:00Z, strict_max=True)"] == (3, 0)
+    assert next(d for d in chunked["datasets"] if d["dataset"] == "cdr") == {
+        "dataset": "cdr", "partitions": 2, "rows": 7, "chunks": 3,
+    }
+    # One Data Docs page for the dataset, counts over both partitions: 3 negative durations of 7 rows = 42.86 %.
+    page = next((lake.run_dir / "data_docs" / "validations" / "cdr").rglob("*.html")).read_text()
+    assert "3 unexpected values found. ≈42.86% of 7 total rows." in page
+
+    # One chunk for all 7 rows: the same outcome.
+    _, whole = _fail(lake, partitions)
+    assert whole["hard_failures"] == chunked["hard_failures"]
+    assert whole["partitions"] == chunked["partitions"]
 
 
 def test_rerun_writes_identical_validation_json(lake):

@@ -11,7 +11,7 @@ from expectations_lake import Lake
 
 from expectations import flags
 from expectations.results import expectation_label, format_value
-from expectations.suites import suite_for
+from expectations.suites import PartitionBounds, suite_for
 
 
 def test_format_value_reads_like_the_source():
@@ -55,11 +55,45 @@ def test_duplicate_keys_ignore_null_parts_and_lowercase_email(tmp_path):
     path = tmp_path / "data.parquet"
     frame.write_parquet(path)
     suite = suite_for("meeting_participants")
-    dups = flags.duplicate_keys(path, suite)
+    [dups] = flags.duplicate_keys([path], suite)
     assert dups.rows() == [("o1", "m1", "a@x", t)]
-    flagged = flags.add_flags(frame, suite, dups, pl.Series(["o1"]))
+    bounds = PartitionBounds.of(dt.date(2026, 11, 22))
+    flagged = flags.add_flags(frame.with_columns(week_ending=dt.date(2026, 11, 22)), suite, dups, pl.Series(["o1"]), bounds)
     assert flagged["has_unique_key"].to_list() == [False, False, True, True, True]
     assert flagged["is_known_org"].to_list() == [True] * 5
+
+
+def test_duplicate_keys_are_per_partition(tmp_path):
+    # File 0: k1, k2, k1 -> k1 duplicated.  File 1: k2, k3 -> nothing (k2 also in file 0: another partition).
+    # File 2: no rows -> nothing.
+    files = []
+    for i, ids in enumerate((["k1", "k2", "k1"], ["k2", "k3"], [])):
+        files.append(tmp_path / f"{i}.parquet")
+        pl.DataFrame({"report_id": ids}, schema={"report_id": pl.String}).write_parquet(files[-1])
+    dups = flags.duplicate_keys(files, suite_for("cdr"))
+    assert [d["report_id"].to_list() for d in dups] == [["k1"], [], []]
+
+
+def test_placement_flags_compare_with_the_partition_bounds():
+    # Partition week ending 2026-11-22: W = [2026-11-15T00:00Z, 2026-11-22T00:00Z).
+    # started_at: first instant in; last instant of the previous week out; the week ending itself out; null counts
+    # as placed (not-null reports it). week_ending: equal -> True, 2026-11-29 -> False.
+    bounds = PartitionBounds.of(dt.date(2026, 11, 22))
+    utc = dt.timezone.utc
+    frame = pl.DataFrame({
+        "started_at": [dt.datetime(2026, 11, 15, tzinfo=utc), dt.datetime(2026, 11, 14, 23, 59, 59, tzinfo=utc),
+                       dt.datetime(2026, 11, 22, tzinfo=utc), None],
+        "week_ending": [dt.date(2026, 11, 22), dt.date(2026, 11, 22), dt.date(2026, 11, 29), dt.date(2026, 11, 22)],
+    })
+    exprs = flags.placement_flags(suite_for("cdr"), bounds)
+    assert sorted(exprs) == ["started_at_in_partition_week", "week_ending_is_partition"]
+    out = frame.with_columns(**exprs)
+    assert out["started_at_in_partition_week"].to_list() == [True, False, False, True]
+    assert out["week_ending_is_partition"].to_list() == [True, True, False, True]
+    # Snapshots: snapshot_date equals the partition date.
+    snap = pl.DataFrame({"snapshot_date": [dt.date(2026, 11, 22), dt.date(2026, 11, 15)]})
+    assert snap.with_columns(**flags.placement_flags(suite_for("licenses"), bounds))[
+        "snapshot_date_is_partition"].to_list() == [True, False]
 
 
 def test_known_orgs_use_the_snapshot_in_force(tmp_path):

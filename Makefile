@@ -18,7 +18,7 @@ BENCH_ARGS ?=
 
 $(BIN)/python: pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
-	uv sync --frozen --python $(PYTHON)
+	uv sync --frozen --compile-bytecode --python $(PYTHON)
 	@touch $(BIN)/python
 
 install: $(BIN)/python ## create .venv with every dependency (uv, from uv.lock)

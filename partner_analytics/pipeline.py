@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import logging
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -175,6 +176,21 @@ def run_region(landing: Path, home: Path, region: str, week_ending: dt.date, par
     return {**s, "status": "succeeded"}
 
 
+def _preload_great_expectations() -> threading.Thread:
+    """Import GX (5-10 s of pure Python) on a thread while ingestion, mostly native polars, runs."""
+
+    def load() -> None:
+        logging.getLogger("great_expectations").setLevel(logging.WARNING)
+        try:
+            import great_expectations  # noqa: F401
+        except Exception:  # the validate step imports it again and reports any real problem
+            pass
+
+    thread = threading.Thread(target=load, name="preload-gx", daemon=True)
+    thread.start()
+    return thread
+
+
 def run(landing: Path, home: Path, week_ending: dt.date | str, regions: list[str] | None = None) -> dict[str, dict]:
     """The weekly run for every region with landing data (or the requested ones).
 
@@ -183,6 +199,8 @@ def run(landing: Path, home: Path, week_ending: dt.date | str, regions: list[str
     d = periods.week_ending(week_ending)
     landing, home = Path(landing), Path(home)
     todo = landing_regions(landing, regions)
+    if todo:
+        _preload_great_expectations()
     partner = ingest_partner_step(landing, home, d)
     results: dict[str, dict] = {}
     failures: list[str] = []

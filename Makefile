@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 DEMO_GENERATE_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: install demo demo-cli test bench clean
+.PHONY: install demo demo-cli test docs bench clean
 
 $(BIN)/python: pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
@@ -44,6 +44,12 @@ demo-cli: install ## the same pipeline without Airflow (partner-analytics run)
 
 test: install ## run every test (unit, dbt, DAG, end to end)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+REGION ?= US
+docs: install ## dbt docs for the demo's REGION warehouse (offline); open $(DEMO_DIR)/dbt-docs/index.html
+	cd dbt_project && PA_WAREHOUSE_PATH=$(CURDIR)/$(DEMO_DIR)/home/warehouse/$(REGION).duckdb ../$(BIN)/dbt docs generate \
+		--profiles-dir . --target-path $(CURDIR)/$(DEMO_DIR)/dbt-docs --log-path $(CURDIR)/$(DEMO_DIR)/dbt-logs \
+		--vars '{lake_dir: "$(CURDIR)/$(DEMO_DIR)/home/lake/$(REGION)", partner_lake_dir: "$(CURDIR)/$(DEMO_DIR)/home/lake/partner", region: "$(REGION)"}'
 
 bench: install ## pipeline vs floor at SCALE (tiny|xs|s|m|l); results in benchmarks/results/
 	$(BIN)/python -m benchmarks.bench --scale $(SCALE) $(BENCH_ARGS)

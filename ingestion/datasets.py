@@ -122,7 +122,7 @@ def transform(spec: DatasetSpec, records: Records, ctx: FileContext) -> Parsed:
 
     failed = frame.filter(pl.col("_check").is_not_null())
     found = checks.reasons(failed)
-    raws = failed.select(records.raw.alias("raw")).get_column("raw").to_list() if failed.height else []
+    raws = records.raw(failed) if failed.height else []
     q_rows = failed.get_column("source_row").to_list() + [m[0] for m in records.malformed]
     q_reasons = [full for _, full in found] + [m[1] for m in records.malformed]
     q_raws = raws + [m[2] for m in records.malformed]

@@ -72,11 +72,12 @@ def _media_intervals(frame: pl.DataFrame) -> pl.DataFrame:
     """One row per interval of every media array: (_leg, _array, _interval, startTime, endTime, metric lists)."""
     parts = []
     for order, (name, _) in enumerate(STREAMS):
+        # Each element's position comes exploded alongside it (a window count per leg costs far more).
         part = (
-            frame.select("_leg", pl.col(src(name)).alias("_iv"))
+            frame.select("_leg", pl.col(src(name)).alias("_iv"), pl.int_ranges(pl.col(src(name)).list.len()).alias("_interval"))
             .filter(pl.col("_iv").list.len() > 0)
-            .explode("_iv")
-            .with_columns(pl.int_range(pl.len()).over("_leg").alias("_interval"), pl.lit(order).alias("_array"))
+            .explode("_iv", "_interval")
+            .with_columns(pl.lit(order).alias("_array"))
             .filter(pl.col("_iv").is_not_null())
             .unnest("_iv")
         )
@@ -95,10 +96,12 @@ def _media_samples(intervals: pl.DataFrame) -> pl.DataFrame:
     parts = []
     for order, (metric, _) in enumerate(METRICS):
         parts.append(
-            intervals.select("_leg", "_array", "_interval", pl.lit(order).alias("_metric"), pl.col(metric).alias("_raw_value"))
+            intervals.select(
+                "_leg", "_array", "_interval", pl.lit(order).alias("_metric"), pl.col(metric).alias("_raw_value"),
+                pl.int_ranges(pl.col(metric).list.len()).alias("_sample"),
+            )
             .filter(pl.col("_raw_value").list.len() > 0)
-            .explode("_raw_value")
-            .with_columns(pl.int_range(pl.len()).over("_leg", "_array", "_interval").alias("_sample"))
+            .explode("_raw_value", "_sample")
         )
     samples = pl.concat(parts, how="vertical")
     return samples.with_columns(parse_float(pl.col("_raw_value")).alias("_value"))

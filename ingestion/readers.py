@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 import numpy as np
@@ -52,10 +55,11 @@ def file_sha256(path: Path) -> str:
 
 @dataclass
 class Records:
-    """The records of one file as strings; `raw` renders each record as JSON text (quarantine)."""
+    """The records of one file as strings; `raw` renders given rows of `frame` (or of a frame
+    derived from it that keeps `source_row`) as their records' JSON text (quarantine)."""
 
     frame: pl.DataFrame
-    raw: pl.Expr
+    raw: Callable[[pl.DataFrame], list[str | None]]
     malformed: list[tuple[int, str, str]] = field(default_factory=list)  # (source_row, reason, raw)
 
 
@@ -80,56 +84,140 @@ def _normalise(frame: pl.DataFrame) -> pl.DataFrame:
 
 # ---------------------------------------------------------------------------------------------- JSON
 
+_DUCKDB: dict[int, duckdb.DuckDBPyConnection] = {}  # process id -> its in-memory database
 
-def _json_path(source_field: str) -> str:
-    """DuckDB JSON extraction of a (dotted) field of `item` as text."""
-    parts = source_field.split(".")
-    quoted = ["'" + p.replace("'", "''") + "'" for p in parts]
-    expr = "item"
-    for part in quoted[:-1]:
-        expr += f"->{part}"
-    return f"{expr}->>{quoted[-1]}"
+
+def _duckdb() -> duckdb.DuckDBPyConnection:
+    """A new connection to this process's in-memory DuckDB (a database costs far more to open than
+    a connection; keyed by process so a forked worker never shares its parent's)."""
+    pid = os.getpid()
+    if pid not in _DUCKDB:
+        _DUCKDB[pid] = duckdb.connect()
+    return _DUCKDB[pid].cursor()
+
+
+JSON_SHAPE = "expected a JSON object {\"items\": [...]}"
+
+
+def _item_type(fields: list[str], arrays: dict[str, str]) -> dict:
+    """The DuckDB JSON structure of one item: each (dotted) field as its JSON text, each array as
+    its parsed type."""
+    shape: dict = {}
+    for source_field in fields:
+        *parents, leaf = source_field.split(".")
+        node = shape
+        for part in parents:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ValueError(f"JSON field {source_field!r} nests under a field read as a value")
+        if isinstance(node.get(leaf), dict):
+            raise ValueError(f"JSON field {source_field!r} is also the parent of another field")
+        node[leaf] = "JSON"
+    for name, duck_type in arrays.items():
+        if name in shape:
+            raise ValueError(f"JSON array {name!r} is also read as a field")
+        shape[name] = json.loads(duck_type)
+    return shape
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _json_failure(con: duckdb.DuckDBPyConnection, file: LandingFile, text: str) -> None:
+    """Raise the FileFormatError describing why `text` is not a `{"items": [...]}` document."""
+    try:
+        con.execute("create temp table doc_json as select cast(? as JSON) as j", [text])
+    except duckdb.Error as error:
+        # DuckDB appends the whole input after "Input:"; keep the position and the cause only.
+        problem = str(error).splitlines()[0].removeprefix("Conversion Error: ").split("  Input:")[0].rstrip(".")
+        raise FileFormatError(file.path, f"not valid JSON ({problem})") from None
+    top, items_type = con.sql("select json_type(j), json_type(j->'items') from doc_json").fetchall()[0]
+    if top != "OBJECT":
+        raise FileFormatError(file.path, f"{JSON_SHAPE}, got a top-level {top}")
+    if items_type != "ARRAY":
+        got = "no 'items'" if items_type is None else f"'items' as {items_type}"
+        raise FileFormatError(file.path, f"{JSON_SHAPE}, got {got}")
+
+
+def _json_values_as_text(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """JSON texts -> the values as DuckDB's `->>` renders them: strings unquoted and unescaped;
+    numbers, booleans, objects and arrays as their JSON text; JSON null as null."""
+    quoted = {c: pl.col(c).str.starts_with('"') for c in columns}
+    escaped = frame.select(
+        (quoted[c] & pl.col(c).str.contains("\\", literal=True)).fill_null(False).alias(c) for c in columns
+    )
+    frame = frame.with_columns(
+        pl.when(quoted[c]).then(pl.col(c).str.strip_prefix('"').str.strip_suffix('"')).otherwise(pl.col(c)).alias(c) for c in columns
+    )
+    for c in columns:
+        rows = escaped.get_column(c)
+        if not rows.any():
+            continue
+        # Escapes are rare: DuckDB's own JSON reader decodes them, exactly as `->>` would.
+        query = "select list_transform(cast(? as VARCHAR[]), lambda v: json_extract_string(v, '$'))"
+        texts = frame.get_column(c).filter(rows).to_list()
+        decoded = con.execute(query, [['"' + t + '"' for t in texts]]).fetchone()[0]
+        frame = frame.with_columns(frame.get_column(c).scatter(rows.arg_true(), pl.Series(decoded, dtype=pl.String)))
+    return frame
 
 
 def read_json_items(
     file: LandingFile, fields: list[str], arrays: dict[str, str] | None = None
 ) -> Records:
     """A `{"items": [...]}` file -> one row per item: `fields` as text, `arrays` (field -> DuckDB
-    type of the parsed array) as polars lists. Unknown fields are ignored."""
+    type of the parsed array) as polars lists. Unknown fields are ignored.
+
+    DuckDB parses the document once straight into typed structs (extracting field by field from
+    JSON text would re-parse every item once per field); an item's raw JSON text is rendered only
+    for the rows that end up quarantined."""
     text = read_text(file).decode("utf-8")
     if not text.strip():
-        raise FileFormatError(file.path, "empty file (expected a JSON object {\"items\": [...]})")
-    con = duckdb.connect()
+        raise FileFormatError(file.path, f"empty file ({JSON_SHAPE})")
+    arrays = arrays or {}
+    shape = _sql_text(json.dumps({"items": [_item_type(fields, arrays)]}))
+    con = _duckdb()
     try:
+        con.execute("create temp table doc as select cast(? as VARCHAR) as t", [text])
         try:
-            con.execute("create temp table doc as select cast(? as JSON) as j", [text])
-        except duckdb.Error as error:
-            # DuckDB appends the whole input after "Input:"; keep the position and the cause only.
-            problem = str(error).splitlines()[0].removeprefix("Conversion Error: ").split("  Input:")[0].rstrip(".")
-            raise FileFormatError(file.path, f"not valid JSON ({problem})") from None
-        del text
-        top, items_type = con.sql("select json_type(j), json_type(j->'items') from doc").fetchall()[0]
-        if top != "OBJECT":
-            raise FileFormatError(file.path, f"expected a JSON object {{\"items\": [...]}}, got a top-level {top}")
-        if items_type != "ARRAY":
-            got = "no 'items'" if items_type is None else f"'items' as {items_type}"
-            raise FileFormatError(file.path, f"expected a JSON object {{\"items\": [...]}}, got {got}")
-        selects = [f"{_json_path(f)} as \"{src(f)}\"" for f in fields]
-        for name, duck_type in (arrays or {}).items():
-            selects.append(f"from_json(item->'{name}', '{duck_type}') as \"{src(name)}\"")
-        query = f"""
-            with listed as (select from_json(j->'items', '["JSON"]') as items from doc),
-            exploded as (select unnest(items) as item, unnest(range(1, len(items) + 1)) as source_row from listed)
-            select source_row, cast(item as VARCHAR) as _raw{''.join(', ' + s for s in selects)}
-            from exploded order by source_row
-        """
-        frame = con.sql(query).pl()
+            parsed = con.sql(f"select from_json(t, {shape}).items as items from doc").pl()
+        except duckdb.Error:
+            parsed = None
+        if parsed is None or parsed.get_column("items").is_null().all():
+            # Not JSON, or not an object with an `items` array: find out which, for the message.
+            _json_failure(con, file, text)
+            parsed = con.sql(f"select from_json(j, {shape}).items as items from doc_json").pl()
+        count = parsed.get_column("items").list.len().item()
+        items = parsed.get_column("items").explode().head(count)  # an empty list explodes to one null
+        columns = [pl.Series("source_row", range(1, count + 1), dtype=pl.Int64)]
+        for source_field in fields:
+            value = items
+            for part in source_field.split("."):
+                value = value.struct.field(part)
+            columns.append(value.cast(pl.String).alias(src(source_field)))
+        columns += [items.struct.field(name).alias(src(name)) for name in arrays]
+        frame = _json_values_as_text(con, pl.DataFrame(columns), [src(f) for f in fields])
     finally:
         con.close()
-    frame = frame.with_columns(pl.col("source_row").cast(pl.Int64))
-    for f in fields:  # an empty file's frame may type its columns as null
-        frame = frame.with_columns(pl.col(src(f)).cast(pl.String))
-    return Records(_normalise(frame), pl.col("_raw"))
+    return Records(_normalise(frame), _json_raw(text))
+
+
+def _json_raw(text: str) -> Callable[[pl.DataFrame], list[str | None]]:
+    """Renders the raw JSON text of the items at the given rows' `source_row` (called only for
+    quarantined rows; a `prepare` that splits items into sub-records leaves their text in `_raw`)."""
+
+    def raw(failed: pl.DataFrame) -> list[str | None]:
+        if "_raw" in failed.columns:
+            return failed.get_column("_raw").to_list()
+        con = _duckdb()
+        try:
+            con.execute("create temp table doc_json as select cast(? as JSON) as j", [text])
+            query = "select list_transform(list_select(from_json(j->'items', '[\"JSON\"]'), ?), lambda i: cast(i as VARCHAR)) from doc_json"
+            return con.execute(query, [failed.get_column("source_row").to_list()]).fetchone()[0]
+        finally:
+            con.close()
+
+    return raw
 
 
 # ----------------------------------------------------------------------------------------------- CSV
@@ -173,7 +261,7 @@ def read_csv_records(file: LandingFile, fields: list[str], required: list[str]) 
     frame = frame.with_columns(pl.Series("source_row", rows, dtype=pl.Int64))
     frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(src(f)) for f in fields if src(f) not in frame.columns)
     raw = pl.struct([pl.col(src(c)).alias(c) for c in header_cols]).struct.json_encode()
-    return Records(_normalise(frame), raw, malformed)
+    return Records(_normalise(frame), lambda failed: failed.select(raw).to_series().to_list(), malformed)
 
 
 def _polars_csv(body: bytes, file: LandingFile, strict: bool) -> pl.DataFrame | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,12 +23,54 @@ from ingestion.events import EVENTS
 from ingestion.lake import Staging, ensure_schema_files, partition_file, partition_rel, read_partition
 from ingestion.manifest import Manifest
 from ingestion.quarantine import write_quarantine
-from ingestion.readers import LandingFile, file_sha256, read_csv_records, read_json_items
+from ingestion.readers import LandingFile, Records, file_sha256, read_csv_records, read_json_items
 from ingestion.snapshots import PARTNER_ADMINS, SNAPSHOTS
 from partner_analytics import paths, periods
 from partner_analytics.errors import BadArgumentError, FileFormatError
 
 SNAPSHOT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
+
+
+def read_records(spec: DatasetSpec, file: LandingFile) -> Records:
+    """A landing file's records as strings, read by the format its suffix names."""
+    suffix = file.path.suffix.lower()
+    if suffix not in spec.formats:
+        raise FileFormatError(file.path, f"unexpected file type {suffix or '(none)'!r} for {spec.name} (expected {' or '.join(spec.formats)})")
+    if suffix == ".csv":
+        return read_csv_records(file, spec.read_fields, spec.required)
+    return read_json_items(file, spec.read_fields, spec.arrays)
+
+
+def _snapshot_date(path: Path) -> dt.date | None:
+    """The date a snapshot file's name gives (None when the name is not a real <YYYY-MM-DD>.json)."""
+    match = SNAPSHOT_NAME.match(path.name)
+    try:
+        return dt.date.fromisoformat(match.group(1)) if match else None
+    except ValueError:
+        return None
+
+
+class ReadAhead:
+    """Reads the next landing file of a dataset in a worker thread while the current one is
+    transformed: the parse (DuckDB, CSV) of one file overlaps the polars work on the other.
+    Results are taken in file order, so errors surface exactly where a sequential read raises them;
+    a file read ahead but then skipped (same content as one just ingested) is simply dropped."""
+
+    def __init__(self, spec: DatasetSpec) -> None:
+        self.spec = spec
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead")
+        self.pending: dict[Path, Future] = {}
+
+    def prefetch(self, file: LandingFile | None) -> None:
+        if file is not None and file.path not in self.pending:
+            self.pending[file.path] = self.pool.submit(read_records, self.spec, file)
+
+    def records(self, file: LandingFile) -> Records:
+        future = self.pending.pop(file.path, None)
+        return future.result() if future is not None else read_records(self.spec, file)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 @dataclass
@@ -89,14 +132,9 @@ class Run:
             return []
         return sorted((p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")), key=lambda p: p.name)
 
-    def parse_file(self, spec: DatasetSpec, file: LandingFile, snapshot_date: dt.date | None = None) -> Parsed:
-        suffix = file.path.suffix.lower()
-        if suffix not in spec.formats:
-            raise FileFormatError(file.path, f"unexpected file type {suffix or '(none)'!r} for {spec.name} (expected {' or '.join(spec.formats)})")
-        if suffix == ".csv":
-            records = read_csv_records(file, spec.read_fields, spec.required)
-        else:
-            records = read_json_items(file, spec.read_fields, spec.arrays)
+    def parse_file(self, spec: DatasetSpec, file: LandingFile, snapshot_date: dt.date | None = None, records: Records | None = None) -> Parsed:
+        if records is None:
+            records = read_records(spec, file)
         parsed = transform(spec, records, FileContext(file, self.region, snapshot_date))
         if parsed.quarantine.height:
             self.quarantines.append((spec.name, file.hash8, parsed.quarantine))
@@ -109,16 +147,38 @@ class Run:
         out = DatasetRun()
         new: list[pl.DataFrame] = []
         prefix = f"{folder.relative_to(self.landing).as_posix()}/"
-        for path in self.landing_files(folder):
-            file = LandingFile(path, prefix + path.name, file_sha256(path))
-            if self.manifest.has_content(prefix, file.sha256):
-                out.files_skipped += 1
-                continue
-            parsed = self.parse_file(spec, file)
-            self.manifest.add(file.rel, file.sha256)
-            out.files_ingested += 1
-            self._count(out, parsed)
-            new.append(parsed.rows)
+        paths = self.landing_files(folder)
+        hashed: dict[Path, LandingFile] = {}
+
+        def landing_file(path: Path) -> LandingFile:
+            if path not in hashed:
+                hashed[path] = LandingFile(path, prefix + path.name, file_sha256(path))
+            return hashed[path]
+
+        def unseen(path: Path) -> LandingFile | None:
+            """The file when this run will ingest it (new content); unreadable ones wait their turn."""
+            try:
+                file = landing_file(path)
+            except OSError:
+                return None
+            return None if self.manifest.has_content(prefix, file.sha256) else file
+
+        ahead = ReadAhead(spec)
+        try:
+            for i, path in enumerate(paths):
+                file = landing_file(path)
+                if self.manifest.has_content(prefix, file.sha256):
+                    out.files_skipped += 1
+                    continue
+                ahead.prefetch(file)
+                ahead.prefetch(next(filter(None, map(unseen, paths[i + 1 :])), None))
+                parsed = self.parse_file(spec, file, records=ahead.records(file))
+                self.manifest.add(file.rel, file.sha256)
+                out.files_ingested += 1
+                self._count(out, parsed)
+                new.append(parsed.rows)
+        finally:
+            ahead.close()
         rows = pl.concat(new, how="vertical") if new else schemas.empty_frame(spec.lake)
         if rows.height == 0:
             return out
@@ -145,42 +205,67 @@ class Run:
         """Each new snapshot file dated on or before the week ending -> its snapshot_date partitions."""
         out = DatasetRun()
         prefix = f"{folder.relative_to(self.landing).as_posix()}/"
-        for path in self.landing_files(folder):
-            match = SNAPSHOT_NAME.match(path.name)
+        paths = self.landing_files(folder)
+        hashed: dict[Path, LandingFile] = {}
+
+        def landing_file(path: Path) -> LandingFile:
+            if path not in hashed:
+                hashed[path] = LandingFile(path, prefix + path.name, file_sha256(path))
+            return hashed[path]
+
+        def unseen(path: Path) -> LandingFile | None:
+            """The file when this run will ingest it (a valid name dated in time, new content)."""
+            snapshot_date = _snapshot_date(path)
+            if snapshot_date is None or snapshot_date > self.week_ending:
+                return None
             try:
-                snapshot_date = dt.date.fromisoformat(match.group(1)) if match else None
-            except ValueError:
-                snapshot_date = None
-            if snapshot_date is None:
-                raise FileFormatError(path, f"a {spec.name} snapshot file must be named <YYYY-MM-DD>.json")
-            if snapshot_date > self.week_ending:
-                out.files_deferred += 1  # a later run ingests it
-                continue
-            file = LandingFile(path, prefix + path.name, file_sha256(path))
-            if self.manifest.has_file(file.rel, file.sha256):
-                out.files_skipped += 1
-                continue
-            parsed = self.parse_file(spec, file, snapshot_date)
-            self.manifest.add(file.rel, file.sha256)
-            out.files_ingested += 1
-            self._count(out, parsed)
-            result = dedupe(spec, parsed.rows)
-            out.loaded += result.loaded
-            out.duplicates += result.duplicates
-            out.count_enums(unknown_enum_counts(spec, result.winners))
-            main = result.winners
-            frames = {spec.lake: main, **(spec.bridges(main) if spec.bridges else {})}
-            for dataset in spec.lake_datasets:
-                rel = partition_rel(dataset, "snapshot_date", snapshot_date)
-                if dataset == spec.lake:
-                    previous = read_partition(self.lake_root, rel, dataset)
-                    out.replaced += previous.height if previous is not None else 0  # a re-delivered snapshot
-                    frame = self._sorted(spec, main)
-                else:
-                    frame = frames[dataset].sort(pl.all().exclude("source_file", "source_row", "snapshot_date"), "source_row")
-                self._stage(dataset, rel, frame)
-                out.partitions.append(rel)
+                file = landing_file(path)
+            except OSError:
+                return None  # raised in its turn
+            return None if self.manifest.has_file(file.rel, file.sha256) else file
+
+        ahead = ReadAhead(spec)
+        try:
+            for i, path in enumerate(paths):
+                snapshot_date = _snapshot_date(path)
+                if snapshot_date is None:
+                    raise FileFormatError(path, f"a {spec.name} snapshot file must be named <YYYY-MM-DD>.json")
+                if snapshot_date > self.week_ending:
+                    out.files_deferred += 1  # a later run ingests it
+                    continue
+                file = landing_file(path)
+                if self.manifest.has_file(file.rel, file.sha256):
+                    out.files_skipped += 1
+                    continue
+                ahead.prefetch(file)
+                ahead.prefetch(next(filter(None, map(unseen, paths[i + 1 :])), None))
+                parsed = self.parse_file(spec, file, snapshot_date, ahead.records(file))
+                self.manifest.add(file.rel, file.sha256)
+                out.files_ingested += 1
+                self._count(out, parsed)
+                self._stage_snapshot(spec, out, snapshot_date, parsed)
+        finally:
+            ahead.close()
         return out
+
+    def _stage_snapshot(self, spec: DatasetSpec, out: DatasetRun, snapshot_date: dt.date, parsed: Parsed) -> None:
+        """Dedupe one snapshot file's rows and stage its snapshot_date partition of each lake dataset."""
+        result = dedupe(spec, parsed.rows)
+        out.loaded += result.loaded
+        out.duplicates += result.duplicates
+        out.count_enums(unknown_enum_counts(spec, result.winners))
+        main = result.winners
+        frames = {spec.lake: main, **(spec.bridges(main) if spec.bridges else {})}
+        for dataset in spec.lake_datasets:
+            rel = partition_rel(dataset, "snapshot_date", snapshot_date)
+            if dataset == spec.lake:
+                previous = read_partition(self.lake_root, rel, dataset)
+                out.replaced += previous.height if previous is not None else 0  # a re-delivered snapshot
+                frame = self._sorted(spec, main)
+            else:
+                frame = frames[dataset].sort(pl.all().exclude("source_file", "source_row", "snapshot_date"), "source_row")
+            self._stage(dataset, rel, frame)
+            out.partitions.append(rel)
 
     # ------------------------------------------------------------------------------ helpers
 

@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 # Only the demo looks at the clock; the pipeline itself always receives D explicitly.
 WEEK_ENDING ?= $(shell $(PYTHON) -c "import datetime as d; t=d.datetime.now(d.timezone.utc).date(); print(t - d.timedelta(days=(t.weekday()+1) % 7))")
 DEMO_DIR ?= demo
-DEMO_SCALE ?= s
+DEMO_SCALE ?= xs
 SCALE ?= s
 PYTEST_ARGS ?=
 DEMO_GENERATE_ARGS ?=

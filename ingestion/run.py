@@ -148,12 +148,7 @@ class Run:
         new: list[pl.DataFrame] = []
         prefix = f"{folder.relative_to(self.landing).as_posix()}/"
         paths = self.landing_files(folder)
-        hashed: dict[Path, LandingFile] = {}
-
-        def landing_file(path: Path) -> LandingFile:
-            if path not in hashed:
-                hashed[path] = LandingFile(path, prefix + path.name, file_sha256(path))
-            return hashed[path]
+        landing_file = _hashed_landing_files(prefix)
 
         def unseen(path: Path) -> LandingFile | None:
             """The file when this run will ingest it (new content); unreadable ones wait their turn."""
@@ -206,12 +201,7 @@ class Run:
         out = DatasetRun()
         prefix = f"{folder.relative_to(self.landing).as_posix()}/"
         paths = self.landing_files(folder)
-        hashed: dict[Path, LandingFile] = {}
-
-        def landing_file(path: Path) -> LandingFile:
-            if path not in hashed:
-                hashed[path] = LandingFile(path, prefix + path.name, file_sha256(path))
-            return hashed[path]
+        landing_file = _hashed_landing_files(prefix)
 
         def unseen(path: Path) -> LandingFile | None:
             """The file when this run will ingest it (a valid name dated in time, new content)."""
@@ -293,6 +283,18 @@ class Run:
         for dataset, hash8, rows in self.quarantines:
             write_quarantine(self.lake_root, dataset, hash8, rows)
         self.manifest.save()
+
+
+def _hashed_landing_files(prefix: str):
+    """path -> LandingFile, hashing each file's content once however often it is asked for."""
+    hashed: dict[Path, LandingFile] = {}
+
+    def landing_file(path: Path) -> LandingFile:
+        if path not in hashed:
+            hashed[path] = LandingFile(path, prefix + path.name, file_sha256(path))
+        return hashed[path]
+
+    return landing_file
 
 
 def _execute(run: Run, specs: list[DatasetSpec], base: Path, lake_datasets: dict) -> dict:

@@ -21,28 +21,29 @@ CDR_COLUMNS = {
 
 
 def copy_stage(con, landing: Path, out: Path, region: str) -> int:
-    """Raw CDR (CSV and JSON pages) and media JSON of one region -> Parquet; returns CDR rows."""
+    """Raw CDR (CSV and JSON pages) and media JSON of one region -> Parquet; returns CDR rows.
+
+    JSON pages are copied one file at a time: read_json materialises a whole {"items": [...]} document."""
     base = landing / region
     out.mkdir(parents=True, exist_ok=True)
     cols = ", ".join(f'"{c}"' for c in CDR_COLUMNS)
-    parts = []
     if list((base / "cdr").glob("*.csv")):
-        parts.append(
-            f"select {cols} from read_csv('{base}/cdr/*.csv', header = true, all_varchar = true, "
-            f"ignore_errors = true, union_by_name = true)"
-        )
-    if list((base / "cdr").glob("*.json")):
-        parts.append(
-            f"select {', '.join(f'cast(unnest.{chr(34)}{c}{chr(34)} as varchar) as {chr(34)}{c}{chr(34)}' for c in CDR_COLUMNS)} "
-            f"from (select unnest(items) from read_json('{base}/cdr/*.json', maximum_object_size = 1000000000))"
-        )
-    con.execute(f"copy ({' union all '.join(parts)}) to '{out}/cdr.parquet' (format parquet)")
-    if list((base / "media_quality").glob("*.json")):
         con.execute(
-            f"copy (select unnest(items, recursive := false) from read_json('{base}/media_quality/*.json', "
-            f"maximum_object_size = 1000000000)) to '{out}/media.parquet' (format parquet)"
+            f"copy (select {cols} from read_csv('{base}/cdr/*.csv', header = true, all_varchar = true, "
+            f"ignore_errors = true, union_by_name = true)) to '{out}/cdr-csv.parquet' (format parquet)"
         )
-    return con.execute(f"select count(*) from '{out}/cdr.parquet'").fetchone()[0]
+    as_text = ", ".join(f'cast(it."{c}" as varchar) as "{c}"' for c in CDR_COLUMNS)
+    for i, page in enumerate(sorted((base / "cdr").glob("*.json"))):
+        con.execute(
+            f"copy (select {as_text} from (select unnest(items) as it from read_json('{page}', "
+            f"maximum_object_size = 1000000000))) to '{out}/cdr-json-{i:05d}.parquet' (format parquet)"
+        )
+    for i, page in enumerate(sorted((base / "media_quality").glob("*.json"))):
+        con.execute(
+            f"copy (select unnest(items, recursive := false) from read_json('{page}', "
+            f"maximum_object_size = 1000000000)) to '{out}/media-{i:05d}.parquet' (format parquet)"
+        )
+    return con.execute(f"select count(*) from '{out}/cdr-*.parquet'").fetchone()[0]
 
 
 def report_stage(con, out: Path, week_ending: str) -> dict:
@@ -51,7 +52,7 @@ def report_stage(con, out: Path, week_ending: str) -> dict:
     with legs as (
         select *, try_cast("Start time" as timestamptz) as started_at,
                try_cast("Duration" as bigint) as duration_seconds
-        from '{out}/cdr.parquet'
+        from '{out}/cdr-*.parquet'
         qualify row_number() over (partition by "Report ID" order by "Report time" desc) = 1
     )
     select "Org UUID", "Location",
@@ -73,7 +74,7 @@ def main() -> None:
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--week-ending", required=True)
     p.add_argument("--region", action="append", required=True)
-    p.add_argument("--memory-limit", default="1GB")
+    p.add_argument("--memory-limit", default="4GB")  # read_json materialises a whole page
     a = p.parse_args()
     con = duckdb.connect()
     con.execute(f"set memory_limit = '{a.memory_limit}'; set timezone = 'UTC'; set preserve_insertion_order = false")

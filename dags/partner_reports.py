@@ -69,12 +69,6 @@ DEFAULT_ARGS = {
 }
 
 
-def _get_variable(key: str):
-    from airflow.sdk import Variable
-
-    return Variable.get(key, default=None)
-
-
 def report_schedule(cadence: str, cron: str):
     @dag(
         dag_id=f"partner_reports_{cadence}",
@@ -91,7 +85,7 @@ def report_schedule(cadence: str, cron: str):
         def resolve_run(data_interval_end=None, dag_run=None) -> dict:
             from partner_analytics import orchestration
 
-            return orchestration.report_run_config(cadence, data_interval_end, dag_run.run_after, _get_variable)
+            return orchestration.report_run_config(cadence, data_interval_end, dag_run.run_after, orchestration.airflow_variable)
 
         @task
         def list_regions(config: dict) -> list[str]:

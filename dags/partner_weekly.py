@@ -73,12 +73,6 @@ DEFAULT_ARGS = {
 }
 
 
-def _get_variable(key: str):
-    from airflow.sdk import Variable
-
-    return Variable.get(key, default=None)
-
-
 @dag(
     dag_id="partner_weekly",
     schedule=CronDataIntervalTimetable("0 0 * * 0", timezone="UTC"),  # Sunday 00:00 UTC
@@ -95,7 +89,7 @@ def partner_weekly():
     def resolve_run(data_interval_end=None, dag_run=None) -> dict:
         from partner_analytics import orchestration
 
-        return orchestration.weekly_run_config(data_interval_end, dag_run.run_after, _get_variable)
+        return orchestration.weekly_run_config(data_interval_end, dag_run.run_after, orchestration.airflow_variable)
 
     @task
     def ingest_partner(config: dict) -> dict:

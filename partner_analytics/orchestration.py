@@ -52,6 +52,13 @@ def setting(key: str, get_variable: Callable[[str], Any] | None = None, environ:
     return Path(value or SETTINGS[key]).resolve()
 
 
+def airflow_variable(key: str) -> Any:
+    """An Airflow Variable, or None when unset (only called inside a running task)."""
+    from airflow.sdk import Variable
+
+    return Variable.get(key, default=None)
+
+
 def run_week_ending(data_interval_end: dt.datetime | None, run_after: dt.datetime | None) -> dt.date:
     """D of a weekly run: the end of its data interval; a run without one (manual, CLI or asset
     trigger) reports the last complete week before it was triggered."""
@@ -121,7 +128,7 @@ def regions_with_warehouse(config: dict) -> list[str]:
 def ingest_partner(config: dict) -> dict:
     """The partner-level ingest, once per run before the regions."""
     d = periods.week_ending(config["week_ending"])
-    return pipeline._plain(pipeline.ingest_partner_step(Path(config["landing"]), Path(config["home"]), d))
+    return pipeline.json_value(pipeline.ingest_partner_step(Path(config["landing"]), Path(config["home"]), d))
 
 
 def _step(config: dict, summary: dict, step: str, key: str, call: Callable[[Path, str, dt.date], Any]) -> dict:

@@ -127,7 +127,7 @@ def write_summary(home: Path, region: str, week_ending: dt.date, summary: dict) 
     return target
 
 
-def _plain(value):
+def json_value(value):
     """The value as summary.json holds it (JSON with default=str), so it also travels as an Airflow XCom."""
     return json.loads(json.dumps(value, default=str))
 
@@ -149,13 +149,13 @@ def record_step(home: Path, summary: dict, step: str, key: str, call) -> dict:
         write_summary(home, region, d, {**summary, "status": "failed", "failed_step": step, "error": error})
         raise
     summary["timings_seconds"][step] = round(time.perf_counter() - start, 3)
-    return {**summary, key: _plain(value)}
+    return {**summary, key: json_value(value)}
 
 
 def new_summary(region: str, week_ending: dt.date, partner: dict | None = None) -> dict:
     summary: dict = {"region": region, "week_ending": week_ending.isoformat(), "status": "running"}
     if partner is not None:
-        summary["partner_datasets"] = _plain(partner)
+        summary["partner_datasets"] = json_value(partner)
     return summary
 
 

@@ -42,10 +42,15 @@ def render(value: Any) -> str:
     return safe_text(str(value))
 
 
+def csv_writer(fh):
+    """The one CSV dialect of every export: comma-separated, CRLF, minimal RFC 4180 quoting."""
+    return csv.writer(fh, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+
+
 def to_csv_bytes(header: list[str], rows: Iterable[tuple]) -> bytes:
     """UTF-8 (no BOM), comma-separated, CRLF, minimal RFC 4180 quoting, one header row."""
     buf = io.StringIO(newline="")
-    writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer = csv_writer(buf)
     writer.writerow([safe_text(h) for h in header])
     for row in rows:
         writer.writerow([render(v) for v in row])

@@ -72,11 +72,9 @@ def parse_template(raw: dict, where: str) -> Template:
     if not columns:
         raise TemplateError(f"{where}: field 'columns' is empty")
     order_by = _require(raw, "order_by", where, list)
-    known = {c.column for c in columns}
     for o in order_by:
         if not isinstance(o, str) or not o.replace("_", "").isalnum():
             raise TemplateError(f"{where}: field 'order_by' has an invalid column {o!r}")
-    del known
     return Template(name=name, relation=relation, columns=tuple(columns), order_by=tuple(order_by), source=where)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import logging
 import os
 import uuid
@@ -10,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from exports.csvfmt import render, safe_text
+from exports.csvfmt import csv_writer, render, safe_text
 from exports.naming import export_file_name
 from exports.templates import Template
 from partner_analytics.periods import Period
@@ -48,7 +47,7 @@ def _write_csv(con, template: Template, target: Path) -> int:
     cur = con.execute(sql, params)
     rows = 0
     with open(target, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+        writer = csv_writer(fh)
         writer.writerow([safe_text(h) for h in template.headers])
         while batch := cur.fetchmany(BATCH_ROWS):
             writer.writerows([render(v) for v in row] for row in batch)

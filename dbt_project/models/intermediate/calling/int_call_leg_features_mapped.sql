@@ -1,53 +1,66 @@
 -- One row per CDR leg (of the calling window) and calling feature it marks: its Related, Original
 -- or Redirect reason mapped through the calling_reason_features seed, plus Auto Attendant for a
 -- TERMINATING leg of User type AutomatedAttendantVideo (SPEC 6.4).
+-- The legs are read once, with only the columns used: each reason slot is a row of a 3-row cross
+-- join rather than a separate scan (at scale m a scan of the leg view costs seconds).
 with
 
 legs as (
-    select * from {{ ref('int_call_legs_windowed') }}
+    select
+        report_id,
+        call_id,
+        org_id,
+        started_date,
+        related_reason,
+        original_reason,
+        redirect_reason,
+        coalesce(is_terminating and user_type = 'AutomatedAttendantVideo', false) as is_auto_attendant
+    from {{ ref('int_call_legs_windowed') }}
 ),
 
 reason_features as (
     select * from {{ ref('calling_reason_features') }}
 ),
 
-leg_reasons as (
-    select report_id, call_id, org_id, started_date, related_reason as reason from legs
-    union all
-    select report_id, call_id, org_id, started_date, original_reason as reason from legs
-    union all
-    select report_id, call_id, org_id, started_date, redirect_reason as reason from legs
+-- slot 1-3: the leg's Related, Original and Redirect reason; slot 4: the auto attendant mark
+slots as (
+    select 1 as slot
+    union all select 2
+    union all select 3
+    union all select 4
 ),
 
-reason_leg_features as (
+leg_slots as (
     select
-        leg_reasons.report_id,
-        leg_reasons.call_id,
-        leg_reasons.org_id,
-        leg_reasons.started_date,
-        reason_features.feature
-    from leg_reasons
-    inner join reason_features
-        on leg_reasons.reason = reason_features.reason
-),
-
-auto_attendant_leg_features as (
-    select
-        report_id,
-        call_id,
-        org_id,
-        started_date,
-        'Auto Attendant' as feature
+        legs.report_id,
+        legs.call_id,
+        legs.org_id,
+        legs.started_date,
+        slots.slot,
+        case slots.slot
+            when 1 then legs.related_reason
+            when 2 then legs.original_reason
+            when 3 then legs.redirect_reason
+        end as reason,
+        legs.is_auto_attendant
     from legs
-    where is_terminating
-      and user_type = 'AutomatedAttendantVideo'
+    cross join slots
 ),
 
--- union (not union all): a leg whose Related and Original reason name the same feature marks it once
+-- distinct: a leg whose Related and Original reason name the same feature marks it once
 leg_features as (
-    select report_id, call_id, org_id, started_date, feature from reason_leg_features
-    union
-    select report_id, call_id, org_id, started_date, feature from auto_attendant_leg_features
+    select distinct
+        leg_slots.report_id,
+        leg_slots.call_id,
+        leg_slots.org_id,
+        leg_slots.started_date,
+        coalesce(reason_features.feature, 'Auto Attendant') as feature
+    from leg_slots
+    left join reason_features
+        on leg_slots.slot < 4
+        and leg_slots.reason = reason_features.reason
+    where (leg_slots.slot < 4 and reason_features.feature is not null)
+       or (leg_slots.slot = 4 and leg_slots.is_auto_attendant)
 )
 
 select * from leg_features

@@ -53,6 +53,12 @@ def read_partition(lake_root: Path, rel: str, dataset: str) -> pl.DataFrame | No
     return pl.read_parquet(path).select([pl.col(c).cast(t) for c, t in schemas.schema(dataset).items()])
 
 
+def partition_rows(lake_root: Path, rel: str) -> int:
+    """How many rows a partition holds (0 when it does not exist), from the Parquet footer."""
+    path = partition_file(lake_root, rel)
+    return pl.scan_parquet(path).select(pl.len()).collect().item() if path.exists() else 0
+
+
 def write_parquet(frame: pl.DataFrame, path: Path) -> None:
     """The one Parquet writer of the lake: same rows in, same bytes out."""
     frame.write_parquet(path, compression="zstd", statistics=True)
@@ -67,10 +73,21 @@ class Staging:
     created_dirs: list[Path] = field(default_factory=list)
 
     def stage(self, frame: pl.DataFrame, final: Path) -> None:
+        write_parquet(frame, self.reserve(final))
+
+    def reserve(self, final: Path) -> Path:
+        """The tmp path a caller writes `final`'s new content to (moved in by `publish`)."""
         self._mkdir(final.parent)
         tmp = final.with_name(f"{final.name}.tmp-{self.token}")
-        write_parquet(frame, tmp)
         self.moves.append((tmp, final))
+        return tmp
+
+    def scratch(self, lake_root: Path) -> Path:
+        """This run's private work folder in the lake (`.run-<token>`, ignored by every reader);
+        the caller removes it, and `discard` removes the lake folders it had to create."""
+        folder = lake_root / f".run-{self.token}"
+        self._mkdir(folder)
+        return folder
 
     def _mkdir(self, directory: Path) -> None:
         missing = []

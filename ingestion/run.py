@@ -8,7 +8,9 @@ the quarantine files and, last, the manifest. The summary accounts for every rec
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import shutil
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -20,13 +22,18 @@ from ingestion import schemas
 from ingestion.datasets import DatasetSpec, FileContext, Parsed, transform, unknown_enum_counts
 from ingestion.dedupe import dedupe, key_columns
 from ingestion.events import EVENTS
-from ingestion.lake import Staging, ensure_schema_files, partition_file, partition_rel, read_partition
+from ingestion.lake import Staging, ensure_schema_files, partition_file, partition_rel, partition_rows, read_partition
 from ingestion.manifest import Manifest
 from ingestion.quarantine import write_quarantine
 from ingestion.readers import LandingFile, Records, file_sha256, read_csv_records, read_json_items
 from ingestion.snapshots import PARTNER_ADMINS, SNAPSHOTS
+from ingestion.spill import EventSpill
 from partner_analytics import paths, periods
 from partner_analytics.errors import BadArgumentError, FileFormatError
+
+# Rows of one event dataset a run keeps in memory before it spills (about 0.5-1 GB of polars frames
+# for CDRs): a weekly run at scale s stays in memory (faster); more is spilled and deduped on disk.
+IN_MEMORY_ROWS = int(os.environ.get("PA_INGEST_MEMORY_ROWS", "500000"))
 
 SNAPSHOT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
 
@@ -123,6 +130,20 @@ class Run:
     manifest: Manifest
     staging: Staging = field(default_factory=Staging)
     quarantines: list[tuple[str, str, pl.DataFrame]] = field(default_factory=list)
+    _scratch: Path | None = None
+
+    @property
+    def scratch(self) -> Path:
+        """This run's work folder (spills, DuckDB temp files), created on first use."""
+        if self._scratch is None:
+            self._scratch = self.staging.scratch(self.lake_root)
+        return self._scratch
+
+    def close(self) -> None:
+        """Remove the work folder (after publish or discard)."""
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
 
     # ------------------------------------------------------------------------------ files
 
@@ -143,9 +164,13 @@ class Run:
     # ------------------------------------------------------------------------------ datasets
 
     def ingest_events(self, spec: DatasetSpec, folder: Path) -> DatasetRun:
-        """All new files of an event dataset -> dedupe with the touched lake weeks -> staged weeks."""
+        """All new files of an event dataset -> dedupe with the touched lake weeks -> staged weeks.
+
+        Parsed rows are kept in memory while they fit IN_MEMORY_ROWS (a weekly run at scale s) and
+        deduped with the touched weeks in polars; past that, everything parsed so far and every later
+        file is spilled to Parquet and deduped keys-only in DuckDB (ingestion/spill.py), so memory
+        stays bounded whatever a run lands. Both paths give the same lake, row for row."""
         out = DatasetRun()
-        new: list[pl.DataFrame] = []
         prefix = f"{folder.relative_to(self.landing).as_posix()}/"
         paths = self.landing_files(folder)
         landing_file = _hashed_landing_files(prefix)
@@ -158,6 +183,9 @@ class Run:
                 return None
             return None if self.manifest.has_content(prefix, file.sha256) else file
 
+        held: list[pl.DataFrame] = []
+        held_rows = 0
+        spill: EventSpill | None = None
         ahead = ReadAhead(spec)
         try:
             for i, path in enumerate(paths):
@@ -171,12 +199,43 @@ class Run:
                 self.manifest.add(file.rel, file.sha256)
                 out.files_ingested += 1
                 self._count(out, parsed)
-                new.append(parsed.rows)
+                if spill is None and held_rows + parsed.rows.height > IN_MEMORY_ROWS:
+                    spill = EventSpill(spec, self.scratch / spec.name, self.lake_root)
+                    for rows in held:
+                        spill.add(rows)
+                    held, held_rows = [], 0
+                if spill is None:
+                    held.append(parsed.rows)
+                    held_rows += parsed.rows.height
+                else:
+                    spill.add(parsed.rows)
+                del parsed  # one file's rows at a time
+            ahead.close()
+            if spill is None:
+                self._settle_in_memory(spec, out, held)
+                return out
+            if spill.rows == 0:
+                return out
+            result = spill.settle()
+            out.loaded += result.loaded
+            out.duplicates += result.duplicates
+            out.replaced += result.replaced
+            out.count_enums(result.unknown_enums)
+            for week in result.changed_weeks:
+                rel = partition_rel(spec.lake, "week_ending", week)
+                spill.write_week(week, self.staging.reserve(partition_file(self.lake_root, rel)))
+                out.partitions.append(rel)
+            return out
         finally:
             ahead.close()
-        rows = pl.concat(new, how="vertical") if new else schemas.empty_frame(spec.lake)
+            if spill is not None:
+                spill.close()
+
+    def _settle_in_memory(self, spec: DatasetSpec, out: DatasetRun, held: list[pl.DataFrame]) -> None:
+        """Dedupe this run's rows (all in memory) with the lake weeks they touch; stage changed weeks."""
+        rows = pl.concat(held, how="vertical") if held else schemas.empty_frame(spec.lake)
         if rows.height == 0:
-            return out
+            return
         weeks = sorted(rows.get_column("week_ending").unique().to_list())
         rels = {week: partition_rel(spec.lake, "week_ending", week) for week in weeks}
         existing_parts = [read_partition(self.lake_root, rels[w], spec.lake) for w in weeks]
@@ -194,7 +253,6 @@ class Run:
                 continue  # nothing of this run won here and nothing was superseded: unchanged
             self._stage(spec.lake, rels[week], self._sorted(spec, part))
             out.partitions.append(rels[week])
-        return out
 
     def ingest_snapshots(self, spec: DatasetSpec, folder: Path) -> DatasetRun:
         """Each new snapshot file dated on or before the week ending -> its snapshot_date partitions."""
@@ -249,8 +307,7 @@ class Run:
         for dataset in spec.lake_datasets:
             rel = partition_rel(dataset, "snapshot_date", snapshot_date)
             if dataset == spec.lake:
-                previous = read_partition(self.lake_root, rel, dataset)
-                out.replaced += previous.height if previous is not None else 0  # a re-delivered snapshot
+                out.replaced += partition_rows(self.lake_root, rel)  # a re-delivered snapshot replaces them
                 frame = self._sorted(spec, main)
             else:
                 frame = frames[dataset].sort(pl.all().exclude("source_file", "source_row", "snapshot_date"), "source_row")
@@ -300,10 +357,13 @@ def _hashed_landing_files(prefix: str):
 def _execute(run: Run, specs: list[DatasetSpec], base: Path, lake_datasets: dict) -> dict:
     summary: dict[str, dict] = {}
     try:
-        for spec in specs:
-            folder = base / spec.name
-            outcome = run.ingest_events(spec, folder) if spec.kind == "event" else run.ingest_snapshots(spec, folder)
-            summary[spec.name] = outcome.as_dict(spec.name)
+        try:
+            for spec in specs:
+                folder = base / spec.name
+                outcome = run.ingest_events(spec, folder) if spec.kind == "event" else run.ingest_snapshots(spec, folder)
+                summary[spec.name] = outcome.as_dict(spec.name)
+        finally:
+            run.close()
     except BaseException:
         run.staging.discard()
         raise

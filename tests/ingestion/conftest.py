@@ -148,3 +148,14 @@ def b():
         write_bytes=write_bytes, write_items=write_items, run=run, run_partner=run_partner, lake=lake,
         quarantine=quarantine, tree_bytes=tree_bytes, counts=counts,
     )  # fmt: skip
+
+
+@pytest.fixture(autouse=True, params=["in_memory", "spilled"])
+def event_ingestion_path(request, monkeypatch):
+    """Every ingestion test runs twice: rows deduped in memory, and spilled to disk from the first row
+    (IN_MEMORY_ROWS = 0, the path a large run takes). Both must give exactly the same lake and counts."""
+    import ingestion.run
+
+    if request.param == "spilled":
+        monkeypatch.setattr(ingestion.run, "IN_MEMORY_ROWS", 0)
+    return request.param

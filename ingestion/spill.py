@@ -1,0 +1,231 @@
+"""Memory-bounded dedupe of an event dataset's run: typed rows spilled to Parquet per (landing file,
+week), a keys-only pass over the spills and the touched lake weeks in DuckDB, the dedupe rules of
+`dedupe.settle` applied only to rows whose key repeats, and each changed week partition written by
+DuckDB sorted on disk (key, then lineage) without ever holding a whole week in memory."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from ingestion import schemas
+from ingestion.datasets import DatasetSpec, unknown_enum_counts
+from ingestion.dedupe import LINEAGE, key_columns, settle
+from ingestion.lake import partition_file, partition_rel
+
+# DuckDB's buffer budget for the keys-only pass and the on-disk sort (it spills beyond this); with
+# polars' one parsed file and the read-ahead file it keeps a run well under 1 GiB.
+DUCKDB_MEMORY = "320MB"
+DUCKDB_THREADS = 2
+# Rows whose key repeats are settled in polars in buckets of about this many rows (by key hash),
+# so even a run that re-sends a whole week stays bounded.
+SETTLE_ROWS = 400_000
+
+DUCK_TYPES = {pl.String: "VARCHAR", pl.Int64: "BIGINT", pl.Float64: "DOUBLE", pl.Boolean: "BOOLEAN", pl.Date: "DATE"}
+
+
+def duck_type(dtype: pl.DataType) -> str:
+    """The DuckDB type whose Parquet column polars reads back as `dtype` (lake schema types only)."""
+    if dtype == schemas.TS:
+        return "TIMESTAMPTZ"
+    return DUCK_TYPES[dtype]
+
+
+def _sql_path(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _sql_list(paths: list[Path]) -> str:
+    return "[" + ", ".join(_sql_path(p) for p in paths) + "]"
+
+
+def key_names(spec: DatasetSpec) -> list[str]:
+    """The dedupe key as stored columns: a plain column by its name, an expression as `_k<i>`."""
+    return [k if isinstance(k, str) else f"_k{i}" for i, k in enumerate(spec.key)]
+
+
+def key_helpers(spec: DatasetSpec) -> list[pl.Expr]:
+    """Polars expressions for the key parts that are expressions (spilled, so DuckDB never
+    re-implements them: e.g. polars' Unicode lower-casing of an email)."""
+    return [k.alias(f"_k{i}") for i, k in enumerate(spec.key) if not isinstance(k, str)]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One Parquet file of the dedupe universe: a spill of this run (origin 1) or a lake week (origin 0)."""
+
+    path: Path
+    week: dt.date
+    origin: int
+    rows: int
+
+
+@dataclass
+class Settled:
+    """What the dedupe of one event dataset's run decided."""
+
+    loaded: int
+    duplicates: int
+    replaced: int
+    unknown_enums: dict[str, dict[str, int]]
+    changed_weeks: list[dt.date]
+
+
+@dataclass
+class EventSpill:
+    """This run's typed rows of one event dataset, spilled per (landing file, week) under `folder`."""
+
+    spec: DatasetSpec
+    folder: Path
+    lake_root: Path
+    parts: list[Part] = field(default_factory=list)
+    enums: dict[str, Counter] = field(default_factory=dict)  # unknown enum values over every spilled row
+
+    @property
+    def rows(self) -> int:
+        return sum(p.rows for p in self.parts if p.origin == 1)
+
+    @property
+    def weeks(self) -> list[dt.date]:
+        return sorted({p.week for p in self.parts if p.origin == 1})
+
+    def add(self, rows: pl.DataFrame) -> None:
+        """Spill one file's clean rows (one Parquet file per week they fall in)."""
+        if rows.height == 0:
+            return
+        for field_name, values in unknown_enum_counts(self.spec, rows).items():
+            self.enums.setdefault(field_name, Counter()).update(values)
+        rows = rows.with_columns(key_helpers(self.spec)) if key_helpers(self.spec) else rows
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for (week,), part in sorted(rows.partition_by("week_ending", as_dict=True, maintain_order=True).items()):
+            path = self.folder / f"{len(self.parts):05d}.parquet"
+            # lz4: written once and read back three times, space matters less than speed here
+            part.write_parquet(path, compression="lz4", statistics=False)
+            self.parts.append(Part(path, week, 1, part.height))
+
+    # -------------------------------------------------------------------------------------- dedupe
+
+    def settle(self) -> Settled:
+        """Dedupe this run's rows against the lake's partitions of the weeks they touch."""
+        weeks = self.weeks
+        for week in weeks:
+            old = partition_file(self.lake_root, partition_rel(self.spec.lake, "week_ending", week))
+            if old.exists():
+                rows = pl.scan_parquet(old).select(pl.len()).collect().item()
+                self.parts.append(Part(self._comparable(old, len(self.parts)), week, 0, rows))
+        self.con = con = self._connect()
+        con.execute("create table parts (fid integer, path varchar, week date, origin tinyint)")
+        con.executemany("insert into parts values (?, ?, ?, ?)", [[i, str(p.path), p.week, p.origin] for i, p in enumerate(self.parts)])
+        lake = schemas.schema(self.spec.lake)
+        keys = key_names(self.spec)
+        key_list = ", ".join(keys)
+        # Keys-only pass (DuckDB reads just the key columns): which keys occur more than once
+        # (rare), then every row holding one of them.
+        con.execute(
+            f"create table repeated as select u.* from ({self._scan(self.parts)}) u semi join "
+            f"(select {key_list} from ({self._scan(self.parts, keys_only=True)}) group by all having count(*) > 1) k on "
+            + " and ".join(f"u.{k} is not distinct from k.{k}" for k in keys)
+        )
+        count = con.execute("select count(*) from repeated").fetchall()[0][0]
+        buckets = max(1, -(-count // SETTLE_ROWS))
+        lost_parts: list[pl.DataFrame] = []
+        for bucket in range(buckets):
+            where = f"where hash({key_list}) % {buckets} = {bucket}" if buckets > 1 else ""
+            rows = con.sql(f"select * from repeated {where}").pl()
+            rows = rows.select([pl.col(c).cast(t) for c, t in lake.items()] + [pl.col("_fid").cast(pl.Int32), pl.col("_origin").cast(pl.Int8), pl.col("_row").cast(pl.Int64)])
+            decided = settle(self.spec, rows.with_columns(key_columns(self.spec)))
+            lost_parts.append(decided.filter(~pl.col("_wins")).select(*lake, "_fid", "_origin", "_row", "_collapsed"))
+        lost = pl.concat(lost_parts, how="vertical") if lost_parts else None
+        if lost is None:
+            lost = pl.DataFrame(schema={**lake, "_fid": pl.Int32, "_origin": pl.Int8, "_row": pl.Int64, "_collapsed": pl.Boolean})
+        con.execute("drop table repeated")
+        con.register("lost_ids", lost.select("_fid", "_row").to_arrow())
+        con.execute("create table losers as select * from lost_ids")
+        con.unregister("lost_ids")
+
+        lost_new = lost.filter(pl.col("_origin") == 1)
+        lost_old = lost.filter(pl.col("_origin") == 0)
+        duplicates = lost_new.height
+        replaced = lost_old.filter(~pl.col("_collapsed")).height  # identical copies collapse, they are not replaced
+        enums = {f: Counter(v) for f, v in self.enums.items()}
+        for field_name, values in unknown_enum_counts(self.spec, lost_new).items():
+            enums[field_name].subtract(values)  # counted on this run's winners only
+        unknown = {f: {v: n for v, n in sorted(c.items()) if n > 0} for f, c in sorted(enums.items())}
+        new_per_week = Counter()
+        for p in self.parts:
+            if p.origin == 1:
+                new_per_week[p.week] += p.rows
+        lost_new_per_week = Counter(lost_new.get_column("week_ending").to_list())
+        old_lost_weeks = set(lost_old.get_column("week_ending").to_list())
+        # A week changes when a row of this run won there or a lake row of it lost (else: untouched).
+        changed = [w for w in weeks if new_per_week[w] > lost_new_per_week[w] or w in old_lost_weeks]
+        return Settled(self.rows - duplicates, duplicates, replaced, {f: v for f, v in unknown.items() if v}, changed)
+
+    def write_week(self, week: dt.date, target: Path) -> None:
+        """Write one week's winners (spills + old partition - losers) to `target`, in lake order:
+        key then lineage, nulls first (as polars sorts them); DuckDB sorts on disk past its budget."""
+        lake = schemas.schema(self.spec.lake)
+        order = ", ".join(f"{c} asc nulls first" for c in [*key_names(self.spec), *LINEAGE])
+        scan = self._scan([p for p in self.parts if p.week == week])
+        # Sorted into a table of the on-disk work database first: a COPY straight from the sort
+        # (or a union of per-file scans) exceeds the memory limit at scale m instead of spilling.
+        self.con.execute(
+            f"create or replace table week_rows as select {', '.join(lake)} from ({scan}) u "
+            f"anti join losers l on l._fid = u._fid and l._row = u._row order by {order}"
+        )
+        self.con.execute(f"copy week_rows to {_sql_path(target)} (format parquet, compression zstd)")
+        self.con.execute("drop table week_rows")
+
+    # -------------------------------------------------------------------------------------- helpers
+
+    def _scan(self, parts: list[Part], keys_only: bool = False) -> str:
+        """SQL over the given parts: lake columns in lake types (or just the key), helper key
+        columns, and each row's identity (`_fid` = index in `self.parts`, `_row` = row in its file).
+        One `read_parquet` over all files: a union of one scan per file runs out of memory at scale."""
+        lake = schemas.schema(self.spec.lake)
+        keys = key_names(self.spec)
+        if keys_only:
+            columns = [f"r.{k}" for k in keys]
+        else:
+            columns = [f"cast(r.{c} as {duck_type(t)}) as {c}" for c, t in lake.items()] + [f"r.{k}" for k in keys if k not in lake]
+        return (
+            f"select {', '.join(columns)}, p.fid as _fid, p.origin as _origin, r.file_row_number as _row "
+            f"from read_parquet({_sql_list([p.path for p in parts])}, filename=true, file_row_number=true, union_by_name=true) r "
+            f"join parts p on r.filename = p.path"
+        )
+
+    def _comparable(self, old: Path, index: int) -> Path:
+        """A lake partition as the universe reads it: as is, or (expression keys) with the `_k`
+        helper columns added by polars, streamed to a spill file."""
+        helpers = key_helpers(self.spec)
+        if not helpers:
+            return old
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"lake-{index:05d}.parquet"
+        lake = schemas.schema(self.spec.lake)
+        pl.scan_parquet(old).select([pl.col(c).cast(t) for c, t in lake.items()]).with_columns(helpers).sink_parquet(path, compression="lz4")
+        return path
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        temp = self.folder / "duckdb"
+        temp.mkdir(parents=True, exist_ok=True)
+        config = {"memory_limit": DUCKDB_MEMORY, "threads": DUCKDB_THREADS, "temp_directory": str(temp)}
+        # A database file in the work folder: its tables (repeated rows, losers, a sorted week) live
+        # on disk, so only DuckDB's buffer budget is ever in memory.
+        con = duckdb.connect(str(self.folder / "work.duckdb"), config=config)
+        con.execute("set TimeZone = 'UTC'")
+        con.execute("set enable_progress_bar = false")  # TIMESTAMPTZ values come back to polars as UTC
+        return con
+
+    def close(self) -> None:
+        con = getattr(self, "con", None)
+        if con is not None:
+            con.close()
+            self.con = None
+        shutil.rmtree(self.folder, ignore_errors=True)

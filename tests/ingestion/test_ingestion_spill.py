@@ -1,0 +1,87 @@
+"""Event runs through the spill (ingestion/spill.py): dedupe against lake weeks, bucketed settling of
+repeated keys, expression keys on an existing lake week, the partition files DuckDB writes, and the
+run's work folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from ingestion import schemas, spill
+
+
+def test_a_key_moving_to_another_week_empties_the_old_week(landing, home, b):
+    b.write_csv(landing / "US/cdr/a.csv", b.CDR_HEADER, [b.cdr("r1")])
+    b.run(landing, home)
+    # Run 2: r1 started on Monday 2026-11-23 (week ending 2026-11-29), reported later -> wins; and an
+    # identical copy of the lake's r1, so the run touches week 2026-11-22 too (a run dedupes against
+    # the lake weeks its rows fall in, nothing else).
+    moved = b.cdr("r1", **{"Start time": "2026-11-23T10:00:00Z", "Report time": "2026-11-24T00:00:00Z"})
+    b.write_csv(landing / "US/cdr/b.csv", b.CDR_HEADER, [moved, b.cdr("r1")])
+    second = b.run(landing, home)["cdr"]
+    # read 2 = loaded 1 (moved r1) + duplicates 1 (the copy); the lake's r1 (week 2026-11-22) is replaced
+    assert b.counts(second) == (2, 1, 1, 0, 1)
+    assert second["partitions"] == ["cdr/week_ending=2026-11-22", "cdr/week_ending=2026-11-29"]
+    old = home / "lake/US/cdr/week_ending=2026-11-22/data.parquet"
+    new = home / "lake/US/cdr/week_ending=2026-11-29/data.parquet"
+    # the emptied week is a zero-row file, and both files carry exactly the lake contract's schema
+    assert pl.read_parquet(old).height == 0
+    assert pl.read_parquet_schema(old) == schemas.schema("cdr") == pl.read_parquet_schema(new)
+    assert pl.read_parquet(new).select("report_id", "source_file", "week_ending").rows() == [("r1", "US/cdr/b.csv", dt.date(2026, 11, 29))]
+
+
+@pytest.mark.parametrize("bucket_rows", [2, spill.SETTLE_ROWS])
+def test_repeated_keys_settle_the_same_in_one_bucket_or_many(landing, home, b, monkeypatch, bucket_rows):
+    # 7 rows share a key with another -> ceil(7 / 2) = 4 buckets when a bucket holds 2 rows.
+    monkeypatch.setattr(spill, "SETTLE_ROWS", bucket_rows)
+    rows = [
+        b.cdr("r1", **{"Report time": "2026-11-16T10:05:00Z"}),  # 1
+        b.cdr("r1", **{"Report time": "2026-11-16T10:07:00Z"}),  # 2 latest Report time: wins r1
+        b.cdr("r1", **{"Report time": "2026-11-16T10:06:00Z"}),  # 3
+        b.cdr("r2"),  # 4 kept: the first of two identical copies
+        b.cdr("r2"),  # 5 identical to 4: collapses into it
+        b.cdr("r3", Duration="10"),  # 6
+        b.cdr("r3", Duration="20"),  # 7 same Report time and file as 6: the later row wins
+        b.cdr("r4"),  # 8 alone
+    ]
+    b.write_csv(landing / "US/cdr/a.csv", b.CDR_HEADER, rows)
+    summary = b.run(landing, home)["cdr"]
+    assert b.counts(summary) == (8, 4, 4, 0, 0)  # 8 read = 4 loaded (r1..r4) + 4 duplicates (rows 1, 3, 5, 6)
+    lake = b.lake(home, "cdr").select("report_id", "source_row", "duration_seconds")
+    assert lake.rows() == [("r1", 2, 60), ("r2", 4, 60), ("r3", 7, 20), ("r4", 8, 60)]
+
+
+def test_expression_key_dedupes_against_an_existing_lake_week(landing, home, b):
+    def p(email, left, file_order=None):
+        return {"orgId": "org-1", "meetingId": "meet-1", "email": email, "host": True,
+                "joinedTime": "2026-11-17T09:00:00Z", "leftTime": left}  # fmt: skip
+
+    b.write_items(landing / "US/meeting_participants/a.json", [p("ÄNN@Example.com", "2026-11-17T10:00:00Z"), p("zed@example.com", "2026-11-17T10:00:00Z")])
+    b.run(landing, home)
+    # Run 2: the same participant, e-mail in another case (polars lower-cases Ä to ä: same key);
+    # no time decides, so the file whose name sorts last ("b.json") wins and replaces the lake row.
+    b.write_items(landing / "US/meeting_participants/b.json", [p("änn@example.com", "2026-11-17T10:30:00Z"), p("bob@example.com", "2026-11-17T10:00:00Z")])
+    second = b.run(landing, home)["meeting_participants"]
+    assert b.counts(second) == (2, 2, 0, 0, 1)  # read 2 = loaded 2 + 0 + 0; 1 lake row replaced
+    # lake order: (org, meeting, lower(email), joined), then lineage: bob < zed < änn (ä sorts after ASCII)
+    assert b.lake(home, "meeting_participants").select("email", "left_at", "source_file").rows() == [
+        ("bob@example.com", b.ts("2026-11-17T10:00:00Z"), "US/meeting_participants/b.json"),
+        ("zed@example.com", b.ts("2026-11-17T10:00:00Z"), "US/meeting_participants/a.json"),
+        ("änn@example.com", b.ts("2026-11-17T10:30:00Z"), "US/meeting_participants/b.json"),
+    ]
+
+
+def test_the_work_folder_is_gone_after_success_and_after_failure(landing, home, b):
+    b.write_csv(landing / "US/cdr/a.csv", b.CDR_HEADER, [b.cdr("r1"), b.cdr("r1")])
+    assert b.counts(b.run(landing, home)["cdr"]) == (2, 1, 1, 0, 0)  # 2 read = 1 loaded + 1 duplicate
+    assert [p.name for p in (home / "lake/US").iterdir() if p.name.startswith(".")] == []
+
+    b.write_csv(landing / "US/cdr/b.csv", b.CDR_HEADER, [b.cdr("r2")])
+    b.write_bytes(landing / "US/people/2026-11-22.json", b'{"items": [')  # fails after cdr was spilled
+    before = b.tree_bytes(home / "lake")
+    with pytest.raises(Exception, match="2026-11-22.json"):
+        b.run(landing, home)
+    assert [p.name for p in (home / "lake/US").iterdir() if p.name.startswith(".")] == []
+    assert b.tree_bytes(home / "lake") == before

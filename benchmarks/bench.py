@@ -139,6 +139,14 @@ def run_floor(landing: Path, out: Path, week_ending: str, regions: list[str]) ->
     return result
 
 
+def run_cdr_ingest(landing: Path, scratch: Path, week_ending: str, region: str) -> dict:
+    """Ingestion of one region's CDR files alone (the issue's rows/s-per-core figure)."""
+    wall, rss, stdout = measure([PY, "-m", "benchmarks.cdr_ingest", "--landing", str(landing), "--region", region,
+                                 "--week-ending", week_ending, "--lake", str(scratch)])
+    shutil.rmtree(scratch, ignore_errors=True)
+    return {**json.loads(stdout), "process_seconds": wall, "peak_rss_bytes": rss}
+
+
 def run_airflow(landing: Path, home: Path, week_ending: str) -> dict:
     shutil.rmtree(home, ignore_errors=True)
     airflow_home = home / "airflow"
@@ -166,12 +174,14 @@ def main() -> None:
     landing = landing_for(a.scale, a.week_ending, a.history_weeks, a.seed)
     regions = sorted(d.name for d in landing.iterdir() if d.is_dir() and d.name != "partner_admins")
     work = ROOT / "benchmarks" / "data" / "work"
-    pipes, floors = [], []
+    pipes, floors, cdrs = [], [], []
+    biggest = max(regions, key=lambda r: sum(f.stat().st_size for f in (landing / r / "cdr").glob("*")))
     load_before = os.getloadavg()[0]  # > ~0.5 on this 2-core machine: something else was running
     for _ in range(a.runs):
         runner = run_pipeline_per_stage if a.per_stage_processes else run_pipeline
         pipes.append(runner(landing, work / "home", a.week_ending, regions))
         floors.append(run_floor(landing, work / "floor", a.week_ending, regions))
+        cdrs.append(run_cdr_ingest(landing, work / "cdr-lake", a.week_ending, biggest))
     med = statistics.median
     pipe_s = med(p["seconds"] for p in pipes)
     floor_s = med(f["seconds"] for f in floors)
@@ -197,12 +207,13 @@ def main() -> None:
             "loadavg_1min_before": load_before,
         },
     }
-    cdr_per_core = med(p["stages"]["ingest"]["cdr_rows_per_second"] for p in pipes) / (os.cpu_count() or 1)
+    result["cdr_ingest"] = cdrs
+    cdr_per_core = med(c["rows_per_second_per_core"] for c in cdrs)
     peak = max(p["peak_rss_bytes"] for p in pipes)
     rss_cap = {"m": 1 << 30, "l": 2 << 30}.get(a.scale)
     result["targets"] = {
         "overall_le_1.3x_floor_plus_8s": pipe_s <= result["ratios"]["target_overall_seconds"],
-        "ingest_cdr_rows_per_second_per_core": cdr_per_core,
+        "ingest_cdr_rows_per_second_per_core": cdr_per_core,  # CDR files alone, biggest region
         "ingest_ge_1M_rows_per_second_per_core": cdr_per_core >= 1_000_000,
         "peak_rss_bytes": peak,
         "peak_rss_within_cap": None if rss_cap is None else peak <= rss_cap,
@@ -238,7 +249,7 @@ def main() -> None:
           f"floor runs {n['floor_seconds']} s, 1-min load average before {n['loadavg_1min_before']:.2f}")
     t = result["targets"]
     print(f"  targets: overall {'met' if t['overall_le_1.3x_floor_plus_8s'] else 'NOT met'}; "
-          f"ingest {t['ingest_cdr_rows_per_second_per_core']:,.0f} CDR rows/s/core "
+          f"CDR ingest ({biggest}, alone) {t['ingest_cdr_rows_per_second_per_core']:,.0f} rows/s/core "
           f"({'met' if t['ingest_ge_1M_rows_per_second_per_core'] else 'NOT met'}: >= 1,000,000); "
           f"peak RSS {t['peak_rss_bytes'] / mib:.0f} MiB"
           + ("" if t["peak_rss_within_cap"] is None else f" ({'met' if t['peak_rss_within_cap'] else 'NOT met'})"))

@@ -86,6 +86,7 @@ class EventSpill:
     lake_root: Path
     parts: list[Part] = field(default_factory=list)
     enums: dict[str, Counter] = field(default_factory=dict)  # unknown enum values over every spilled row
+    con: duckdb.DuckDBPyConnection | None = field(default=None, repr=False)  # opened by settle()
 
     @property
     def rows(self) -> int:
@@ -101,7 +102,8 @@ class EventSpill:
             return
         for field_name, values in unknown_enum_counts(self.spec, rows).items():
             self.enums.setdefault(field_name, Counter()).update(values)
-        rows = rows.with_columns(key_helpers(self.spec)) if key_helpers(self.spec) else rows
+        helpers = key_helpers(self.spec)
+        rows = rows.with_columns(helpers) if helpers else rows
         self.folder.mkdir(parents=True, exist_ok=True)
         for (week,), part in sorted(rows.partition_by("week_ending", as_dict=True, maintain_order=True).items()):
             path = self.folder / f"{len(self.parts):05d}.parquet"
@@ -224,8 +226,7 @@ class EventSpill:
         return con
 
     def close(self) -> None:
-        con = getattr(self, "con", None)
-        if con is not None:
-            con.close()
+        if self.con is not None:
+            self.con.close()
             self.con = None
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -251,7 +251,7 @@ class Run:
             kept_old = part.filter(pl.col("_origin") == 0).height
             if kept_old == existing_count[week] and kept_old == part.height:
                 continue  # nothing of this run won here and nothing was superseded: unchanged
-            self._stage(spec.lake, rels[week], self._sorted(spec, part))
+            self._stage(spec.lake, rels[week], self._lineage_sorted(spec, part))
             out.partitions.append(rels[week])
 
     def ingest_snapshots(self, spec: DatasetSpec, folder: Path) -> DatasetRun:
@@ -323,8 +323,20 @@ class Run:
         out.quarantine_reasons.update(parsed.reasons)
 
     @staticmethod
+    def _lineage_sorted(spec: DatasetSpec, frame: pl.DataFrame) -> pl.DataFrame:
+        """An event partition's rows in lake order: lineage (landing file name, row), then key (which
+        only separates a lake row from a row of a re-landed file of the same name and row number).
+
+        This is the order the rows arrive in, so the spill path streams a week's spills to the lake
+        without sorting them (ingestion/spill.py); lineage order also keeps rows of one time span
+        together, which is what the marts filter on."""
+        keys = key_columns(spec)
+        names = [f"_k{i}" for i in range(len(keys))]
+        return frame.with_columns(keys).sort(["source_file", "source_row", *names], nulls_last=False).drop(names)
+
+    @staticmethod
     def _sorted(spec: DatasetSpec, frame: pl.DataFrame) -> pl.DataFrame:
-        """Rows in a deterministic order: key, then lineage."""
+        """A snapshot partition's rows in lake order: key, then lineage."""
         keys = key_columns(spec)
         names = [f"_k{i}" for i in range(len(keys))]
         return frame.with_columns(keys).sort([*names, "source_file", "source_row"], nulls_last=False).drop(names)

@@ -1,7 +1,8 @@
 """Memory-bounded dedupe of an event dataset's run: typed rows spilled to Parquet per (landing file,
 week), a keys-only pass over the spills and the touched lake weeks in DuckDB, the dedupe rules of
-`dedupe.settle` applied only to rows whose key repeats, and each changed week partition written by
-DuckDB sorted on disk (key, then lineage) without ever holding a whole week in memory."""
+`dedupe.settle` applied only to rows whose key repeats, and each changed week partition written in lake
+order (lineage, then key) without ever holding a whole week in memory: streamed from the spills as
+they are, or (when the lake already holds rows of the week) sorted on disk by DuckDB."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow.parquet as pq
 
 from ingestion import schemas
 from ingestion.datasets import DatasetSpec, unknown_enum_counts
@@ -26,6 +28,8 @@ DUCKDB_THREADS = 2
 # Rows whose key repeats are settled in polars in buckets of about this many rows (by key hash),
 # so even a run that re-sends a whole week stays bounded.
 SETTLE_ROWS = 400_000
+# Rows per Parquet row group when a week is streamed from its spills (about 100 MB of CDRs in flight).
+STREAM_ROW_GROUP = 250_000
 
 DUCK_TYPES = {pl.String: "VARCHAR", pl.Int64: "BIGINT", pl.Float64: "DOUBLE", pl.Boolean: "BOOLEAN", pl.Date: "DATE"}
 
@@ -87,6 +91,7 @@ class EventSpill:
     parts: list[Part] = field(default_factory=list)
     enums: dict[str, Counter] = field(default_factory=dict)  # unknown enum values over every spilled row
     con: duckdb.DuckDBPyConnection | None = field(default=None, repr=False)  # opened by settle()
+    _lost: pl.DataFrame | None = field(default=None, repr=False)  # (_fid, _row) of every losing row, set by settle()
 
     @property
     def rows(self) -> int:
@@ -146,6 +151,7 @@ class EventSpill:
         lost = pl.concat(lost_parts, how="vertical") if lost_parts else None
         if lost is None:
             lost = pl.DataFrame(schema={**lake, "_fid": pl.Int32, "_origin": pl.Int8, "_row": pl.Int64, "_collapsed": pl.Boolean})
+        self._lost = lost.select("_fid", "_row")
         con.execute("drop table repeated")
         con.register("lost_ids", lost.select("_fid", "_row").to_arrow())
         con.execute("create table losers as select * from lost_ids")
@@ -170,11 +176,20 @@ class EventSpill:
         return Settled(self.rows - duplicates, duplicates, replaced, {f: v for f, v in unknown.items() if v}, changed)
 
     def write_week(self, week: dt.date, target: Path) -> None:
-        """Write one week's winners (spills + old partition - losers) to `target`, in lake order:
-        key then lineage, nulls first (as polars sorts them); DuckDB sorts on disk past its budget."""
+        """Write one week's winners (spills + old partition - losers) to `target` in the lake order of
+        event partitions (lineage, then key; `Run._lineage_sorted`).
+
+        Without a lake partition for the week (every weekly run's own week) that order is simply the
+        spills in the order they were written: one spill per landing file and week, files taken by
+        name, rows in source order. They are streamed to the target one at a time, no sort at all.
+        When the lake already holds rows of the week, DuckDB merges them in with an on-disk sort."""
+        parts = [p for p in self.parts if p.week == week]
+        if all(p.origin == 1 for p in parts):
+            self._stream_week(parts, target)
+            return
         lake = schemas.schema(self.spec.lake)
-        order = ", ".join(f"{c} asc nulls first" for c in [*key_names(self.spec), *LINEAGE])
-        scan = self._scan([p for p in self.parts if p.week == week])
+        order = ", ".join(f"{c} asc nulls first" for c in [*LINEAGE, *key_names(self.spec)])
+        scan = self._scan(parts)
         # Sorted into a table of the on-disk work database first: a COPY straight from the sort
         # (or a union of per-file scans) exceeds the memory limit at scale m instead of spilling.
         self.con.execute(
@@ -183,6 +198,44 @@ class EventSpill:
         )
         self.con.execute(f"copy week_rows to {_sql_path(target)} (format parquet, compression zstd)")
         self.con.execute("drop table week_rows")
+
+    def _stream_week(self, parts: list[Part], target: Path) -> None:
+        """This run's spills of one week, minus the losers, appended in spill order to `target`."""
+        lake = schemas.schema(self.spec.lake)
+        index = {id(p): i for i, p in enumerate(self.parts)}
+        lost = self._lost.group_by("_fid").agg(pl.col("_row")) if self._lost is not None else None
+        lost_rows = dict(lost.iter_rows()) if lost is not None else {}
+        writer: pq.ParquetWriter | None = None
+        pending: list[pl.DataFrame] = []
+        pending_rows = 0
+
+        def flush() -> None:
+            nonlocal writer, pending, pending_rows
+            if not pending:
+                return
+            table = pl.concat(pending, how="vertical").to_arrow(compat_level=pl.CompatLevel.oldest())
+            if writer is None:
+                writer = pq.ParquetWriter(target, table.schema, compression="zstd", write_statistics=True)
+            writer.write_table(table, row_group_size=STREAM_ROW_GROUP)
+            pending, pending_rows = [], 0
+
+        try:
+            for part in sorted(parts, key=lambda p: index[id(p)]):
+                rows = pl.read_parquet(part.path, columns=list(lake), row_index_name="_row")
+                gone = lost_rows.get(index[id(part)])
+                if gone:
+                    rows = rows.filter(~pl.col("_row").is_in(gone))
+                rows = rows.sort("source_row").select([pl.col(c).cast(t) for c, t in lake.items()])
+                pending.append(rows)
+                pending_rows += rows.height
+                if pending_rows >= STREAM_ROW_GROUP:
+                    flush()
+            if writer is None and not pending:
+                pending.append(schemas.empty_frame(self.spec.lake))
+            flush()
+        finally:
+            if writer is not None:
+                writer.close()
 
     # -------------------------------------------------------------------------------------- helpers
 

@@ -65,11 +65,11 @@ def test_expression_key_dedupes_against_an_existing_lake_week(landing, home, b):
     b.write_items(landing / "US/meeting_participants/b.json", [p("änn@example.com", "2026-11-17T10:30:00Z"), p("bob@example.com", "2026-11-17T10:00:00Z")])
     second = b.run(landing, home)["meeting_participants"]
     assert b.counts(second) == (2, 2, 0, 0, 1)  # read 2 = loaded 2 + 0 + 0; 1 lake row replaced
-    # lake order: (org, meeting, lower(email), joined), then lineage: bob < zed < änn (ä sorts after ASCII)
+    # lake order of events: lineage (file, row), then key: a.json's zed, then b.json's änn and bob
     assert b.lake(home, "meeting_participants").select("email", "left_at", "source_file").rows() == [
-        ("bob@example.com", b.ts("2026-11-17T10:00:00Z"), "US/meeting_participants/b.json"),
         ("zed@example.com", b.ts("2026-11-17T10:00:00Z"), "US/meeting_participants/a.json"),
         ("änn@example.com", b.ts("2026-11-17T10:30:00Z"), "US/meeting_participants/b.json"),
+        ("bob@example.com", b.ts("2026-11-17T10:00:00Z"), "US/meeting_participants/b.json"),
     ]
 
 
@@ -85,3 +85,26 @@ def test_the_work_folder_is_gone_after_success_and_after_failure(landing, home, 
         b.run(landing, home)
     assert [p.name for p in (home / "lake/US").iterdir() if p.name.startswith(".")] == []
     assert b.tree_bytes(home / "lake") == before
+
+
+@pytest.mark.parametrize("row_group", [1, spill.STREAM_ROW_GROUP])
+def test_a_new_week_is_written_in_lineage_order_without_its_losers(landing, home, b, monkeypatch, row_group):
+    # Keys out of order across three files; r2 is re-reported in c.csv (later Report time: wins) and
+    # r5 appears twice in b.csv (identical copy: collapses). The week is new to the lake, so the spill
+    # path streams it (row groups of `row_group` rows) and the in-memory path sorts it: same rows.
+    monkeypatch.setattr(spill, "STREAM_ROW_GROUP", row_group)
+    b.write_csv(landing / "US/cdr/a.csv", b.CDR_HEADER, [b.cdr("r9"), b.cdr("r2"), b.cdr("r4")])
+    b.write_csv(landing / "US/cdr/b.csv", b.CDR_HEADER, [b.cdr("r5"), b.cdr("r1"), b.cdr("r5")])
+    b.write_csv(landing / "US/cdr/c.csv", b.CDR_HEADER, [b.cdr("r2", **{"Report time": "2026-11-17T00:00:00Z"}), b.cdr("r0")])
+    summary = b.run(landing, home)["cdr"]
+    assert b.counts(summary) == (8, 6, 2, 0, 0)  # 8 read = 6 loaded + 2 duplicates (a.csv's r2, b.csv's 2nd r5)
+    assert b.lake(home, "cdr").select("report_id", "source_file", "source_row").rows() == [
+        ("r9", "US/cdr/a.csv", 1),
+        ("r4", "US/cdr/a.csv", 3),
+        ("r5", "US/cdr/b.csv", 1),
+        ("r1", "US/cdr/b.csv", 2),
+        ("r2", "US/cdr/c.csv", 1),
+        ("r0", "US/cdr/c.csv", 2),
+    ]
+    part = home / "lake/US/cdr/week_ending=2026-11-22/data.parquet"
+    assert pl.read_parquet_schema(part) == schemas.schema("cdr")

@@ -24,13 +24,14 @@ def test_timestamp_spellings_all_normalise_to_utc():
         "2026-11-16T12:00:00.123+02:00",  # offset with colon: 12:00 +02 = 10:00 UTC
         "2026-11-16T05:00:00-0500",  # offset without colon: 05:00 -05 = 10:00 UTC
         "2026-11-16T10:00:00.123456789Z",  # nanoseconds truncate to microseconds
+        "2026-11-16t10:00:00z",  # RFC 3339 allows lower-case t and z
         "garbage", "2026-13-01T00:00:00Z", "2026-11-16", "", None,
     ]  # fmt: skip
     got = _apply(parse_timestamp, values)
     ten = dt.datetime(2026, 11, 16, 10, tzinfo=UTC)
     ms = dt.timedelta(milliseconds=123)
-    assert got[:7] == [ten + ms, ten + ms, ten, ten, ten + ms, ten, ten + dt.timedelta(microseconds=123456)]
-    assert got[7:] == [None] * 5
+    assert got[:8] == [ten + ms, ten + ms, ten, ten, ten + ms, ten, ten + dt.timedelta(microseconds=123456), ten]
+    assert got[8:] == [None] * 5
 
 
 def test_numbers_booleans_macs():

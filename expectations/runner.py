@@ -32,7 +32,7 @@ from partner_analytics.errors import PipelineError, ValidationError
 log = logging.getLogger(__name__)
 
 # Rows handed to pandas/GX at once: a 10 M-row week is never in pandas whole.
-CHUNK_ROWS = 250_000
+CHUNK_ROWS = 125_000
 DOCS_SITE = "local"
 PARTNER_LAKE_DATASETS = set(schemas.PARTNER_DATASETS)
 

@@ -28,8 +28,8 @@ DUCKDB_THREADS = 2
 # Rows whose key repeats are settled in polars in buckets of about this many rows (by key hash),
 # so even a run that re-sends a whole week stays bounded.
 SETTLE_ROWS = 400_000
-# Rows per Parquet row group when a week is streamed from its spills (about 100 MB of CDRs in flight).
-STREAM_ROW_GROUP = 250_000
+# Rows per Parquet row group when a week is streamed from its spills (about 40 MB of CDRs in flight).
+STREAM_ROW_GROUP = 100_000
 
 DUCK_TYPES = {pl.String: "VARCHAR", pl.Int64: "BIGINT", pl.Float64: "DOUBLE", pl.Boolean: "BOOLEAN", pl.Date: "DATE"}
 
@@ -173,6 +173,11 @@ class EventSpill:
         old_lost_weeks = set(lost_old.get_column("week_ending").to_list())
         # A week changes when a row of this run won there or a lake row of it lost (else: untouched).
         changed = [w for w in weeks if new_per_week[w] > lost_new_per_week[w] or w in old_lost_weeks]
+        if all(p.origin == 1 for p in self.parts):
+            # Every week is new to the lake: write_week streams them and needs no DuckDB; closing it
+            # now returns its buffers before the weeks are written.
+            self.con.close()
+            self.con = None
         return Settled(self.rows - duplicates, duplicates, replaced, {f: v for f, v in unknown.items() if v}, changed)
 
     def write_week(self, week: dt.date, target: Path) -> None:

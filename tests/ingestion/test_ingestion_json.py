@@ -39,3 +39,22 @@ def test_json_fields_keep_their_json_text_and_raw_is_rendered_for_given_rows(tmp
         '{"id":"a\\"b\\\\c","n":36,"flag":true,"obj":{"k":[1,2.5]},"s":"","address":{"country":"US"},"tags":["x",7],"extra":1}',
         "5",
     ]
+
+
+def test_a_json_page_larger_than_the_parser_memory_cap_is_still_read(landing, home, b, monkeypatch):
+    # The JSON parser's DuckDB starts at a 2 MiB cap with no per-byte headroom, far below what a
+    # ~3 MB page needs: each out-of-memory doubles the cap until the parse fits; every row loads.
+    from ingestion import readers
+
+    monkeypatch.setattr(readers, "_DUCKDB", {})  # a fresh database for this test, at the test's cap
+    monkeypatch.setattr(readers, "JSON_MEMORY_BYTES", 2 * 2**20)
+    monkeypatch.setattr(readers, "JSON_MEMORY_PER_BYTE", 0)
+    legs = [b.cdr(f"r{i:05d}", Location="x" * 200) for i in range(12_000)]
+    b.write_items(landing / "US/cdr/page.json", legs)
+    summary = b.run(landing, home)["cdr"]
+    assert b.counts(summary) == (12_000, 12_000, 0, 0, 0)
+    lake = b.lake(home, "cdr")
+    assert lake.get_column("report_id").n_unique() == 12_000 and lake.get_column("location_name").str.len_chars().max() == 200
+    con = next(iter(readers._DUCKDB.values()))
+    limit = readers._bytes(con.execute("select current_setting('memory_limit')").fetchone()[0])
+    assert limit > 2 * 2**20  # it grew

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from partner_analytics import paths
+
 TS = pl.Datetime("us", "UTC")
 STR = pl.String
 I64 = pl.Int64
@@ -282,7 +284,7 @@ LANDING_TO_LAKE: dict[str, tuple[str, ...]] = {
 REGIONAL_LANDING_DATASETS = tuple(d for d in LANDING_TO_LAKE if d != "partner_admins")
 EVENT_LANDING_DATASETS = tuple(EVENT_DATASETS)
 SNAPSHOT_LANDING_DATASETS = ("customers", "subscriptions", "licenses", "people", "locations", "devices", "numbers")
-REGIONS = ("US", "CA", "EU", "UAE")
+REGIONS = paths.REGIONS
 
 ALL_LAKE_DATASETS: dict[str, dict[str, pl.DataType]] = {**EVENT_DATASETS, **SNAPSHOT_DATASETS, **PARTNER_DATASETS}
 

@@ -81,6 +81,9 @@ def run(
     home: Home,
     week_ending: WeekEnding,
     region: Annotated[Optional[list[str]], typer.Option("--region", help="Region(s) to run (default: all with landing data).")] = None,
+    in_process: Annotated[
+        bool, typer.Option("--in-process", help="Run every step in this process (default: each step in a child process, memory returned after it).")
+    ] = False,
     verbose: Verbose = False,
 ) -> None:
     """Ingest -> validate -> dbt build -> export, for each region, for the week ending D."""
@@ -89,7 +92,7 @@ def run(
 
     try:
         d = periods.week_ending(week_ending)
-        results = pipeline.run(landing, home, d, region)
+        results = pipeline.run(landing, home, d, region, processes=not in_process)
     except PipelineError as exc:
         _fail(exc)
     for name, summary in results.items():

@@ -21,6 +21,10 @@ class FileFormatError(PipelineError):
         self.problem = problem
         super().__init__(f"{self.path}: {problem}")
 
+    def __reduce__(self):
+        # rebuilt from both arguments when it crosses a process boundary (a step run in a child process)
+        return (type(self), (self.path, self.problem))
+
 
 class ValidationError(PipelineError):
     """A hard data-quality expectation failed; the message names dataset, expectation and an example."""

@@ -8,6 +8,9 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 PARTNER = "partner"  # the lake folder of partner-level (cross-region) data
+# The regions, in the order a run takes them (here, not in ingestion.schemas, so that the CLI process
+# that only orchestrates child processes never imports polars).
+REGIONS = ("US", "CA", "EU", "UAE")
 
 
 def lake_dir(home: Path, region: str) -> Path:

@@ -1,6 +1,10 @@
 """One weekly run: for each region ingest -> validate -> dbt build -> export, and its summary.json.
 
-Each step is one function the Airflow DAG also calls as one task; `run` chains them for the CLI."""
+Each step is one function the Airflow DAG also calls as one task; `run` chains them for the CLI.
+The CLI runs every step in a fresh child process (`run(..., processes=True)`), as Airflow runs each
+task in its own process: what a step imports and caches (GX, dbt, DuckDB buffers, polars arenas)
+goes back to the operating system when it ends, so a run needs the memory of its largest step, not
+the sum of all of them. Called in-process (the default of `run`), steps share one interpreter."""
 
 from __future__ import annotations
 
@@ -8,11 +12,13 @@ import datetime as dt
 import json
 import logging
 import os
+import multiprocessing
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any, Callable
 
-from ingestion.schemas import REGIONS
 from partner_analytics import paths, periods
 from partner_analytics.errors import BadArgumentError, PipelineError
 
@@ -25,12 +31,12 @@ def landing_regions(landing: Path, requested: list[str] | None = None) -> list[s
     if not landing.is_dir():
         raise BadArgumentError(f"landing folder {landing} does not exist")
     if requested:
-        bad = [r for r in requested if r not in REGIONS]
+        bad = [r for r in requested if r not in paths.REGIONS]
         if bad:
-            raise BadArgumentError(f"unknown region(s) {', '.join(bad)}; regions are {', '.join(REGIONS)}")
+            raise BadArgumentError(f"unknown region(s) {', '.join(bad)}; regions are {', '.join(paths.REGIONS)}")
         wanted = list(dict.fromkeys(requested))
     else:
-        wanted = list(REGIONS)
+        wanted = list(paths.REGIONS)
     return [r for r in wanted if (landing / r).is_dir()]
 
 
@@ -164,14 +170,44 @@ def finish_summary(home: Path, summary: dict) -> Path:
     return write_summary(home, summary["region"], periods.week_ending(summary["week_ending"]), {**summary, "status": "succeeded"})
 
 
-def run_region(landing: Path, home: Path, region: str, week_ending: dt.date, partner: dict | None = None) -> dict:
-    """ingest -> validate -> build -> export for one region; always leaves a summary.json."""
+Step = Callable[..., Any]
+
+
+def in_process(step: Step, *args: Any) -> Any:
+    """Run a step here."""
+    return step(*args)
+
+
+def _child_logging(level: int) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("great_expectations", "dbt"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def in_child(step: Step, *args: Any) -> Any:
+    """Run a step in a fresh child process and return its result (or raise its exception).
+
+    Spawned, not forked: the child inherits no threads, locks or open DuckDB handles of this process,
+    only the step's (picklable) arguments. A child killed mid-step (e.g. out of memory) raises
+    BrokenProcessPool here, which fails the region like any other error."""
+    context = multiprocessing.get_context("spawn")
+    level = logging.getLogger().getEffectiveLevel()
+    with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_child_logging, initargs=(level,)) as pool:
+        return pool.submit(step, *args).result()
+
+
+def run_region(
+    landing: Path, home: Path, region: str, week_ending: dt.date, partner: dict | None = None, call: Callable[..., Any] = in_process
+) -> dict:
+    """ingest -> validate -> build -> export for one region; always leaves a summary.json.
+
+    `call(step, *args)` runs each step: `in_process` or `in_child`."""
     s = new_summary(region, week_ending, partner)
-    s = record_step(home, s, "ingest", "datasets", lambda: ingest_step(landing, home, region, week_ending))
+    s = record_step(home, s, "ingest", "datasets", lambda: call(ingest_step, landing, home, region, week_ending))
     parts = partitions_of(s["datasets"])
-    s = record_step(home, s, "validate", "data_quality", lambda: validate_step(home, region, week_ending, parts))
-    s = record_step(home, s, "build", "warehouse", lambda: build_step(home, region, week_ending))
-    s = record_step(home, s, "export", "exports", lambda: export_step(home, region, week_ending))
+    s = record_step(home, s, "validate", "data_quality", lambda: call(validate_step, home, region, week_ending, parts))
+    s = record_step(home, s, "build", "warehouse", lambda: call(build_step, home, region, week_ending))
+    s = record_step(home, s, "export", "exports", lambda: call(export_step, home, region, week_ending))
     finish_summary(home, s)
     return {**s, "status": "succeeded"}
 
@@ -191,22 +227,26 @@ def _preload_great_expectations() -> threading.Thread:
     return thread
 
 
-def run(landing: Path, home: Path, week_ending: dt.date | str, regions: list[str] | None = None) -> dict[str, dict]:
+def run(
+    landing: Path, home: Path, week_ending: dt.date | str, regions: list[str] | None = None, *, processes: bool = False
+) -> dict[str, dict]:
     """The weekly run for every region with landing data (or the requested ones).
 
     Regions are independent: a failure in one is recorded in its summary and the others still run;
-    the run then raises PipelineError naming every failed region (exit code 1)."""
+    the run then raises PipelineError naming every failed region (exit code 1). With processes=True
+    every step (and the partner-level ingest) runs in its own child process (see the module doc)."""
     d = periods.week_ending(week_ending)
     landing, home = Path(landing), Path(home)
     todo = landing_regions(landing, regions)
-    if todo:
+    call = in_child if processes else in_process
+    if todo and not processes:
         _preload_great_expectations()
-    partner = ingest_partner_step(landing, home, d)
+    partner = call(ingest_partner_step, landing, home, d)
     results: dict[str, dict] = {}
     failures: list[str] = []
     for region in todo:
         try:
-            results[region] = run_region(landing, home, region, d, partner)
+            results[region] = run_region(landing, home, region, d, partner, call)
         except Exception as exc:  # regions are independent: record, go on, fail the run at the end
             log.error("region %s failed: %s", region, exc, exc_info=not isinstance(exc, PipelineError))
             failures.append(f"{region}: {exc}")

@@ -1,0 +1,35 @@
+"""Steps run in child processes (`partner-analytics run`): results and errors cross the boundary intact."""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+
+import pytest
+
+from partner_analytics import pipeline
+from partner_analytics.errors import FileFormatError, ValidationError
+
+
+def test_a_file_format_error_keeps_its_file_and_problem_across_processes():
+    error = pickle.loads(pickle.dumps(FileFormatError("/landing/US/cdr/a.csv", "not UTF-8 at byte 7")))
+    assert (type(error), error.path, error.problem, str(error)) == (
+        FileFormatError, "/landing/US/cdr/a.csv", "not UTF-8 at byte 7", "/landing/US/cdr/a.csv: not UTF-8 at byte 7",
+    )  # fmt: skip
+
+
+def _raises_validation_error(dataset: str) -> None:
+    raise ValidationError(f"{dataset}: expectation failed for 3 row(s)")
+
+
+def test_in_child_returns_the_step_result_and_raises_its_error():
+    assert pipeline.in_child(divmod, 17, 5) == (3, 2)
+    with pytest.raises(ValidationError, match=r"^cdr: expectation failed for 3 row\(s\)$"):
+        pipeline.in_child(_raises_validation_error, "cdr")
+
+
+def test_the_orchestrating_process_never_imports_the_data_libraries():
+    # the CLI parent only spawns steps: its own memory stays small whatever the steps hold
+    code = "import sys, partner_analytics.cli, partner_analytics.pipeline; print(sorted({'polars', 'duckdb', 'great_expectations', 'dbt'} & set(sys.modules)))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"

@@ -88,7 +88,8 @@ def exports_digest(home: Path) -> str:
 
 
 def run_pipeline(landing: Path, home: Path, week_ending: str, regions: list[str]) -> dict:
-    """`partner-analytics run` for every region in one process; stage seconds from the summaries."""
+    """`partner-analytics run` for every region (each step in its own child process, as the command runs
+    them); stage seconds and each stage's peak RSS (the largest over regions) from the summaries."""
     shutil.rmtree(home, ignore_errors=True)
     wall, peak, _ = measure([PY, "-m", "partner_analytics.cli", "run", "--landing", str(landing), "--home", str(home),
                              "--week-ending", week_ending])
@@ -98,6 +99,8 @@ def run_pipeline(landing: Path, home: Path, week_ending: str, regions: list[str]
         summary = json.loads((home / "runs" / week_ending / region / "summary.json").read_text())
         for s in STAGES:
             stages[s]["seconds"] += summary["timings_seconds"][s]
+            if s in summary.get("peak_rss_bytes", {}):
+                stages[s]["peak_rss_bytes"] = max(stages[s].get("peak_rss_bytes", 0), summary["peak_rss_bytes"][s])
         cdr_rows += summary["datasets"]["cdr"]["read"]
     stages["ingest"]["cdr_rows"] = cdr_rows
     stages["ingest"]["cdr_rows_per_second"] = cdr_rows / stages["ingest"]["seconds"]

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import multiprocessing
+import resource
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -147,6 +148,7 @@ def record_step(home: Path, summary: dict, step: str, key: str, call) -> dict:
     summary = {**summary, "timings_seconds": dict(summary.get("timings_seconds", {}))}
     region, d = summary["region"], periods.week_ending(summary["week_ending"])
     start = time.perf_counter()
+    _child_peaks.last = None
     try:
         value = call()
     except Exception as exc:  # any failure, expected or not, is recorded before it propagates
@@ -155,6 +157,9 @@ def record_step(home: Path, summary: dict, step: str, key: str, call) -> dict:
         write_summary(home, region, d, {**summary, "status": "failed", "failed_step": step, "error": error})
         raise
     summary["timings_seconds"][step] = round(time.perf_counter() - start, 3)
+    peak = getattr(_child_peaks, "last", None)
+    if peak is not None:  # the step ran in its own process (partner-analytics run)
+        summary["peak_rss_bytes"] = {**summary.get("peak_rss_bytes", {}), step: peak}
     return {**summary, key: json_value(value)}
 
 
@@ -178,10 +183,34 @@ def in_process(step: Step, *args: Any) -> Any:
     return step(*args)
 
 
-def _child_logging(level: int) -> None:
+def _child_init(level: int) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("great_expectations", "dbt"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _peak_rss() -> int:
+    """This process's peak RSS in bytes: VmHWM, the high-water mark of its own memory since exec.
+
+    Not getrusage's ru_maxrss: Linux carries a spawned child's pre-exec (forked) peak, i.e. the parent's
+    RSS, into it."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux; an upper bound
+
+
+def _measured(step: Step, *args: Any) -> tuple[Any, int]:
+    """The step's result and the peak RSS (bytes) of the process that ran it (a child: the step's own)."""
+    value = step(*args)
+    return value, _peak_rss()
+
+
+_child_peaks = threading.local()
 
 
 def in_child(step: Step, *args: Any) -> Any:
@@ -189,11 +218,14 @@ def in_child(step: Step, *args: Any) -> Any:
 
     Spawned, not forked: the child inherits no threads, locks or open DuckDB handles of this process,
     only the step's (picklable) arguments. A child killed mid-step (e.g. out of memory) raises
-    BrokenProcessPool here, which fails the region like any other error."""
+    BrokenProcessPool here, which fails the region like any other error. The child's peak RSS is
+    kept for `record_step` (summary.json `peak_rss_bytes`: what each step needs, to size a machine)."""
     context = multiprocessing.get_context("spawn")
     level = logging.getLogger().getEffectiveLevel()
-    with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_child_logging, initargs=(level,)) as pool:
-        return pool.submit(step, *args).result()
+    with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_child_init, initargs=(level,)) as pool:
+        value, peak = pool.submit(_measured, step, *args).result()
+    _child_peaks.last = peak
+    return value
 
 
 def run_region(

@@ -23,6 +23,11 @@ def _raises_validation_error(dataset: str) -> None:
     raise ValidationError(f"{dataset}: expectation failed for 3 row(s)")
 
 
+def _hold_bytes(n: int) -> int:
+    block = b"\x01" * n  # written, so every page is resident
+    return len(block)
+
+
 def test_in_child_returns_the_step_result_and_raises_its_error():
     assert pipeline.in_child(divmod, 17, 5) == (3, 2)
     with pytest.raises(ValidationError, match=r"^cdr: expectation failed for 3 row\(s\)$"):
@@ -33,3 +38,15 @@ def test_the_orchestrating_process_never_imports_the_data_libraries():
     # the CLI parent only spawns steps: its own memory stays small whatever the steps hold
     code = "import sys, partner_analytics.cli, partner_analytics.pipeline; print(sorted({'polars', 'duckdb', 'great_expectations', 'dbt'} & set(sys.modules)))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+
+
+def test_record_step_keeps_the_child_peak_rss_of_each_step(tmp_path):
+    # both children start from the same baseline (interpreter, imports); the one holding 200 MiB peaks
+    # about 200 MiB above the one holding nothing
+    summary = pipeline.new_summary("US", pipeline.periods.week_ending("2026-11-22"))
+    summary = pipeline.record_step(tmp_path, summary, "ingest", "datasets", lambda: pipeline.in_child(_hold_bytes, 200 * 2**20))
+    summary = pipeline.record_step(tmp_path, summary, "validate", "data_quality", lambda: pipeline.in_child(divmod, 1, 1))
+    assert summary["datasets"] == 200 * 2**20
+    assert 150 * 2**20 < summary["peak_rss_bytes"]["ingest"] - summary["peak_rss_bytes"]["validate"] < 260 * 2**20
+    summary = pipeline.record_step(tmp_path, summary, "build", "warehouse", lambda: pipeline.in_process(divmod, 1, 1))
+    assert set(summary["peak_rss_bytes"]) == {"ingest", "validate"}  # in-process steps have no peak of their own

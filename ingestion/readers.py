@@ -107,7 +107,6 @@ def _duckdb() -> duckdb.DuckDBPyConnection:
 
 
 _LIMIT_LOCK = threading.Lock()
-MEMORY_RETRIES = 0  # parses redone with a doubled limit in this process (diagnostics)
 
 
 def _with_memory(con: duckdb.DuckDBPyConnection, text_bytes: int, action: Callable[[], T]) -> T:
@@ -125,8 +124,6 @@ def _with_memory(con: duckdb.DuckDBPyConnection, text_bytes: int, action: Callab
             return action()
         except duckdb.OutOfMemoryException:
             with _LIMIT_LOCK:
-                global MEMORY_RETRIES
-                MEMORY_RETRIES += 1
                 limit = _bytes(con.execute("select current_setting('memory_limit')").fetchone()[0])
                 if limit >= JSON_MEMORY_MAX_BYTES:
                     raise

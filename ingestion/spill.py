@@ -190,7 +190,7 @@ class EventSpill:
         When the lake already holds rows of the week, DuckDB merges them in with an on-disk sort."""
         parts = [p for p in self.parts if p.week == week]
         if all(p.origin == 1 for p in parts):
-            self._stream_week(parts, target)
+            self._stream_week(week, target)
             return
         lake = schemas.schema(self.spec.lake)
         order = ", ".join(f"{c} asc nulls first" for c in [*LINEAGE, *key_names(self.spec)])
@@ -204,12 +204,10 @@ class EventSpill:
         self.con.execute(f"copy week_rows to {_sql_path(target)} (format parquet, compression zstd)")
         self.con.execute("drop table week_rows")
 
-    def _stream_week(self, parts: list[Part], target: Path) -> None:
+    def _stream_week(self, week: dt.date, target: Path) -> None:
         """This run's spills of one week, minus the losers, appended in spill order to `target`."""
         lake = schemas.schema(self.spec.lake)
-        index = {id(p): i for i, p in enumerate(self.parts)}
-        lost = self._lost.group_by("_fid").agg(pl.col("_row")) if self._lost is not None else None
-        lost_rows = dict(lost.iter_rows()) if lost is not None else {}
+        lost_rows = dict(self._lost.group_by("_fid").agg(pl.col("_row")).iter_rows())
         writer: pq.ParquetWriter | None = None
         pending: list[pl.DataFrame] = []
         pending_rows = 0
@@ -225,9 +223,11 @@ class EventSpill:
             pending, pending_rows = [], 0
 
         try:
-            for part in sorted(parts, key=lambda p: index[id(p)]):
+            for fid, part in enumerate(self.parts):
+                if part.week != week:
+                    continue
                 rows = pl.read_parquet(part.path, columns=list(lake), row_index_name="_row")
-                gone = lost_rows.get(index[id(part)])
+                gone = lost_rows.get(fid)
                 if gone:
                     rows = rows.filter(~pl.col("_row").is_in(gone))
                 rows = rows.sort("source_row").select([pl.col(c).cast(t) for c, t in lake.items()])

@@ -33,13 +33,9 @@ class Scale(str, Enum):
 
 
 def _setup_logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    for noisy in ("great_expectations", "dbt", "airflow"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    from partner_analytics.pipeline import configure_logging  # light: no data library
+
+    configure_logging(logging.INFO if verbose else logging.WARNING)
 
 
 def _fail(exc: Exception) -> None:

@@ -14,6 +14,7 @@ import logging
 import os
 import multiprocessing
 import resource
+import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -183,9 +184,10 @@ def in_process(step: Step, *args: Any) -> Any:
     return step(*args)
 
 
-def _child_init(level: int) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("great_expectations", "dbt"):
+def configure_logging(level: int) -> None:
+    """The command line's logging, in its own process and in every child a step runs in."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    for noisy in ("great_expectations", "dbt", "airflow"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
@@ -222,7 +224,7 @@ def in_child(step: Step, *args: Any) -> Any:
     kept for `record_step` (summary.json `peak_rss_bytes`: what each step needs, to size a machine)."""
     context = multiprocessing.get_context("spawn")
     level = logging.getLogger().getEffectiveLevel()
-    with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_child_init, initargs=(level,)) as pool:
+    with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=configure_logging, initargs=(level,)) as pool:
         value, peak = pool.submit(_measured, step, *args).result()
     _child_peaks.last = peak
     return value

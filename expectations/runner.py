@@ -31,8 +31,10 @@ from partner_analytics.errors import PipelineError, ValidationError
 
 log = logging.getLogger(__name__)
 
-# Rows handed to pandas/GX at once: a 10 M-row week is never in pandas whole.
-CHUNK_ROWS = 125_000
+# Rows handed to pandas/GX at once: a 10 M-row week is never in pandas whole. GX's cost per suite run
+# is high (it builds each expectation's metric graph anew), so fewer, larger chunks are much faster:
+# at scale m, US, 250k rows took 20 s and a 905 MB peak, 125k rows 27 s and 750 MB (issue #7).
+CHUNK_ROWS = 250_000
 DOCS_SITE = "local"
 PARTNER_LAKE_DATASETS = set(schemas.PARTNER_DATASETS)
 
@@ -108,6 +110,17 @@ def _to_pandas(chunk: pl.DataFrame):
             if low is None or (low >= _NS_RANGE[0] and high <= _NS_RANGE[1]):
                 casts[name] = pl.Datetime("ns")
     return (chunk.cast(casts) if casts else chunk).to_pandas()
+
+
+def _skip_batch_fingerprint() -> None:
+    """Stop GX hashing every row of every chunk it is handed (a quarter of validation's CPU time).
+
+    GX's pandas engine stores an md5 of the whole frame ("pandas_data_fingerprint") in each batch's
+    markers when the frame is under HASH_THRESHOLD bytes; nothing reads it, and a chunk's fingerprint says
+    nothing about the dataset. A threshold of 0 is GX's own switch for frames too big to hash."""
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    pandas_execution_engine.HASH_THRESHOLD = 0
 
 
 def _context(docs_dir: Path):
@@ -330,6 +343,8 @@ def validate_region(
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier
+
+    _skip_batch_fingerprint()
 
     shutil.rmtree(building, ignore_errors=True)
     context = _context(building)

@@ -11,6 +11,11 @@ Generates the scale's landing data once (cached under benchmarks/data/), then me
 prints pipeline/floor ratios and writes benchmarks/results/<scale>.json. The SHA-256 of all exports is
 compared with benchmarks/reference/<scale>.sha256 when present (correctness must not change while
 optimising); --update-reference writes it.
+
+--region R (repeatable) generates and measures only those regions, at the scale's full volume for each
+(the files are the same as that region's in a full generation): scale l is ~120 GB of landing files for
+all four regions, more than a laptop's free disk, while one region at l still shows how time and peak
+memory grow past m. Results then go to benchmarks/results/<scale>-<regions>.json.
 """
 
 from __future__ import annotations
@@ -67,16 +72,21 @@ def measure(cmd: list[str], env: dict | None = None) -> tuple[float, int, str]:
     return wall, peak, out
 
 
-def landing_for(scale: str, week_ending: str, history: int, seed: int) -> Path:
-    data = ROOT / "benchmarks" / "data" / f"{scale}-{week_ending}-h{history}-s{seed}"
+def landing_for(scale: str, week_ending: str, history: int, seed: int, regions: list[str]) -> Path:
+    data = ROOT / "benchmarks" / "data" / f"{scale}-{week_ending}-h{history}-s{seed}{region_suffix(regions)}"
     marker = data / "generated.json"
     if not marker.exists():
         shutil.rmtree(data, ignore_errors=True)
         wall, rss, out = measure([PY, "-m", "partner_analytics.cli", "generate", "--landing", str(data / "landing"),
                                   "--week-ending", week_ending, "--scale", scale, "--seed", str(seed),
-                                  "--history-weeks", str(history)])
+                                  "--history-weeks", str(history), *(a for r in regions for a in ("--region", r))])
         marker.write_text(json.dumps({"seconds": wall, "peak_rss_bytes": rss, "stdout": out.strip()}))
     return data / "landing"
+
+
+def region_suffix(regions: list[str]) -> str:
+    """'' for all regions, else '-CA' / '-CA-UAE' (data folder, results and reference names)."""
+    return "".join(f"-{r}" for r in sorted(set(regions)))
 
 
 def exports_digest(home: Path) -> str:
@@ -172,9 +182,12 @@ def main() -> None:
     p.add_argument("--update-reference", action="store_true")
     p.add_argument("--per-stage-processes", action="store_true",
                    help="run each stage of each region in its own process (peak RSS per stage)")
+    p.add_argument("--region", action="append", default=[],
+                   help="only this region (repeatable), at the scale's full volume for it; default: all four")
     a = p.parse_args()
 
-    landing = landing_for(a.scale, a.week_ending, a.history_weeks, a.seed)
+    landing = landing_for(a.scale, a.week_ending, a.history_weeks, a.seed, a.region)
+    name = f"{a.scale}{region_suffix(a.region)}"
     regions = sorted(d.name for d in landing.iterdir() if d.is_dir() and d.name != "partner_admins")
     work = ROOT / "benchmarks" / "data" / "work"
     pipes, floors, cdrs = [], [], []
@@ -193,7 +206,7 @@ def main() -> None:
     rest_s = med(sum(p["stages"][s]["seconds"] for s in STAGES[1:]) for p in pipes)
     report_s = med(f["report_seconds"] for f in floors)
     result = {
-        "scale": a.scale, "week_ending": a.week_ending, "history_weeks": a.history_weeks, "runs": a.runs,
+        "scale": a.scale, "regions": regions, "week_ending": a.week_ending, "history_weeks": a.history_weeks, "runs": a.runs,
         "machine": {"cpus": os.cpu_count(), "memory_bytes": psutil.virtual_memory().total, "python": platform.python_version()},
         "generate": json.loads((landing.parent / "generated.json").read_text()),
         "pipeline": pipes, "floor": floors,
@@ -223,7 +236,7 @@ def main() -> None:
     }
     digests = {p["exports_sha256"] for p in pipes}
     result["deterministic_across_runs"] = len(digests) == 1
-    ref = ROOT / "benchmarks" / "reference" / f"{a.scale}-h{a.history_weeks}.sha256"
+    ref = ROOT / "benchmarks" / "reference" / f"{a.scale}-h{a.history_weeks}{region_suffix(a.region)}.sha256"
     if a.update_reference:
         ref.parent.mkdir(parents=True, exist_ok=True)
         ref.write_text(pipes[0]["exports_sha256"] + "\n")
@@ -233,10 +246,10 @@ def main() -> None:
         result["airflow"]["overhead_vs_pipeline"] = result["airflow"]["seconds"] / pipe_s
         result["airflow"]["same_exports"] = result["airflow"]["exports_sha256"] == pipes[0]["exports_sha256"]
 
-    out = ROOT / "benchmarks" / "results" / f"{a.scale}.json"
+    out = ROOT / "benchmarks" / "results" / f"{name}.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
     mib = 1024 * 1024
-    print(f"scale {a.scale}: {pipes[0]['stages']['ingest']['cdr_rows']:,} CDR rows, {len(regions)} regions, {a.runs} run(s), medians")
+    print(f"scale {a.scale}: {pipes[0]['stages']['ingest']['cdr_rows']:,} CDR rows, {len(regions)} region(s) ({', '.join(regions)}), {a.runs} run(s), medians")
     for s in pipes[0]["stages"]:
         st = [p["stages"][s] for p in pipes]
         rss = [x["peak_rss_bytes"] for x in st if "peak_rss_bytes" in x]

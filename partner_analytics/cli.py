@@ -57,15 +57,16 @@ def generate(
     scale: Annotated[Scale, typer.Option(help="tiny (tests), xs ≈ 100 k, s ≈ 1 M, m ≈ 10 M, l ≈ 100 M call legs/week.")] = Scale.xs,
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same bytes.")] = 7,
     history_weeks: Annotated[Optional[int], typer.Option(help="Weeks of events up to D (default 13).")] = None,
+    region: Annotated[Optional[list[str]], typer.Option("--region", help="Only these region(s) (default: all four); each is identical to a full generation's.")] = None,
     verbose: Verbose = False,
 ) -> None:
-    """Write realistic synthetic Webex landing data for every region."""
+    """Write realistic synthetic Webex landing data for every region (or the --region ones)."""
     _setup_logging(verbose)
     try:
         d = periods.week_ending(week_ending)
         from partner_analytics.generate import generate as gen
 
-        stats = gen(landing, d, scale=scale.value, seed=seed, history_weeks=history_weeks)
+        stats = gen(landing, d, scale=scale.value, seed=seed, history_weeks=history_weeks, regions=region)
     except PipelineError as exc:
         _fail(exc)
     typer.echo(f"generated {stats.get('legs', 0):,} call legs in {stats.get('files', 0):,} files under {landing}")

@@ -58,14 +58,22 @@ def _customers_per_region(scale: Scale) -> dict[str, int]:
 
 
 def generate(landing: Path, week_ending: dt.date, scale: str = "xs", seed: int = 7,
-             history_weeks: int | None = None) -> dict:
+             history_weeks: int | None = None, regions: list[str] | None = None) -> dict:
     """Write synthetic landing data for D = week_ending into `landing`; returns counts for reconciliation.
 
     Events cover `history_weeks` weeks (default 13) ending at D; snapshots every Sunday for at least 10
-    Sundays up to D. Same (week_ending, scale, seed, history_weeks) -> byte-identical files."""
+    Sundays up to D. Same (week_ending, scale, seed, history_weeks) -> byte-identical files.
+
+    `regions` writes only those regions' folders (and partner_admins): each is byte-identical to the
+    same region of a full generation, since every region's world and call volume are still drawn (cheap)
+    and only the writing is skipped. It lets a machine whose disk cannot hold scale l for all four
+    regions (~120 GB) measure one region at the full scale's volume (the benchmark's --region)."""
     d = validate_week_ending(week_ending)
     if scale not in SCALES:
         raise BadArgumentError(f"scale must be one of {', '.join(SCALES)}, got {scale!r}")
+    wanted = set(REGIONS) if not regions else set(regions)
+    if wanted - set(REGIONS):
+        raise BadArgumentError(f"unknown region(s) {', '.join(sorted(wanted - set(REGIONS)))}; regions are {', '.join(REGIONS)}")
     history = 13 if history_weeks is None else int(history_weeks)
     if history < 1:
         raise BadArgumentError(f"history_weeks must be at least 1, got {history}")
@@ -92,6 +100,8 @@ def generate(landing: Path, week_ending: dt.date, scale: str = "xs", seed: int =
 
     per_region: dict[str, dict] = {}
     for world, region_share in zip(worlds, share, strict=True):
+        if world.region not in wanted:
+            continue
         snap_counts = write_snapshots(world, landing, log)
         unknown = sum(1 for day in cal.snapshot_days for s in world.subscriptions
                       if s["add_day"] <= day and s["status"] == "GRACE_PERIOD")

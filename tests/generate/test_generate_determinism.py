@@ -32,3 +32,26 @@ def test_another_seed_gives_other_data(tmp_path):
     assert a["legs"] != b["legs"]
     # one week of history still gives 10 snapshot Sundays (8-week trends and the D-7 change)
     assert len(a["snapshot_dates"]) == 10 and a["snapshot_dates"][0] == "2026-09-20"
+
+
+def test_one_region_is_that_region_of_a_full_generation(tiny, tmp_path):
+    """--region CA writes CA (and the partner admins) byte for byte as the full generation does, and
+    nothing of the other regions: the benchmark measures scale l on one region this way."""
+    landing, stats = tiny
+    only = generate(tmp_path / "ca", WEEK_ENDING, scale="tiny", seed=7, regions=["CA"])
+    assert sorted(p.name for p in (tmp_path / "ca").iterdir()) == ["CA", "partner_admins"]
+    full = _digest(landing)
+    part = _digest(tmp_path / "ca")
+    assert part == {k: v for k, v in full.items() if k.startswith(("CA/", "partner_admins/"))}
+    assert only["per_region"]["CA"] == stats["per_region"]["CA"]
+    assert only["legs"] == stats["per_region"]["CA"]["legs"] < stats["legs"]
+
+
+def test_unknown_region_is_refused(tmp_path):
+    import pytest
+
+    from partner_analytics.errors import BadArgumentError
+
+    with pytest.raises(BadArgumentError, match="unknown region.*XX"):
+        generate(tmp_path, WEEK_ENDING, scale="tiny", regions=["XX"])
+    assert not any(tmp_path.iterdir())

@@ -74,6 +74,20 @@ def test_duplicate_keys_are_per_partition(tmp_path):
     assert [d["report_id"].to_list() for d in dups] == [["k1"], [], []]
 
 
+def test_duplicate_keys_split_into_hash_passes_find_the_same_keys(tmp_path):
+    # 2 files, 9 rows: file 0 repeats k1 (x3) and k4 (x2); file 1 repeats k2 (x2); k3, k5 single, k2 in
+    # file 0 once. One pass, or passes of 2 rows (5 hash slices): the same duplicates, in key order.
+    files = []
+    for i, ids in enumerate((["k1", "k4", "k2", "k1", "k4", "k1"], ["k2", "k3", "k2", "k5"])):
+        files.append(tmp_path / f"{i}.parquet")
+        pl.DataFrame({"report_id": ids}).write_parquet(files[-1])
+    suite = suite_for("cdr")
+    whole = flags.duplicate_keys(files, suite)
+    sliced = flags.duplicate_keys(files, suite, rows_per_pass=2)
+    assert [d["report_id"].to_list() for d in whole] == [["k1", "k4"], ["k2"]]
+    assert [d["report_id"].to_list() for d in sliced] == [["k1", "k4"], ["k2"]]
+
+
 def test_placement_flags_compare_with_the_partition_bounds():
     # Partition week ending 2026-11-22: W = [2026-11-15T00:00Z, 2026-11-22T00:00Z).
     # started_at: first instant in; last instant of the previous week out; the week ending itself out; null counts

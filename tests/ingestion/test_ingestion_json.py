@@ -58,3 +58,47 @@ def test_a_json_page_larger_than_the_parser_memory_cap_is_still_read(landing, ho
     con = next(iter(readers._DUCKDB.values()))
     limit = readers._bytes(con.execute("select current_setting('memory_limit')").fetchone()[0])
     assert limit > 2 * 2**20  # it grew
+
+
+def _read(path: Path, text: str):
+    path.write_text(text, encoding="utf-8")
+    return read_json_items(LandingFile(path, "US/x/page.json", "0" * 64), ["id", "n", "flag", "obj", "s", "address.country"], {"tags": '["VARCHAR"]'})
+
+
+def test_a_large_document_is_parsed_in_pieces_with_the_same_rows_and_raw_text(tmp_path: Path, monkeypatch):
+    # DOC parsed whole, then as if large (split at 0 bytes) in pieces of 1 item (piece size 1 char) and
+    # of 2 items (40 chars: the first item alone is 120): the same frame, the same raw text of any row.
+    from ingestion import readers
+
+    whole = _read(tmp_path / "whole.json", DOC)
+    monkeypatch.setattr(readers, "JSON_SPLIT_BYTES", 0)
+    first = '{"id": "a\\"b\\\\c", "n": 36, "flag": true, "obj": {"k": [1, 2.50]}, "s": "", "address": {"country": "US"}, "tags": ["x", 7], "extra": 1}'
+    third = '{"n": 1.5e300, "id": "caf\\u00e9", "address": "flat"}'
+    assert len(first) == 134
+    assert [(DOC[a:b], n) for a, b, n in readers._item_pieces(DOC, 1)] == [(first, 1), ("5", 1), (third, 1)]
+    # a piece closes once it reaches 135 chars: the first item (134) takes the comma, space and "5" along
+    assert [(DOC[a:b], n) for a, b, n in readers._item_pieces(DOC, 135)] == [(first + ", 5", 2), (third, 1)]
+    parses = []
+    parse_items = readers._parse_items
+    monkeypatch.setattr(readers, "_parse_items", lambda *a: parses.append(a[1]) or parse_items(*a))
+    for piece_chars, pieces in ((1, 3), (135, 2)):
+        monkeypatch.setattr(readers, "JSON_PIECE_BYTES", piece_chars)
+        parses.clear()
+        split = _read(tmp_path / f"split{piece_chars}.json", DOC)
+        assert len(parses) == pieces and parses[-1] == '{"items": [' + third + "]}"
+        assert split.frame.equals(whole.frame)
+        for rows in ([3, 1], [2], [1, 2, 3]):
+            failed = split.frame.filter(pl.col("source_row").is_in(rows)).sort(pl.col("source_row").replace(dict(zip(rows, range(3)))))
+            assert split.raw(failed) == whole.raw(failed)
+
+
+def test_only_a_well_formed_items_document_is_split(tmp_path: Path):
+    # Anything the piece finder cannot walk exactly is left to the whole-document parse (and its error).
+    from ingestion import readers
+
+    doc = '{"next": {"a": [1]}, "items": [ {"id": 1} ,{"id": 2}] }\n'
+    assert [(doc[a:b], n) for a, b, n in readers._item_pieces(doc, 1)] == [('{"id": 1}', 1), ('{"id": 2}', 1)]
+    assert readers._item_pieces('{"items": []}', 1) == []
+    for bad in ('[{"id": 1}]', '{"items": [1,]}', '{"items": [1]', '{"items": [1], "items": [2]}', '{"items": {}}',
+                '{"items": [NaN]}', '{"other": 1}', '{"items": [1]} x', '{"items": [1] "next": 2}'):
+        assert readers._item_pieces(bad, 1) is None, bad

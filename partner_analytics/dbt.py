@@ -50,9 +50,13 @@ def dbt_vars(home: Path, region: str, week_ending: dt.date, extra: dict | None =
 
 
 def invoke(args: list[str], *, warehouse: Path, work_dir: Path) -> None:
-    """Run one dbt command in-process against `warehouse`; raise BuildError naming failed nodes."""
+    """Run one dbt command in-process against `warehouse`; raise BuildError naming failed nodes.
+
+    Relative paths are taken from the current directory (dbt would put a relative --target-path
+    under the dbt project instead)."""
     from dbt.cli.main import dbtRunner  # heavy import: only when a build runs
 
+    work_dir, warehouse = Path(work_dir).resolve(), Path(warehouse).resolve()
     work_dir.mkdir(parents=True, exist_ok=True)
     env = {"PA_WAREHOUSE_PATH": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     old = {k: os.environ.get(k) for k in env}

@@ -29,7 +29,9 @@ def _key_exprs(suite: DatasetSuite) -> list[pl.Expr]:
 KEY_ROWS_PER_PASS = 2_000_000
 
 
-def duplicate_keys(partition_files: list[Path], suite: DatasetSuite, rows_per_pass: int = KEY_ROWS_PER_PASS) -> list[pl.DataFrame]:
+def duplicate_keys(
+    partition_files: list[Path], suite: DatasetSuite, rows: int | None = None, rows_per_pass: int = KEY_ROWS_PER_PASS
+) -> list[pl.DataFrame]:
     """Per partition file: the keys occurring more than once in it (key parts normalised as the suite says).
 
     Streaming queries over all the files, key columns only: the 64-bit hashes of the keys that occur
@@ -40,8 +42,9 @@ def duplicate_keys(partition_files: list[Path], suite: DatasetSuite, rows_per_pa
     report them)."""
     key = list(suite.unique_key)
     scoped = ["_part", *key]  # a key repeated in two partitions is not a duplicate
-    total = sum(pl.scan_parquet(f).select(pl.len()).collect().item() for f in partition_files)
-    passes = max(1, -(-total // rows_per_pass))
+    if rows is None:  # the files' total rows (the caller usually has them from the footers already)
+        rows = sum(pl.scan_parquet(f).select(pl.len()).collect().item() for f in partition_files)
+    passes = max(1, -(-rows // rows_per_pass))
 
     def hashed() -> pl.LazyFrame:
         keys = pl.concat(

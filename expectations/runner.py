@@ -202,8 +202,8 @@ def _validate_dataset(
     )
     columns = list(schemas.schema(suite.dataset))
     bounds = [PartitionBounds.of(part.date) for part in parts]
-    duplicates = flags.duplicate_keys([p.file for p in parts], suite) if suite.unique_key else [None] * len(parts)
     rows = [pq.ParquetFile(part.file).metadata.num_rows for part in parts]  # footer only
+    duplicates = flags.duplicate_keys([p.file for p in parts], suite, sum(rows)) if suite.unique_key else [None] * len(parts)
     starts = [sum(rows[:i]) for i in range(len(parts))]
     total = sum(rows)
 

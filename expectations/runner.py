@@ -334,7 +334,7 @@ def validate_region(
     ValidationError (after writing Data Docs and validation.json) when a hard expectation fails."""
     if chunk_rows < 1:
         raise ValueError("chunk_rows must be positive")
-    home = Path(home)
+    home = Path(home).resolve()  # GX's Data Docs store refuses a relative folder
     run_dir = paths.run_dir(home, week_ending, region)
     docs_dir = run_dir / "data_docs"
     building = run_dir / "data_docs.building"

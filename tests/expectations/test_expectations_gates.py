@@ -365,6 +365,16 @@ def test_no_partitions_passes_with_zero_expectations_and_a_docs_index(lake):
         assert "<html" in (lake.run_dir / "data_docs" / "index.html").read_text().lower()
 
 
+def test_relative_home_is_taken_from_the_current_directory(lake, monkeypatch):
+    # `partner-analytics run --home h` once failed here: GX's Data Docs store refuses a relative folder
+    monkeypatch.chdir(lake.home.parent)
+    relative = lake.home.relative_to(lake.home.parent)
+    result = validate_region(relative, REGION, D, _write_good(lake, "cdr", "customers"))
+    assert (result["status"], result["expectations_evaluated"]) == ("passed", 15 + 10)
+    assert result["data_docs"] == str(lake.run_dir / "data_docs" / "index.html")
+    assert (lake.run_dir / "data_docs" / "index.html").exists()
+
+
 def test_zero_row_partition_is_evaluated_and_passes(lake):
     result = validate_region(lake.home, REGION, D, {"cdr": [lake.write("cdr", D, [])]})
     assert (result["status"], result["expectations_evaluated"]) == ("passed", 15)

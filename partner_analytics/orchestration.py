@@ -1,5 +1,5 @@
 """What the Airflow tasks call: run dates from data intervals, locations from Variables/env, and one
-wrapper per weekly step that keeps summary.json identical to the CLI run's (pipeline.run_region).
+wrapper per weekly step that keeps summary.json identical to the CLI run's (pipeline.run).
 
 Nothing here imports Airflow: the DAG files pass in what they read from the task context, so every
 rule is a plain function with plain tests."""

@@ -1,10 +1,15 @@
 """One weekly run: for each region ingest -> validate -> dbt build -> export, and its summary.json.
 
 Each step is one function the Airflow DAG also calls as one task; `run` chains them for the CLI.
-The CLI runs every step in a fresh child process (`run(..., processes=True)`), as Airflow runs each
-task in its own process: what a step imports and caches (GX, dbt, DuckDB buffers, polars arenas)
-goes back to the operating system when it ends, so a run needs the memory of its largest step, not
-the sum of all of them. Called in-process (the default of `run`), steps share one interpreter."""
+The CLI runs the steps in child processes (`run(..., processes=True)`), as Airflow runs each task in
+its own process: what a step imports and caches (GX, dbt, DuckDB buffers, polars arenas) goes back
+to the operating system when its process ends, so a run needs the memory of its largest step, not
+the sum of all of them. The run is stage by stage: ingest every region, then validate every region,
+then build, then export. Each region's ingestion gets a fresh child (it holds the most memory); the
+validate, build and export steps of all regions run one after the other in one child per stage
+(`StageWorker`), so GX and dbt are imported and warmed once per run, not once per region (about
+3 s per region and stage at scale m). Called in-process (the default of `run`), steps share one
+interpreter."""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, Callable
 
@@ -237,13 +243,34 @@ def _peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux; an upper bound
 
 
+def _reset_peak_rss() -> bool:
+    """Start this process's VmHWM again from its current RSS (Linux: `5` to /proc/self/clear_refs),
+    so a worker that runs several steps reports each step's own peak. False where not possible."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+            refs.write("5")
+        return True
+    except OSError:
+        return False
+
+
 def _measured(step: Step, *args: Any) -> tuple[Any, int]:
-    """The step's result and the peak RSS (bytes) of the process that ran it (a child: the step's own)."""
+    """The step's result and the peak RSS (bytes) of the process that ran it while it ran.
+
+    In a reused worker the peak includes what earlier steps left resident (that is memory the step
+    really needed the machine to have); where the peak cannot be reset it is the worker's peak so far."""
+    _reset_peak_rss()
     value = step(*args)
     return value, _peak_rss()
 
 
 _child_peaks = threading.local()
+
+
+def _new_worker() -> ProcessPoolExecutor:
+    context = multiprocessing.get_context("spawn")
+    level = logging.getLogger().getEffectiveLevel()
+    return ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=configure_logging, initargs=(level,))
 
 
 def in_child(step: Step, *args: Any) -> Any:
@@ -253,28 +280,46 @@ def in_child(step: Step, *args: Any) -> Any:
     only the step's (picklable) arguments. A child killed mid-step (e.g. out of memory) raises
     BrokenProcessPool here, which fails the region like any other error. The child's peak RSS is
     kept for `record_step` (summary.json `peak_rss_bytes`: what each step needs, to size a machine)."""
-    context = multiprocessing.get_context("spawn")
-    level = logging.getLogger().getEffectiveLevel()
-    with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=configure_logging, initargs=(level,)) as pool:
-        value, peak = pool.submit(_measured, step, *args).result()
-    _child_peaks.last = peak
-    return value
+    with StageWorker() as worker:
+        return worker(step, *args)
 
 
-def run_region(
-    landing: Path, home: Path, region: str, week_ending: dt.date, partner: dict | None = None, call: Callable[..., Any] = in_process
-) -> dict:
-    """ingest -> validate -> build -> export for one region; always leaves a summary.json.
+class StageWorker:
+    """One spawned child process that runs steps one after the other (a stage's steps for every region).
 
-    `call(step, *args)` runs each step: `in_process` or `in_child`."""
-    s = new_summary(region, week_ending, partner)
-    s = record_step(home, s, "ingest", "datasets", lambda: call(ingest_step, landing, home, region, week_ending))
-    parts = partitions_of(s["datasets"])
-    s = record_step(home, s, "validate", "data_quality", lambda: call(validate_step, home, region, week_ending, parts))
-    s = record_step(home, s, "build", "warehouse", lambda: call(build_step, home, region, week_ending))
-    s = record_step(home, s, "export", "exports", lambda: call(export_step, home, region, week_ending))
-    finish_summary(home, s)
-    return {**s, "status": "succeeded"}
+    Called like `in_child`: `worker(step, *args)`. The child starts on the first call and is reused
+    by the next; its peak RSS is reset before each step, so `record_step` still gets each step's own
+    peak. When a step fails the child is shut down and the next call starts a fresh one: the next
+    region never runs in a process a failure (or an out-of-memory kill, BrokenProcessPool) left
+    behind. Nothing a step computes is kept in the child between steps (steps read and write the
+    region's own folders only), so regions stay apart though they share the interpreter."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self.steps_run = 0
+
+    def __call__(self, step: Step, *args: Any) -> Any:
+        if self._pool is None:
+            self._pool = _new_worker()
+        try:
+            value, peak = self._pool.submit(_measured, step, *args).result()
+        except BaseException:
+            self.close(broken=True)
+            raise
+        self.steps_run += 1
+        _child_peaks.last = peak
+        return value
+
+    def close(self, broken: bool = False) -> None:
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            pool.shutdown(wait=True, cancel_futures=broken)
+
+    def __enter__(self) -> "StageWorker":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _preload_great_expectations() -> threading.Thread:
@@ -295,26 +340,57 @@ def _preload_great_expectations() -> threading.Thread:
 def run(
     landing: Path, home: Path, week_ending: dt.date | str, regions: list[str] | None = None, *, processes: bool = False
 ) -> dict[str, dict]:
-    """The weekly run for every region with landing data (or the requested ones).
+    """The weekly run for every region with landing data (or the requested ones), stage by stage.
 
-    Regions are independent: a failure in one is recorded in its summary and the others still run;
-    the run then raises PipelineError naming every failed region (exit code 1). With processes=True
-    every step (and the partner-level ingest) runs in its own child process (see the module doc)."""
+    Regions are independent: a failure in one is recorded in its summary, that region skips its
+    later stages and the others still run; the run then raises PipelineError naming every failed
+    region (exit code 1). Each region's summary.json is the one the Airflow tasks write (both go
+    through `record_step`). With processes=True every step runs in a child process (see the module doc)."""
     d = periods.week_ending(week_ending)
     landing, home = Path(landing), Path(home)
     todo = landing_regions(landing, regions)
-    call = in_child if processes else in_process
     if todo and not processes:
         _preload_great_expectations()
-    partner = call(ingest_partner_step, landing, home, d)
-    results: dict[str, dict] = {}
-    failures: list[str] = []
-    for region in todo:
-        try:
-            results[region] = run_region(landing, home, region, d, partner, call)
-        except Exception as exc:  # regions are independent: record, go on, fail the run at the end
-            log.error("region %s failed: %s", region, exc, exc_info=not isinstance(exc, PipelineError))
-            failures.append(f"{region}: {exc}")
+    partner = (in_child if processes else in_process)(ingest_partner_step, landing, home, d)
+    summaries = {region: new_summary(region, d, partner) for region in todo}
+    failures: dict[str, str] = {}
+
+    def stage(step: str, key: str, args_of: Callable[[str, dict], tuple], call: Callable[..., Any], last: bool = False) -> None:
+        for region in [r for r in todo if r not in failures]:
+            args = args_of(region, summaries[region])
+            try:
+                summaries[region] = record_step(home, summaries[region], step, key, lambda: call(*args))
+                if last:  # the region is done: its summary says so before the next region exports
+                    finish_summary(home, summaries[region])
+                    summaries[region] = {**summaries[region], "status": "succeeded"}
+            except Exception as exc:  # regions are independent: record, go on, fail the run at the end
+                log.error("region %s failed: %s", region, exc, exc_info=not isinstance(exc, PipelineError))
+                failures[region] = f"{region}: {exc}"
+
+    def stage_worker():
+        return StageWorker() if processes else _InProcess()
+
+    # ingestion holds the most memory: a fresh child per region
+    stage("ingest", "datasets", lambda r, s: (ingest_step, landing, home, r, d), in_child if processes else in_process)
+    with stage_worker() as worker:
+        stage("validate", "data_quality", lambda r, s: (validate_step, home, r, d, partitions_of(s["datasets"])), worker)
+    with stage_worker() as worker:
+        stage("build", "warehouse", lambda r, s: (build_step, home, r, d), worker)
+    with stage_worker() as worker:
+        stage("export", "exports", lambda r, s: (export_step, home, r, d), worker, last=True)
     if failures:
-        raise PipelineError("; ".join(failures))
-    return results
+        raise PipelineError("; ".join(failures[r] for r in todo if r in failures))
+    return summaries
+
+
+class _InProcess:
+    """`in_process` as a context manager, in place of a StageWorker when the run is in-process."""
+
+    def __call__(self, step: Step, *args: Any) -> Any:
+        return step(*args)
+
+    def __enter__(self) -> "_InProcess":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None

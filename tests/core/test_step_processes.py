@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 import subprocess
 import sys
@@ -50,3 +51,30 @@ def test_record_step_keeps_the_child_peak_rss_of_each_step(tmp_path):
     assert 150 * 2**20 < summary["peak_rss_bytes"]["ingest"] - summary["peak_rss_bytes"]["validate"] < 260 * 2**20
     summary = pipeline.record_step(tmp_path, summary, "build", "warehouse", lambda: pipeline.in_process(divmod, 1, 1))
     assert set(summary["peak_rss_bytes"]) == {"ingest", "validate"}  # in-process steps have no peak of their own
+
+
+def _hold_bytes_then_pid(n: int) -> int:
+    _hold_bytes(n)
+    return os.getpid()
+
+
+def test_a_stage_worker_runs_steps_in_one_child_and_reports_each_steps_own_peak(tmp_path):
+    # the first step holds 200 MiB and frees it; the second, in the same child, holds nothing: its
+    # peak is its own (reset before it ran), about 200 MiB below the first
+    summary = pipeline.new_summary("US", pipeline.periods.week_ending("2026-11-22"))
+    with pipeline.StageWorker() as worker:
+        first = pipeline.record_step(tmp_path, summary, "validate", "data_quality", lambda: worker(_hold_bytes_then_pid, 200 * 2**20))
+        second = pipeline.record_step(tmp_path, summary, "validate", "data_quality", lambda: worker(_hold_bytes_then_pid, 0))
+        assert worker.steps_run == 2
+    assert first["data_quality"] == second["data_quality"] != os.getpid()  # one child, not this process
+    assert 150 * 2**20 < first["peak_rss_bytes"]["validate"] - second["peak_rss_bytes"]["validate"] < 260 * 2**20
+
+
+def test_a_stage_worker_starts_a_fresh_child_after_a_failed_step():
+    with pipeline.StageWorker() as worker:
+        before = worker(_hold_bytes_then_pid, 0)
+        with pytest.raises(ValidationError, match=r"^cdr: expectation failed"):
+            worker(_raises_validation_error, "cdr")
+        after = worker(_hold_bytes_then_pid, 0)
+    assert before != after  # the next region never runs where a failure happened
+    assert worker.steps_run == 2

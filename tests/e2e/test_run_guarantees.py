@@ -6,7 +6,10 @@ import json
 import duckdb
 import pytest
 
-from .conftest import D_ISO, EURO, US_NAMES, US_ORGS, assert_table, export_bytes, run_cli
+from partner_analytics import paths, pipeline
+from partner_analytics.errors import PipelineError
+
+from .conftest import D_ISO, EURO, US_NAMES, US_ORGS, assert_table, build_landing, export_bytes, run_cli
 
 pytestmark = pytest.mark.slow  # one full pipeline run (two dbt builds) for the module's fixture
 
@@ -149,3 +152,24 @@ def test_rerun_is_byte_identical(e2e):
     assert sorted(again) == sorted(e2e.first_exports)  # same names: the <8 hex> id is derived, not random
     changed = [rel for rel in again if again[rel] != e2e.first_exports[rel]]
     assert not changed, f"exports differ after a re-run: {changed}"
+
+
+def test_a_failing_region_leaves_the_next_region_exact(e2e, tmp_path):
+    """Regions are independent (the run goes stage by stage): US fails its ingestion (a CDR file that
+    is not UTF-8), the run fails naming US and that file only, and EU, which is ingested, validated,
+    built and exported after it, gets exactly the exports of the clean run."""
+    e2e.require_success()
+    landing = build_landing(tmp_path / "landing")
+    bad = landing / "US" / "cdr" / "2026-11-21-broken.csv"
+    bad.write_bytes(b"reportId,orgId\r\nR-1,caf\xe9\r\n")  # Latin-1, not UTF-8
+    home = tmp_path / "home"
+    with pytest.raises(PipelineError, match=r"^US: .*2026-11-21-broken\.csv") as failed:
+        pipeline.run(landing, home, D_ISO, processes=True)
+    assert "EU:" not in str(failed.value)
+    us = json.loads((home / "runs" / D_ISO / "US" / "summary.json").read_text(encoding="utf-8"))
+    eu = json.loads((home / "runs" / D_ISO / "EU" / "summary.json").read_text(encoding="utf-8"))
+    assert (us["status"], us["failed_step"], eu["status"]) == ("failed", "ingest", "succeeded")
+    assert not (home / "exports" / "US").exists() and not paths.warehouse_path(home, "US").exists()
+    eu_exports = {rel: data for rel, data in export_bytes(home).items() if rel.startswith("EU/")}
+    assert eu_exports == {rel: data for rel, data in e2e.first_exports.items() if rel.startswith("EU/")}
+    assert len(eu_exports) == len(DEFAULT_TEMPLATES)

@@ -11,11 +11,13 @@ same folder, then returns the outcome or, on any hard failure, raises Validation
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import logging
 import os
 import re
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -318,6 +320,19 @@ def _write_json(path: Path, payload: dict) -> None:
     os.replace(tmp, path)
 
 
+def _forget_gx_context() -> None:
+    """Drop GX's module-level reference to the last context `gx.get_context` built.
+
+    GX keeps that context (with its in-memory stores: every chunk's validation results) alive until
+    the next get_context replaces it. In a worker process that validates one region after another,
+    the previous region's results then stayed resident through most of the next region's run: the
+    validate step's peak at scale m went from ~900 MiB in a fresh process to ~1,220 MiB in a reused
+    one. Forgetting it when a region is done keeps each step's peak that of a fresh process."""
+    from great_expectations.data_context.data_context.context_factory import project_manager
+
+    project_manager.set_project(None)
+
+
 def validate_region(
     home: Path,
     region: str,
@@ -325,6 +340,25 @@ def validate_region(
     partitions: dict[str, list[str]],
     *,
     chunk_rows: int = CHUNK_ROWS,
+) -> dict:
+    """Validate the lake partitions this run ingested for one region (see _validate_region).
+
+    Nothing of the run's GX context outlives the call, whether it passes or raises."""
+    try:
+        return _validate_region(home, region, week_ending, partitions, chunk_rows=chunk_rows)
+    finally:
+        if "great_expectations" in sys.modules:
+            _forget_gx_context()
+            gc.collect()  # the context's stores are in reference cycles
+
+
+def _validate_region(
+    home: Path,
+    region: str,
+    week_ending: dt.date,
+    partitions: dict[str, list[str]],
+    *,
+    chunk_rows: int,
 ) -> dict:
     """Validate the lake partitions this run ingested for one region; one outcome per region and week.
 

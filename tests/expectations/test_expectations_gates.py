@@ -406,3 +406,29 @@ def test_timestamps_and_dates_at_the_week_edges(lake):
         "cdr: expect_column_values_to_be_between(started_at, min_value=2026-11-15T00:00:00Z, "
         "max_value=2026-11-22T00:00:00Z, strict_max=True) failed for 1 row(s), e.g. 2026-11-22T00:00:00Z"
     )
+
+
+def test_no_gx_context_outlives_a_region_passed_or_failed(lake, monkeypatch):
+    """A worker validates region after region: the last region's context (all its chunk results) must
+    not stay alive into the next (at scale m it added ~300 MiB to the next region's peak)."""
+    import gc
+    import weakref
+
+    from expectations import runner
+
+    built = []
+    real = runner._context
+
+    def tracked(docs_dir):
+        context = real(docs_dir)
+        built.append(weakref.ref(context))
+        return context
+
+    monkeypatch.setattr(runner, "_context", tracked)
+    validate_region(lake.home, REGION, D, _write_good(lake, "customers", "cdr"))
+    bad = _write_good(lake, "customers")
+    bad["cdr"] = [lake.write("cdr", D, rows("cdr", {}, {"duration_seconds": -5}))]
+    _fail(lake, bad)
+    gc.collect()
+    assert len(built) == 2
+    assert [ref() for ref in built] == [None, None]

@@ -109,18 +109,19 @@ def _release_duckdb() -> None:
 
 
 def building_path(home: Path, region: str) -> Path:
-    """Where a region's next warehouse is built before it is published."""
-    final = paths.warehouse_path(home, region)
-    return final.with_name(final.name + ".building")
+    """Where a region's next warehouse is built before it is published: inside the staged version
+    (partner_analytics.publish), published together with the exports rendered from it."""
+    from partner_analytics import publish
+
+    return publish.staged_warehouse(home, region)
 
 
 def publish_warehouse(home: Path, region: str) -> Path:
-    """Atomically make the built warehouse the live one (no-op if it was already published)."""
-    final = paths.warehouse_path(home, region)
-    building = building_path(home, region)
-    if building.exists():
-        os.replace(building, final)
-    return final
+    """Publish the staged version (a warehouse alone when nothing else was staged); returns the live path."""
+    from partner_analytics import publish
+
+    publish.publish(home, region)
+    return paths.warehouse_path(home, region)
 
 
 def build_region(
@@ -130,22 +131,24 @@ def build_region(
     extra_vars: dict | None = None,
     unit_tests: bool = False,
     publish: bool = True,
+    run_id: str | None = None,
 ) -> Path:
     """`dbt build` the region's warehouse for week ending D; returns the warehouse path.
 
     Data tests always run (they gate the data). dbt unit tests pin the SQL's logic, not the data, so
     scheduled runs skip them (as dbt recommends) and the test suite runs them (`unit_tests=True`).
 
-    Builds into `<REGION>.duckdb.building` and renames it over `<REGION>.duckdb` only when every model
-    and test passed, so a failed build leaves the previous good warehouse untouched. With
-    publish=False the built file stays at building_path() (the weekly run exports from it first and
-    publishes warehouse and exports together, see pipeline.export_step) and that path is returned."""
+    Builds into the region's staged version (building_path) and writes its `run_info` table; with
+    publish=True that version (the warehouse alone) is made live only when every model and test
+    passed, so a failed build leaves the previous good warehouse untouched. With publish=False the
+    built file stays staged (the weekly run renders the exports next to it and publishes both in
+    one rename, see pipeline.export_step) and its path is returned."""
+    from partner_analytics import locks
+    from partner_analytics import publish as publishing
+
     home = Path(home)
-    final = paths.warehouse_path(home, region)
-    final.parent.mkdir(parents=True, exist_ok=True)
+    publishing.new_staging(home, region)  # what a crashed build of this region left is removed
     building = building_path(home, region)
-    for stale in (building, building.with_name(building.name + ".wal")):
-        stale.unlink(missing_ok=True)
     work_dir = paths.run_dir(home, week_ending, region) / "dbt"
     shutil.rmtree(work_dir / "target", ignore_errors=True)
     variables = dbt_vars(home, region, week_ending, extra_vars)
@@ -154,6 +157,7 @@ def build_region(
         if not unit_tests:
             args += ["--exclude-resource-type", "unit_test"]
         invoke(args, warehouse=building, work_dir=work_dir)
+        publishing.write_run_info(building, week_ending, run_id or locks.new_run_id())
     except BaseException:
         building.unlink(missing_ok=True)
         raise

@@ -127,20 +127,34 @@ def regions_with_warehouse(config: dict) -> list[str]:
 
 def ingest_partner(config: dict) -> dict:
     """The partner-level ingest, once per run before the regions."""
+    from partner_analytics import locks
+
     d = periods.week_ending(config["week_ending"])
-    return pipeline.json_value(pipeline.ingest_partner_step(Path(config["landing"]), Path(config["home"]), d))
+    with locks.region_lock(Path(config["home"]), paths.PARTNER, locks.new_run_id(), wait_seconds=600):
+        return pipeline.json_value(pipeline.ingest_partner_step(Path(config["landing"]), Path(config["home"]), d))
 
 
 def _step(config: dict, summary: dict, step: str, key: str, call: Callable[[Path, str, dt.date], Any]) -> dict:
     """Run one step of a region through pipeline.record_step, the CLI's own recorder."""
+    from partner_analytics import locks
+
     home, region = Path(config["home"]), summary["region"]
     d = periods.week_ending(summary["week_ending"])
-    return pipeline.record_step(home, summary, step, key, lambda: call(home, region, d))
+    # each task holds the region's lock while it runs and leaves its run's claim between tasks
+    # (partner_analytics.locks); a failed step closes the claim: the region's run is over
+    with locks.region_lock(home, region, summary["run_id"], claim=True, release=False) as held:
+        try:
+            return pipeline.record_step(home, summary, step, key, lambda: call(home, region, d))
+        except BaseException:
+            held.release_claim()
+            raise
 
 
 def ingest_region(config: dict, region: str, partner: dict | None) -> dict:
     """Start a region's summary and ingest its landing files (summary key `datasets`)."""
-    summary = pipeline.new_summary(region, periods.week_ending(config["week_ending"]), partner)
+    from partner_analytics import locks
+
+    summary = {**pipeline.new_summary(region, periods.week_ending(config["week_ending"]), partner), "run_id": locks.new_run_id()}
     landing = Path(config["landing"])
     return _step(config, summary, "ingest", "datasets", lambda home, r, d: pipeline.ingest_step(landing, home, r, d))
 
@@ -153,7 +167,7 @@ def validate_region(config: dict, summary: dict) -> dict:
 
 def build_region(config: dict, summary: dict) -> dict:
     """dbt build the region's warehouse (summary key `warehouse`: the live path export publishes it to)."""
-    return _step(config, summary, "build", "warehouse", pipeline.build_step)
+    return _step(config, summary, "build", "warehouse", lambda home, r, d: pipeline.build_step(home, r, d, summary["run_id"]))
 
 
 def export_region(config: dict, summary: dict) -> dict:
@@ -163,4 +177,8 @@ def export_region(config: dict, summary: dict) -> dict:
 
 def finish_region(config: dict, summary: dict) -> str:
     """Mark the region succeeded and write its summary.json; returns its path."""
-    return str(pipeline.finish_summary(Path(config["home"]), summary))
+    from partner_analytics import locks
+
+    path = str(pipeline.finish_summary(Path(config["home"]), summary))
+    locks.release_claim(Path(config["home"]), summary["region"], summary["run_id"])
+    return path

@@ -101,9 +101,11 @@ def ingest_step(landing: Path, home: Path, region: str, week_ending: dt.date) ->
     The record survives a failed or interrupted validation, so the next run (which skips the files
     already ingested) still validates that data before any mart is built from it."""
     from ingestion import ingest_region
+    from partner_analytics.publish import recover
 
     return_freed_memory_promptly()
     home = Path(home)
+    recover(home, region)  # the region's lock is held: what a crashed run left goes first
     result = ingest_region(Path(landing), home, region, week_ending)
     pending = _merge(_read_pending(home, region), partitions_of(result))
     if any(pending.values()):
@@ -130,37 +132,36 @@ def validate_step(home: Path, region: str, week_ending: dt.date, partitions: dic
     return result
 
 
-def build_step(home: Path, region: str, week_ending: dt.date) -> str:
-    """dbt build into the region's .building warehouse; returns the live path export_step publishes it to."""
+def build_step(home: Path, region: str, week_ending: dt.date, run_id: str | None = None) -> str:
+    """dbt build into the region's staged version; returns the live path export_step publishes it to."""
     from partner_analytics.dbt import build_region
 
     return_freed_memory_promptly()
-    build_region(Path(home), region, week_ending, publish=False)
+    build_region(Path(home), region, week_ending, publish=False, run_id=run_id)
     return str(paths.warehouse_path(Path(home), region))
 
 
 def export_step(home: Path, region: str, week_ending: dt.date) -> list[dict]:
-    """Every default template for week W of D into <home>/exports/<REGION>/, then publish.
-
-    Exports are rendered from the freshly built warehouse; only when all rendered is that warehouse
-    made live and the files moved into place, so any failure leaves the previous warehouse and exports."""
+    """Every default template for week W of D, rendered from this run's staged warehouse into the
+    staged version, then published: warehouse and exports become live in one rename
+    (partner_analytics.publish; README "Atomicity"). A step that publishes more files with the week
+    writes them under publish.stage_path(home, region, ...) before publish.publish. Without a
+    warehouse built by this run nothing is exported (never the old live one as if new)."""
     from exports.templates import load_default_templates
     from exports.writer import write_exports
-    from partner_analytics.dbt import building_path, publish_warehouse
+    from partner_analytics import publish
 
     return_freed_memory_promptly()
     home = Path(home)
-    building = building_path(home, region)
-    source = building if building.exists() else paths.warehouse_path(home, region)
-    written = write_exports(
-        source,
-        paths.exports_dir(home, region),
-        region,
-        periods.week(week_ending),
-        load_default_templates(),
-        before_publish=lambda: publish_warehouse(home, region),
-    )
-    return [{"template": w.template, "path": str(w.path), "rows": w.rows} for w in written]
+    source = publish.staged_warehouse(home, region)
+    if not source.exists():
+        raise PipelineError(f"{region} export: no warehouse built by this run at {source}; nothing exported or published")
+    staged_exports = publish.stage_path(home, region, "exports")
+    publish.carry_forward_exports(home, region, staged_exports)
+    written = write_exports(source, staged_exports, region, periods.week(week_ending), load_default_templates())
+    publish.publish(home, region)
+    live = paths.exports_dir(home, region)
+    return [{"template": w.template, "path": str(live / w.path.name), "rows": w.rows} for w in written]
 
 
 def write_summary(home: Path, region: str, week_ending: dt.date, summary: dict) -> Path:
@@ -359,13 +360,26 @@ def run(
     later stages and the others still run; the run then raises PipelineError naming every failed
     region (exit code 1). Each region's summary.json is the one the Airflow tasks write (both go
     through `record_step`). With processes=True every step runs in a child process (see the module doc)."""
+    from partner_analytics import locks
+
     d = periods.week_ending(week_ending)
     landing, home = Path(landing), Path(home)
     todo = landing_regions(landing, regions)
+    run_id = locks.new_run_id()
+    # one writer per home and region: every region's lock is held from here to its publish (README
+    # "Atomicity"); a region another run holds stops this run at once (exit 1), before any write
+    with locks.regions_locked(home, todo, run_id):
+        return _run_locked(landing, home, d, todo, run_id, processes)
+
+
+def _run_locked(landing: Path, home: Path, d: dt.date, todo: list[str], run_id: str, processes: bool) -> dict[str, dict]:
+    from partner_analytics import locks
+
     if todo and not processes:
         _preload_great_expectations()
-    partner = (in_child if processes else in_process)(ingest_partner_step, landing, home, d)
-    summaries = {region: new_summary(region, d, partner) for region in todo}
+    with locks.region_lock(home, paths.PARTNER, run_id, wait_seconds=600):  # the shared partner lake
+        partner = (in_child if processes else in_process)(ingest_partner_step, landing, home, d)
+    summaries = {region: {**new_summary(region, d, partner), "run_id": run_id} for region in todo}
     failures: dict[str, str] = {}
 
     def stage(step: str, key: str, args_of: Callable[[str, dict], tuple], call: Callable[..., Any], last: bool = False) -> None:
@@ -388,7 +402,7 @@ def run(
     with stage_worker() as worker:
         stage("validate", "data_quality", lambda r, s: (validate_step, home, r, d, partitions_of(s["datasets"])), worker)
     with stage_worker() as worker:
-        stage("build", "warehouse", lambda r, s: (build_step, home, r, d), worker)
+        stage("build", "warehouse", lambda r, s: (build_step, home, r, d, run_id), worker)
     with stage_worker() as worker:
         stage("export", "exports", lambda r, s: (export_step, home, r, d), worker, last=True)
     if failures:

@@ -60,12 +60,23 @@ def cli_period(date_from: str | None, date_to: str | None, built: dt.date) -> Pe
 
 
 def built_week_ending(home: Path, region: str) -> dt.date:
-    """D of the week the region's live warehouse holds: the latest succeeded run of the region, read
-    from <home>/runs/*/<REGION>/summary.json (a run publishes its warehouse in its last step, export,
-    so a failed run left the previous week's warehouse live)."""
+    """D of the week the region's live warehouse holds, read from the warehouse itself (its
+    `run_info` table, partner_analytics.publish): a failed or newer attempt's summary.json never
+    changes what the live marts are. A warehouse built before run_info existed falls back to the
+    latest succeeded run in <home>/runs/*/<REGION>/summary.json."""
+    from partner_analytics.publish import read_run_info
+
     home = Path(home)
-    if not paths.warehouse_path(home, region).exists():
+    live = paths.warehouse_path(home, region)
+    if not live.exists():
         raise PipelineError(f"region {region} has no warehouse under {home}: run the weekly pipeline first")
+    try:
+        info = read_run_info(live)
+    except Exception as exc:  # not readable as DuckDB here: the export that follows says why
+        log.warning("region %s: no run_info read from %s (%s)", region, live, exc)
+        info = None
+    if info is not None:
+        return periods.week_ending(info["week_ending"])
     built = []
     for summary in sorted((home / "runs").glob(f"*/{region}/summary.json")):
         try:
@@ -76,7 +87,7 @@ def built_week_ending(home: Path, region: str) -> dt.date:
         if doc.get("status") == "succeeded":
             built.append(d)
     if not built:
-        raise PipelineError(f"region {region}: no succeeded weekly run under {home / 'runs'}")
+        raise PipelineError(f"region {region}: the live warehouse has no run_info and no succeeded weekly run is under {home / 'runs'}")
     return max(built)
 
 

@@ -1,6 +1,6 @@
 """The weekly DAG run through Airflow (dag.test) with the heavy steps replaced by small fakes:
 summary.json must be the command line's (`pipeline.run`), on success and on failure — all but the
-wall time each step took."""
+wall time each step took and the run id."""
 
 import datetime as dt
 import json
@@ -38,7 +38,7 @@ def fake_steps(monkeypatch, tmp_path):
             raise ValidationError("cdr: expect_column_values_to_not_be_null(report_id) failed, e.g. row 3")
         return {"suites": {"cdr": {"success": True, "partitions": partitions["cdr"]}}}
 
-    def build_step(home, region, week_ending):
+    def build_step(home, region, week_ending, run_id=None):
         calls.append(("build", region, week_ending))
         return str(home / "warehouse" / f"{region}.duckdb")  # the live path; the export step publishes the build there
 
@@ -77,6 +77,7 @@ def _summaries(home, d=D):
     for p in sorted((home / "runs" / d.isoformat()).glob("*/summary.json")):
         doc = json.loads(p.read_text())
         doc["timings_seconds"] = {step: 0 for step in doc["timings_seconds"]}
+        assert doc.pop("run_id")  # every run has its own id (partner_analytics.locks)
         out[p.parent.name] = json.dumps(doc, indent=2, sort_keys=True)
     return out
 

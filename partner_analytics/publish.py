@@ -1,0 +1,304 @@
+"""Publishing a region: its warehouse and every file of its exports become live in ONE rename.
+
+Layout under a home (README "Atomicity"):
+
+    published/<R>/.staging/            this run's version while it is built (warehouse, exports, ...)
+    published/<R>/<n>/<R>.duckdb       published version n (n = 1, 2, ...): the warehouse ...
+    published/<R>/<n>/exports/*.csv    ... and the exports it was rendered from, together
+    live/<R> -> ../published/<R>/<n>   THE pointer: a symlink replaced by os.replace (atomic)
+    warehouse/<R>.duckdb -> ../live/<R>/<R>.duckdb   static links: the paths readers always used
+    exports/<R> -> ../live/<R>/exports               resolve through the one pointer
+
+A reader that opens `warehouse/<R>.duckdb` or lists `exports/<R>/` sees the whole old or the whole new
+version. Another step that publishes files with the week (a dashboard, marts Parquet) writes them
+under `stage_path(home, region, "<folder>")` before `publish` and exposes them once with
+`expose(home, region, "<folder>", <public path>)`.
+
+Only the owner of the region's lock (partner_analytics.locks) calls these functions, so `.staging`
+and versions newer than the live one always belong to a crashed run of this region: `recover`
+removes them at the next start. `publish` keeps the live version and the previous one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Callable
+
+from partner_analytics import paths
+from partner_analytics.errors import PipelineError
+
+log = logging.getLogger(__name__)
+
+KEEP_VERSIONS = 2  # the live one and the previous one
+STAGING = ".staging"
+RUN_INFO = "run_info"
+
+
+def _fault_point(point: str) -> None:
+    """Fault-injection hook: called at every publish point (tests replace it to crash there)."""
+
+
+def published_dir(home: Path, region: str) -> Path:
+    return Path(home) / "published" / region
+
+
+def staging_dir(home: Path, region: str) -> Path:
+    """The version this run is preparing (built warehouse, rendered exports, other files)."""
+    return published_dir(home, region) / STAGING
+
+
+def stage_path(home: Path, region: str, rel: str) -> Path:
+    """Where a step puts `rel` (a file or folder) of the version being published."""
+    return staging_dir(home, region) / rel
+
+
+def staged_warehouse(home: Path, region: str) -> Path:
+    return staging_dir(home, region) / f"{region}.duckdb"
+
+
+def live_link(home: Path, region: str) -> Path:
+    return Path(home) / "live" / region
+
+
+def live_version(home: Path, region: str) -> int | None:
+    """The number of the live version, or None before the first publish."""
+    link = live_link(home, region)
+    try:
+        return int(os.readlink(link).rstrip("/").rsplit("/", 1)[-1])
+    except (OSError, ValueError):
+        return None
+
+
+def _versions(home: Path, region: str) -> list[int]:
+    folder = published_dir(home, region)
+    if not folder.is_dir():
+        return []
+    return sorted(int(p.name) for p in folder.iterdir() if p.name.isdigit())
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(folder: Path) -> None:
+    """Flush every file of a staged version to disk before it is renamed into place."""
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            fd = os.open(os.path.join(root, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        _fsync_dir(Path(root))
+
+
+def _symlink_atomically(link: Path, target: str) -> None:
+    """Make `link` a symlink to `target` in one rename (a new link, then os.replace over the old)."""
+    link.parent.mkdir(parents=True, exist_ok=True)
+    tmp = link.with_name(f".{link.name}.tmp-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    os.symlink(target, tmp)
+    os.replace(tmp, link)
+
+
+def expose(home: Path, region: str, rel: str, public: Path) -> None:
+    """Make `public` (e.g. <home>/exports/<R>) a static symlink to `live/<R>/<rel>` (idempotent).
+
+    A real file or folder at `public` (a home published before versioned publishing) is first
+    carried into the live version when there is none, so readers never see it disappear."""
+    home, public = Path(home), Path(public)
+    target = os.path.relpath(live_link(home, region) / rel, public.parent)
+    if public.is_symlink():
+        if os.readlink(public) == target:
+            return
+        _symlink_atomically(public, target)
+        return
+    if public.exists():  # the old layout: a real warehouse file / exports folder
+        old = public.with_name(f".{public.name}.old-layout")
+        if old.exists() or old.is_symlink():
+            shutil.rmtree(old) if old.is_dir() and not old.is_symlink() else old.unlink()
+        if public.is_dir():
+            os.rename(public, old)  # a folder cannot be replaced by a link in one rename
+            _symlink_atomically(public, target)
+            shutil.rmtree(old)
+        else:
+            _symlink_atomically(public, target)
+        return
+    _symlink_atomically(public, target)
+
+
+def _adopt_old_layout(home: Path, region: str) -> None:
+    """A home published before versioned publishing (real warehouse/<R>.duckdb, exports/<R>/):
+    hard-link them into version 0 and make it live, so the public paths keep their content while
+    they become links."""
+    warehouse, exports = paths.warehouse_path(home, region), paths.exports_dir(home, region)
+    if live_version(home, region) is not None or warehouse.is_symlink() or not warehouse.is_file():
+        return
+    version = published_dir(home, region) / "0"
+    shutil.rmtree(version, ignore_errors=True)
+    (version / "exports").mkdir(parents=True)
+    _link_or_copy(warehouse, version / warehouse.name)
+    if exports.is_dir() and not exports.is_symlink():
+        for f in exports.iterdir():
+            if f.is_file() and not f.name.startswith("."):
+                _link_or_copy(f, version / "exports" / f.name)
+    _fsync_tree(version)
+    _symlink_atomically(live_link(home, region), os.path.relpath(version, live_link(home, region).parent))
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def ensure_links(home: Path, region: str) -> None:
+    """The public paths of the region resolve through live/<R> (created once, kept for good)."""
+    home = Path(home)
+    _adopt_old_layout(home, region)
+    expose(home, region, f"{region}.duckdb", paths.warehouse_path(home, region))
+    expose(home, region, "exports", paths.exports_dir(home, region))
+
+
+def recover(home: Path, region: str) -> list[Path]:
+    """At the start of a region's run (its lock held): remove what a crashed run left — the staging
+    version, versions renamed but never made live, stray temporary links. Returns what was removed."""
+    home = Path(home)
+    removed: list[Path] = []
+    staging = staging_dir(home, region)
+    if staging.exists():
+        shutil.rmtree(staging)
+        removed.append(staging)
+    live = live_version(home, region)
+    for n in _versions(home, region):
+        if live is None or n > live:
+            shutil.rmtree(published_dir(home, region) / str(n))
+            removed.append(published_dir(home, region) / str(n))
+    for folder in (home / "live", home / "warehouse", home / "exports"):
+        if folder.is_dir():
+            for tmp in folder.glob(f".{region}*.tmp-*"):
+                tmp.unlink(missing_ok=True)
+                removed.append(tmp)
+    for path in removed:
+        log.warning("%s: removed %s left by an interrupted run", region, path)
+    return removed
+
+
+def new_staging(home: Path, region: str) -> Path:
+    """An empty staging version for this run (anything there was left by a crashed run)."""
+    staging = staging_dir(home, region)
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    return staging
+
+
+def carry_forward_exports(home: Path, region: str, target: Path) -> None:
+    """Hard-link the live version's export files into the staged `target` folder, so `exports/<R>/`
+    keeps the files of other periods (`report`, schedules) a new version does not rewrite."""
+    target.mkdir(parents=True, exist_ok=True)
+    live_exports = live_link(home, region) / "exports"
+    if not live_exports.is_dir():
+        return
+    for f in live_exports.iterdir():
+        if f.is_file() and not f.name.startswith(".") and not (target / f.name).exists():
+            _link_or_copy(f, target / f.name)
+
+
+def publish(home: Path, region: str) -> Path:
+    """Make the staged version live: rename `.staging` to the next number, then swap `live/<R>` to it
+    (the one publish point), then prune. Returns the published version's folder."""
+    home = Path(home)
+    staging = staging_dir(home, region)
+    if not staged_warehouse(home, region).exists():
+        raise PipelineError(f"{region} publish: no warehouse built by this run in {staging} (nothing was published)")
+    ensure_links(home, region)
+    _fsync_tree(staging)
+    _fault_point("staged")
+    numbers = _versions(home, region)
+    version = published_dir(home, region) / str((max(numbers) + 1) if numbers else 1)
+    os.rename(staging, version)
+    _fsync_dir(version.parent)
+    _fault_point("renamed")
+    _symlink_atomically(live_link(home, region), os.path.relpath(version, live_link(home, region).parent))
+    _fsync_dir(live_link(home, region).parent)
+    _fault_point("switched")
+    prune(home, region)
+    _fault_point("pruned")
+    log.info("%s: published version %s", region, version.name)
+    return version
+
+
+def prune(home: Path, region: str, keep: int = KEEP_VERSIONS) -> None:
+    """Remove published versions older than the `keep` newest up to the live one."""
+    live = live_version(home, region)
+    if live is None:
+        return
+    older = [n for n in _versions(home, region) if n <= live]
+    for n in older[:-keep]:
+        shutil.rmtree(published_dir(home, region) / str(n), ignore_errors=True)
+
+
+# ------------------------------------------------------------------------------ run_info
+
+
+def code_version() -> str:
+    """`git describe --always --dirty` of the checkout, else the installed package version."""
+    try:
+        out = subprocess.run(
+            ["git", "describe", "--always", "--dirty", "--tags"],
+            cwd=paths.REPO_ROOT, capture_output=True, text=True, timeout=10, check=True,
+        )
+        if out.stdout.strip():
+            return out.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("webex-partner-analytics")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def write_run_info(warehouse: Path, week_ending: dt.date, run_id: str, built_at: dt.datetime | None = None) -> None:
+    """Record in the warehouse what it holds: table `run_info` (one row: week_ending DATE, run_id,
+    built_at TIMESTAMPTZ in UTC, code_version). SPEC 13; `report` and the schedules read it."""
+    import duckdb
+
+    built_at = built_at or dt.datetime.now(dt.timezone.utc)
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute(f"create or replace table main.{RUN_INFO} (week_ending date, run_id varchar, built_at timestamptz, code_version varchar)")
+        con.execute(f"insert into main.{RUN_INFO} values (?, ?, ?, ?)", [week_ending, run_id, built_at, code_version()])
+        con.execute("checkpoint")
+    finally:
+        con.close()
+
+
+def read_run_info(warehouse: Path) -> dict | None:
+    """The warehouse's run_info row as a dict, None when it has none (built before run_info)."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        found = con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'main' and table_name = ?", [RUN_INFO]
+        ).fetchone()[0]
+        if not found:
+            return None
+        cur = con.execute(f"select week_ending, run_id, built_at, code_version from main.{RUN_INFO}")
+        row = cur.fetchone()
+        return None if row is None else dict(zip(["week_ending", "run_id", "built_at", "code_version"], row))
+    finally:
+        con.close()
+
+

@@ -14,8 +14,16 @@ _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+# Control characters (Unicode category Cc: U+0000-U+001F, U+007F-U+009F) other than tab, LF and CR
+# are removed from every text cell: a NUL or an escape sequence in a CDR field must not reach a
+# spreadsheet or a terminal (README "Control characters").
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def safe_text(value: str) -> str:
-    """Prefix `'` to a text cell a spreadsheet would run as a formula, unless it is a plain number."""
+    """A text cell as exported: control characters other than tab/LF/CR removed, then `'` prefixed
+    when a spreadsheet would run it as a formula, unless it is a plain number."""
+    value = _CONTROL.sub("", value)
     if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value

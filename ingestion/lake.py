@@ -4,7 +4,11 @@ staged (tmp file, then rename) Parquet writes."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import logging
 import os
+import shutil
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +19,8 @@ from ingestion import schemas
 
 
 DATA_FILE = "data.parquet"
+JOURNAL = "_commit.json"
+log = logging.getLogger(__name__)
 
 
 def schema_file(dataset_dir: Path) -> Path:
@@ -113,3 +119,101 @@ class Staging:
             except OSError:
                 pass
         self.moves.clear()
+
+
+# ------------------------------------------------------------------------------ atomic commit
+
+
+def _fault_point(point: str) -> None:
+    """Fault-injection hook: called between the steps of `commit` (tests replace it to crash there)."""
+
+
+def _write_synced(path: Path, body: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(body)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def commit(lake_root: Path, staging: Staging, manifest, before: "list | None" = None) -> None:
+    """Publish the staged data files and the ingested-files record together (issue #17).
+
+    1. every file a move replaces is hard-linked to `<name>.bak-<token>`; a journal `_commit.json`
+       lists the moves, the backups, the files that are new, and the SHA-256 the record will have;
+    2. the data files are moved in; 3. the record is saved: the commit point; 4. backups and the
+    journal are removed. A crash before 3 is rolled back (backups restored, new files removed) and
+    a crash after it completed by `recover_commit`, which the next run's Manifest.load calls; a
+    failure raised here is rolled back at once. So the record and the data never disagree: a re-run
+    loads the rows exactly once."""
+    if not staging.moves:
+        manifest.save()
+        return
+    _, body = manifest.merged()
+    token = staging.token
+    backups, created = [], []
+    for _tmp, final in staging.moves:
+        if final.exists():
+            bak = final.with_name(f"{final.name}.bak-{token}")
+            bak.unlink(missing_ok=True)
+            try:
+                os.link(final, bak)
+            except OSError:
+                shutil.copy2(final, bak)
+            backups.append((bak, final))
+        else:
+            created.append(final)
+    rel = lambda p: str(Path(p).relative_to(lake_root))  # noqa: E731
+    journal = {
+        "token": token,
+        "record_sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),
+        "moves": [[rel(t), rel(f)] for t, f in staging.moves],
+        "backups": [[rel(b), rel(f)] for b, f in backups],
+        "created": [rel(f) for f in created],
+    }
+    _write_synced(lake_root / JOURNAL, json.dumps(journal, indent=1, sort_keys=True))
+    try:
+        _fault_point("journaled")
+        staging.publish()
+        _fault_point("moved")
+        manifest.save()
+        _fault_point("recorded")
+    except BaseException:
+        recover_commit(lake_root)
+        raise
+    recover_commit(lake_root, quiet=True)
+
+
+def recover_commit(lake_root: Path, quiet: bool = False) -> str | None:
+    """Finish what a commit left: 'completed' when its record was saved (backups and journal go),
+    'rolled back' when not (the lake is as before the commit), None when there was no journal."""
+    lake_root = Path(lake_root)
+    journal_path = lake_root / JOURNAL
+    if not journal_path.exists():
+        return None
+    journal = json.loads(journal_path.read_text(encoding="utf-8"))
+    record = lake_root / "_ingested.json"
+    saved = record.exists() and hashlib.sha256(record.read_bytes()).hexdigest() == journal["record_sha256"]
+    if saved:
+        for bak, _final in journal["backups"]:
+            (lake_root / bak).unlink(missing_ok=True)
+        outcome = "completed"
+    else:
+        for bak, final in journal["backups"]:
+            bak, final = lake_root / bak, lake_root / final
+            if not bak.exists():
+                continue
+            if final.exists() and os.path.samefile(bak, final):
+                bak.unlink()  # never moved over: rename() of a file onto its own hard link does nothing
+            else:
+                os.replace(bak, final)
+        for final in journal["created"]:
+            (lake_root / final).unlink(missing_ok=True)
+        outcome = "rolled back"
+    for tmp, _final in journal["moves"]:
+        (lake_root / tmp).unlink(missing_ok=True)
+    journal_path.unlink()
+    if not quiet:
+        log.warning("%s: an interrupted lake commit was %s", lake_root, outcome)
+    return outcome

@@ -1,4 +1,7 @@
-"""The lake's record of ingested landing files (`_ingested.json`): content hashes per file name."""
+"""The lake's record of ingested landing files (`_ingested.json`): content hashes per file name.
+
+Saving it is the commit point of an ingestion run (ingestion/lake.py `commit`): the data files a run
+publishes count only once the record names their landing files."""
 
 from __future__ import annotations
 
@@ -21,6 +24,10 @@ class Manifest:
 
     @classmethod
     def load(cls, lake_root: Path) -> "Manifest":
+        """The record, after completing or rolling back a commit a crashed run left (lake.recover_commit)."""
+        from ingestion.lake import recover_commit
+
+        recover_commit(lake_root)
         path = lake_root / MANIFEST
         files = json.loads(path.read_text(encoding="utf-8"))["files"] if path.exists() else {}
         return cls(path, files)
@@ -40,15 +47,22 @@ class Manifest:
     def add(self, rel: str, sha256: str) -> None:
         self.pending.setdefault(rel, []).append(sha256)
 
-    def save(self) -> None:
-        if not self.pending:
-            return
+    def merged(self) -> tuple[dict[str, list[str]], str]:
+        """The record after this run (files plus pending) and its file body."""
         merged = {rel: list(hashes) for rel, hashes in self.files.items()}
         for rel, hashes in self.pending.items():
             merged.setdefault(rel, []).extend(h for h in hashes if h not in merged.get(rel, []))
-        body = json.dumps({"files": dict(sorted(merged.items()))}, indent=1, sort_keys=True) + "\n"
+        return merged, json.dumps({"files": dict(sorted(merged.items()))}, indent=1, sort_keys=True) + "\n"
+
+    def save(self) -> None:
+        if not self.pending:
+            return
+        merged, body = self.merged()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_text(body, encoding="utf-8")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(body)
+            fh.flush()
+            os.fsync(fh.fileno())
         os.replace(tmp, self.path)
         self.files, self.pending = merged, {}

@@ -293,6 +293,7 @@ def read_json_items(
     text = read_text(file).decode("utf-8")
     if not text.strip():
         raise FileFormatError(file.path, f"empty file ({JSON_SHAPE})")
+    reject_duplicate_top_keys(file, text)
     arrays = arrays or {}
     pieces = _item_pieces(text, JSON_PIECE_BYTES) if len(text) > JSON_SPLIT_BYTES else None
     if pieces is None:
@@ -304,6 +305,28 @@ def read_json_items(
         first += piece[2]
     frame = pl.concat(frames, how="vertical") if frames else _parse_items(file, '{"items": []}', fields, arrays, 0)
     return Records(_normalise(frame), _json_raw(text, pieces))
+
+
+def reject_duplicate_top_keys(file: LandingFile, text: str) -> None:
+    """A document with a repeated key (two `"items"`) is a parse error naming the file: DuckDB would
+    keep one and drop the other's rows without a count (issue #17). Checked with Python's parser
+    (every object of the document) only when `"items"` occurs more than once in the text."""
+    if text.count('"items"') < 2:
+        return
+    duplicates: set[str] = set()
+
+    def pairs(found: list[tuple[str, object]]) -> dict:
+        keys = [k for k, _ in found]
+        duplicates.update(k for k in keys if keys.count(k) > 1)
+        return dict(found)
+
+    try:
+        json.loads(text, object_pairs_hook=pairs)
+    except ValueError:
+        return  # not JSON: the parse that follows says what is wrong
+    if duplicates:
+        keys = ", ".join(f'"{k}"' for k in sorted(duplicates))
+        raise FileFormatError(file.path, f"duplicate key {keys} in a JSON object (ambiguous: which one holds the data?)")
 
 
 def _piece_doc(text: str, piece: tuple[int, int, int]) -> str:

@@ -22,7 +22,7 @@ from ingestion import schemas
 from ingestion.datasets import DatasetSpec, FileContext, Parsed, transform, unknown_enum_counts
 from ingestion.dedupe import dedupe, key_columns
 from ingestion.events import EVENTS
-from ingestion.lake import Staging, ensure_schema_files, partition_file, partition_rel, partition_rows, read_partition
+from ingestion.lake import Staging, ensure_schema_files, commit as lake_commit, partition_file, partition_rel, partition_rows, read_partition
 from ingestion.manifest import Manifest
 from ingestion.quarantine import write_quarantine
 from ingestion.readers import LandingFile, Records, file_sha256, read_csv_records, read_json_items
@@ -346,12 +346,12 @@ class Run:
         self.staging.stage(typed, partition_file(self.lake_root, rel))
 
     def commit(self, lake_datasets: dict) -> None:
-        """Publish: schema files, staged partitions, quarantine files, and the manifest last."""
+        """Publish: schema files, quarantine files (merged idempotently, so a rolled-back commit's
+        re-run writes the same), then the staged partitions and the manifest as one commit."""
         ensure_schema_files(self.lake_root, lake_datasets)
-        self.staging.publish()
         for dataset, hash8, rows in self.quarantines:
             write_quarantine(self.lake_root, dataset, hash8, rows)
-        self.manifest.save()
+        lake_commit(self.lake_root, self.staging, self.manifest)
 
 
 def _hashed_landing_files(prefix: str):

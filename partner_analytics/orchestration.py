@@ -156,6 +156,10 @@ def ingest_region(config: dict, region: str, partner: dict | None) -> dict:
 
     summary = {**pipeline.new_summary(region, periods.week_ending(config["week_ending"]), partner), "run_id": locks.new_run_id()}
     landing = Path(config["landing"])
+    from partner_analytics.landing_check import landing_warnings
+
+    if warnings := landing_warnings(landing, region):
+        summary["warnings"] = warnings
     return _step(config, summary, "ingest", "datasets", lambda home, r, d: pipeline.ingest_step(landing, home, r, d))
 
 

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from partner_analytics import paths, periods
+from partner_analytics.landing_check import landing_warnings, unknown_region_folders
 from partner_analytics.errors import BadArgumentError, PipelineError
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,10 @@ def landing_regions(landing: Path, requested: list[str] | None = None) -> list[s
         wanted = list(dict.fromkeys(requested))
     else:
         wanted = list(paths.REGIONS)
-    return [r for r in wanted if (landing / r).is_dir()]
+    found = [r for r in wanted if (landing / r).is_dir()]
+    if not found and not requested and (unknown := unknown_region_folders(landing)):
+        raise PipelineError("no region folder to run: " + "; ".join(unknown))
+    return found
 
 
 # glibc's mallopt option and the value set (see return_freed_memory_promptly).
@@ -380,6 +384,9 @@ def _run_locked(landing: Path, home: Path, d: dt.date, todo: list[str], run_id: 
     with locks.region_lock(home, paths.PARTNER, run_id, wait_seconds=600):  # the shared partner lake
         partner = (in_child if processes else in_process)(ingest_partner_step, landing, home, d)
     summaries = {region: {**new_summary(region, d, partner), "run_id": run_id} for region in todo}
+    for region in todo:  # unknown landing folders are reported, never skipped without a word
+        if warnings := landing_warnings(landing, region):
+            summaries[region]["warnings"] = warnings
     failures: dict[str, str] = {}
 
     def stage(step: str, key: str, args_of: Callable[[str, dict], tuple], call: Callable[..., Any], last: bool = False) -> None:

@@ -92,6 +92,10 @@ def run(
         results = pipeline.run(landing, home, d, region, processes=not in_process)
     except PipelineError as exc:
         _fail(exc)
+    except OSError as exc:  # outside any region's steps (e.g. the lock folder): one line, traceback with -v
+        if verbose:
+            raise
+        _fail(PipelineError(f"run: {exc.strerror or exc} {exc.filename or ''}".rstrip()))
     for name, summary in results.items():
         typer.echo(f"{name}: {summary['status']} — summary {home / 'runs' / d.isoformat() / name / 'summary.json'}")
         docs = (summary.get("data_quality") or {}).get("data_docs")

@@ -36,6 +36,15 @@ from partner_analytics.errors import BadArgumentError, PipelineError
 log = logging.getLogger(__name__)
 
 
+def one_line_error(region: str, step: str, exc: BaseException) -> str:
+    """`<REGION> <step>: <what> <path>` for a file-system error (disk full, permission, read-only),
+    `<REGION>: <message>` otherwise."""
+    if isinstance(exc, OSError) and exc.strerror:
+        where = " ".join(str(f) for f in (exc.filename, exc.filename2) if f)
+        return f"{region} {step}: {exc.strerror}" + (f" {where}" if where else "")
+    return f"{region}: {exc}"
+
+
 def landing_regions(landing: Path, requested: list[str] | None = None) -> list[str]:
     """Regions to process: the requested ones (validated), else those with a landing folder."""
     landing = Path(landing)
@@ -368,6 +377,8 @@ def run(
 
     d = periods.week_ending(week_ending)
     landing, home = Path(landing), Path(home)
+    if home.exists() and not home.is_dir():
+        raise BadArgumentError(f"--home {home} is not a folder")
     todo = landing_regions(landing, regions)
     run_id = locks.new_run_id()
     # one writer per home and region: every region's lock is held from here to its publish (README
@@ -398,8 +409,9 @@ def _run_locked(landing: Path, home: Path, d: dt.date, todo: list[str], run_id: 
                     finish_summary(home, summaries[region])
                     summaries[region] = {**summaries[region], "status": "succeeded"}
             except Exception as exc:  # regions are independent: record, go on, fail the run at the end
-                log.error("region %s failed: %s", region, exc, exc_info=not isinstance(exc, PipelineError))
-                failures[region] = f"{region}: {exc}"
+                # one line per failure; the traceback of an unexpected error only with -v
+                log.error("region %s failed: %s", region, exc, exc_info=not isinstance(exc, PipelineError) and log.isEnabledFor(logging.INFO))
+                failures[region] = one_line_error(region, step, exc)
 
     def stage_worker():
         return StageWorker() if processes else _InProcess()

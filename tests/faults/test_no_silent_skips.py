@@ -106,3 +106,16 @@ def test_an_interrupted_lake_commit_loads_the_rows_exactly_once(tmp_path, point)
         assert (rerun["cdr"]["files_ingested"], rerun["cdr"]["loaded"], rerun["cdr"]["duplicates"]) == (1, 2, 0)
     again = ingest_region(landing, home, "US", D)
     assert again["cdr"]["loaded"] == 0 and pl.read_parquet(part).height == rows_before + 2
+
+
+def test_file_system_errors_are_one_line(tmp_path):
+    """Finding 8: --home being a file exits 2; a disk-full export names region, step, what and path."""
+    home_file = tmp_path / "home"
+    home_file.write_text("not a folder")
+    landing = tmp_path / "landing"
+    (landing / "US").mkdir(parents=True)
+    proc = subprocess.run([str(CLI), "run", "--landing", str(landing), "--home", str(home_file), "--week-ending", D.isoformat()],
+                          capture_output=True, text=True)
+    assert (proc.returncode, proc.stderr) == (2, f"error: --home {home_file} is not a folder\n")
+    full = OSError(28, "No space left on device", "/h/published/US/.staging/exports/x.csv")
+    assert pipeline.one_line_error("US", "export", full) == "US export: No space left on device /h/published/US/.staging/exports/x.csv"

@@ -91,7 +91,8 @@ def region_suffix(regions: list[str]) -> str:
 
 def exports_digest(home: Path) -> str:
     h = hashlib.sha256()
-    for f in sorted((home / "exports").rglob("*.csv")):
+    # exports/<REGION> is a symlink to the live version (README "Atomicity"): rglob would not enter it
+    for f in sorted(f for region in (home / "exports").iterdir() for f in region.glob("*.csv")):
         h.update(str(f.relative_to(home)).encode())
         h.update(f.read_bytes())
     return h.hexdigest()

@@ -10,8 +10,9 @@ owns the region: run id, PID, host, since when, and whether the claim outlives t
 - An Airflow run's tasks are separate processes: each task takes the lock for its step, and the
   region's first task (ingest) leaves a *claim* for its run id when its process ends. Another run
   (CLI or Airflow) is refused while that claim is open; the run's later tasks (same run id) go on.
-  The claim is closed when the region finishes (summary task) or fails (any step's failure), and is
-  ignored once older than PA_RUN_CLAIM_HOURS (default 12: a task killed outright cannot close it).
+  The claim is closed when the region finishes (summary task) or fails (any step's failure); a claim
+  whose task was killed in its step (record says in_step, yet the lock is free) is void, and any
+  claim is ignored once older than PA_RUN_CLAIM_HOURS (default 12: a run abandoned between tasks).
 
 The lock file itself is never deleted (deleting a locked file would let a second run lock a new one)."""
 
@@ -83,6 +84,8 @@ def _claim_open(record: dict, run_id: str, hours: float | None = None) -> bool:
     """Does the record hold an open claim of another run (one this run must not disturb)?"""
     if not record.get("claimed") or record.get("run_id") == run_id:
         return False
+    if record.get("in_step"):  # its process died in a step (the lock was free): the claim died with it
+        return False
     if hours is None:
         hours = float(os.environ.get(CLAIM_HOURS_ENV) or DEFAULT_CLAIM_HOURS)
     try:
@@ -139,14 +142,17 @@ def region_lock(
             "host": socket.gethostname(),
             "since": record["since"] if same_run and record.get("since") else _now(),
             "claimed": True,
+            "in_step": True,
         }
         _write_record(fh, mine)
         held = Held(mine, keep_claim=claim and not release)
         try:
             yield held
         finally:
-            if not held.keep_claim:
-                _write_record(fh, {**mine, "claimed": False, "released": _now()})
+            if held.keep_claim:  # between this run's tasks
+                _write_record(fh, {**mine, "in_step": False})
+            else:
+                _write_record(fh, {**mine, "claimed": False, "in_step": False, "released": _now()})
     finally:
         fh.close()  # closing the file releases the flock
 

@@ -119,3 +119,24 @@ def test_file_system_errors_are_one_line(tmp_path):
     assert (proc.returncode, proc.stderr) == (2, f"error: --home {home_file} is not a folder\n")
     full = OSError(28, "No space left on device", "/h/published/US/.staging/exports/x.csv")
     assert pipeline.one_line_error("US", "export", full) == "US export: No space left on device /h/published/US/.staging/exports/x.csv"
+
+
+KILL_IN_RECORD = """
+import os, sys, datetime as dt
+from ingestion import ingest_region, manifest
+manifest.Manifest.save = lambda self: os._exit(9)  # the data files are in place, the record not written
+ingest_region(sys.argv[1], sys.argv[2], "US", dt.date(2026, 11, 22))
+"""
+
+
+def test_killed_before_the_record_is_saved_the_rerun_loads_the_late_rows(tmp_path):
+    """Finding 7 as found (no hook needed, so it also fails on the code before the fix): the re-run
+    counted the two late legs as duplicates, never as loaded."""
+    landing = build_landing(tmp_path / "landing")
+    home = tmp_path / "home"
+    ingest_region(landing, home, "US", D)
+    add_late_file(landing)
+    proc = subprocess.run([sys.executable, "-c", KILL_IN_RECORD, str(landing), str(home)], cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 9, proc.stderr
+    rerun = ingest_region(landing, home, "US", D)
+    assert (rerun["cdr"]["files_ingested"], rerun["cdr"]["loaded"], rerun["cdr"]["duplicates"]) == (1, 2, 0)

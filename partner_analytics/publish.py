@@ -221,6 +221,7 @@ def publish(home: Path, region: str) -> Path:
     if not staged_warehouse(home, region).exists():
         raise PipelineError(f"{region} publish: no warehouse built by this run in {staging} (nothing was published)")
     ensure_links(home, region)
+    (staging / "exports").mkdir(exist_ok=True)  # exports/<R> always resolves to a folder
     _fsync_tree(staging)
     _fault_point("staged")
     numbers = _versions(home, region)

@@ -125,6 +125,10 @@ def report(
         written = reports.run_report(home, region, name, date_from, date_to, template)
     except PipelineError as exc:
         _fail(exc)
+    except OSError as exc:  # disk full, read-only exports folder: one line, traceback with -v
+        if verbose:
+            raise
+        _fail(PipelineError(f"{region} report: {exc.strerror or exc} {exc.filename or ''}".rstrip()))
     for e in written:
         typer.echo(f"{e['path']} ({e['rows']} rows)")
 

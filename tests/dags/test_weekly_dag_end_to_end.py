@@ -69,6 +69,7 @@ def _summary(home: Path, replace: tuple[str, str] = ("", "")) -> dict:
     doc = json.loads(text.replace(*replace))
     doc["timings_seconds"] = {step: 0 for step in doc["timings_seconds"]}
     doc.pop("peak_rss_bytes", None)  # measured per step by the CLI's child processes (Airflow has its own)
+    assert doc.pop("run_id")  # every run has its own id (partner_analytics.locks)
     return doc
 
 

@@ -95,6 +95,7 @@ class DatasetRun:
     quarantine_reasons: Counter = field(default_factory=Counter)
     unknown_enums: dict[str, Counter] = field(default_factory=dict)
     partitions: list[str] = field(default_factory=list)
+    unrecognised_ids: Counter = field(default_factory=Counter)  # id field -> values neither UUID nor Hydra (SPEC 9)
 
     def count_enums(self, found: dict[str, dict[str, int]]) -> None:
         for source_field, values in found.items():
@@ -116,6 +117,7 @@ class DatasetRun:
             "quarantine_reasons": dict(sorted(self.quarantine_reasons.items())),
             "unknown_enums": {f: dict(sorted(v.items())) for f, v in sorted(self.unknown_enums.items())},
             "partitions": sorted(self.partitions),
+            "unrecognised_ids": dict(sorted(self.unrecognised_ids.items())),
         }
 
 
@@ -321,6 +323,7 @@ class Run:
         out.read += parsed.read
         out.quarantined += parsed.quarantine.height
         out.quarantine_reasons.update(parsed.reasons)
+        out.unrecognised_ids.update(parsed.unrecognised_ids)
 
     @staticmethod
     def _lineage_sorted(spec: DatasetSpec, frame: pl.DataFrame) -> pl.DataFrame:

@@ -78,10 +78,20 @@ def read_text(file: LandingFile) -> bytes:
     return data[skip:]
 
 
+# Cells that mean "not available" in real Webex data (SPEC 9): empty, whitespace only, NA, N/A, na
+# (any case, surrounding whitespace allowed). They are null in every field, never a quarantine reason.
+PLACEHOLDER = r"^\s*(?i:na|n/a)?\s*$"
+
+
+def present(value: pl.Expr) -> pl.Expr:
+    """The value, or null when it is a placeholder."""
+    return pl.when(~value.str.contains(PLACEHOLDER)).then(value)
+
+
 def _normalise(frame: pl.DataFrame) -> pl.DataFrame:
-    # An empty value means "not given", whichever format it came in.
+    # A placeholder means "not given", whichever format it came in.
     return frame.with_columns(
-        pl.when(pl.col(c).str.len_bytes() > 0).then(pl.col(c)).alias(c) for c, t in frame.schema.items() if c.startswith(PREFIX) and t == pl.String
+        present(pl.col(c)).alias(c) for c, t in frame.schema.items() if c.startswith(PREFIX) and t == pl.String
     )
 
 

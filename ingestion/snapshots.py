@@ -7,7 +7,7 @@ import polars as pl
 
 from ingestion.datasets import DatasetSpec, Field, FileContext
 from ingestion.parsing import Checks, show
-from ingestion.readers import src
+from ingestion.readers import present, src
 
 LINEAGE = ("snapshot_date", "source_file", "source_row")
 
@@ -212,7 +212,7 @@ def _numbers_prepare(frame: pl.DataFrame) -> pl.DataFrame:
     out = out.with_columns(
         [text.str.json_path_match("$." + f).alias(src(f)) for f in NUMBER_FIELDS] + [text.alias("_raw")]
     )
-    return out.with_columns(pl.when(pl.col(src(f)).str.len_bytes() > 0).then(pl.col(src(f))).alias(src(f)) for f in NUMBER_FIELDS)
+    return out.with_columns(present(pl.col(src(f))).alias(src(f)) for f in NUMBER_FIELDS)
 
 
 def _numbers_rules(checks: Checks, ctx: FileContext) -> None:

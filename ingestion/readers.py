@@ -305,16 +305,43 @@ def read_json_items(
     if not text.strip():
         raise FileFormatError(file.path, f"empty file ({JSON_SHAPE})")
     arrays = arrays or {}
+    spelled = _json_spellings(text, [*fields, *arrays])
+    fields = [spelled.get(f, f) for f in fields]
+    arrays = {spelled.get(a, a): duck_type for a, duck_type in arrays.items()}
+    canonical = {src(s): src(f) for f, s in spelled.items()}
     pieces = _item_pieces(text, JSON_PIECE_BYTES) if len(text) > JSON_SPLIT_BYTES else None
     if pieces is None:
         frame = _parse_items(file, text, fields, arrays, 0)
-        return Records(_normalise(frame), _json_raw(text))
+        return Records(_normalise(frame.rename(canonical)), _json_raw(text))
     frames, first = [], 0
     for piece in pieces:
         frames.append(_parse_items(file, _piece_doc(text, piece), fields, arrays, first))
         first += piece[2]
     frame = pl.concat(frames, how="vertical") if frames else _parse_items(file, '{"items": []}', fields, arrays, 0)
-    return Records(_normalise(frame), _json_raw(text, pieces))
+    return Records(_normalise(frame.rename(canonical)), _json_raw(text, pieces))
+
+
+_JSON_KEY = re.compile(r'"((?:[^"\\]|\\.){1,120})"\s*:')
+JSON_KEY_SCAN_CHARS = 4 * 2**20  # a drifted key spelling is looked for in the document's first 4 MB
+
+
+def _json_spellings(text: str, fields: list[str]) -> dict[str, str]:
+    """Wanted fields whose (first dotted) key is absent from the document but present in another
+    spelling (`header_key`: case, whitespace; SPEC 9) -> the field as the document spells it. A key
+    present as wanted costs one substring search; only a missing one scans the document's keys."""
+    absent = [f for f in fields if f'"{f.split(".")[0]}"' not in text]
+    if not absent:
+        return {}
+    keys: dict[str, str] = {}
+    for match in _JSON_KEY.finditer(text, 0, JSON_KEY_SCAN_CHARS):
+        keys.setdefault(header_key(match.group(1)), match.group(1))
+    out = {}
+    for f in absent:
+        top, *rest = f.split(".")
+        spelled = keys.get(header_key(top))
+        if spelled is not None and '"' not in spelled and "\\" not in spelled and "." not in spelled:
+            out[f] = ".".join([spelled, *rest])
+    return out
 
 
 def _piece_doc(text: str, piece: tuple[int, int, int]) -> str:

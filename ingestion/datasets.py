@@ -95,9 +95,10 @@ class Parsed:
     unrecognised_ids: Counter = field(default_factory=Counter)  # source field -> ids neither UUID nor Hydra
 
 
-def quarantine_frame(dataset: str, source_file: str, rows: list[int | None], reasons: list[str], raws: list[str]) -> pl.DataFrame:
+def quarantine_frame(dataset: str, source_file: str | list[str], rows: list[int | None], reasons: list[str], raws: list[str]) -> pl.DataFrame:
+    files = [source_file] * len(rows) if isinstance(source_file, str) else source_file
     return pl.DataFrame(
-        {"dataset": [dataset] * len(rows), "source_file": [source_file] * len(rows), "source_row": rows, "reason": reasons, "raw": raws},
+        {"dataset": [dataset] * len(rows), "source_file": files, "source_row": rows, "reason": reasons, "raw": raws},
         schema=schemas.QUARANTINE,
     )
 
@@ -129,12 +130,17 @@ def transform(spec: DatasetSpec, records: Records, ctx: FileContext) -> Parsed:
     q_reasons = [full for _, full in found] + [m[1] for m in records.malformed]
     q_raws = raws + [m[2] for m in records.malformed]
     reasons = Counter([key for key, _ in found] + [m[1].split(":")[0] for m in records.malformed])
-    quarantine = quarantine_frame(spec.name, ctx.file.rel, q_rows, q_reasons, q_raws).sort("source_row")
+    # a ZIP's rows name their member (`<file>!<member>`, ingestion/archives.py) in `source_file`
+    members = "source_file" in frame.columns
+    q_files: str | list[str] = ctx.file.rel
+    if members:
+        q_files = failed.get_column("source_file").to_list() + [m[3] for m in records.malformed]
+    quarantine = quarantine_frame(spec.name, q_files, q_rows, q_reasons, q_raws).sort("source_file", "source_row")
 
     good = frame.filter(pl.col("_check").is_null())
     good = good.with_columns(
         [expr(ctx).alias(name) for name, expr in spec.derive.items()]
-        + [pl.lit(ctx.file.rel, dtype=pl.String).alias("source_file")]
+        + ([] if members else [pl.lit(ctx.file.rel, dtype=pl.String).alias("source_file")])
     )
     lake_schema = schemas.schema(spec.lake)
     rows = good.select([pl.col(c).cast(t) for c, t in lake_schema.items()] + [pl.col(k) for k in spec.keep])

@@ -19,6 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from ingestion import schemas
+from ingestion.archives import is_zip, read_zip_records
 from ingestion.datasets import DatasetSpec, FileContext, Parsed, transform, unknown_enum_counts
 from ingestion.dedupe import dedupe, key_columns
 from ingestion.events import EVENTS
@@ -40,6 +41,8 @@ SNAPSHOT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
 
 def read_records(spec: DatasetSpec, file: LandingFile) -> Records:
     """A landing file's records as strings, read by the format its suffix names."""
+    if spec.kind == "event" and is_zip(file.path):  # a Control Hub report download, named or not (SPEC 9)
+        return read_zip_records(file, spec.read_fields, spec.required, spec.name, ".csv" in spec.formats)
     suffix = file.path.suffix.lower()
     if suffix not in spec.formats:
         raise FileFormatError(file.path, f"unexpected file type {suffix or '(none)'!r} for {spec.name} (expected {' or '.join(spec.formats)})")

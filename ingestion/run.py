@@ -23,6 +23,7 @@ from ingestion.archives import is_zip, read_zip_records
 from ingestion.datasets import DatasetSpec, FileContext, Parsed, transform, unknown_enum_counts
 from ingestion.dedupe import dedupe, key_columns
 from ingestion.events import EVENTS
+from ingestion.gate import check_quarantine_gate
 from ingestion.lake import Staging, ensure_schema_files, partition_file, partition_rel, partition_rows, read_partition
 from ingestion.manifest import Manifest
 from ingestion.quarantine import write_quarantine
@@ -380,6 +381,7 @@ def _execute(run: Run, specs: list[DatasetSpec], base: Path, lake_datasets: dict
                 folder = base / spec.name
                 outcome = run.ingest_events(spec, folder) if spec.kind == "event" else run.ingest_snapshots(spec, folder)
                 summary[spec.name] = outcome.as_dict(spec.name)
+            check_quarantine_gate(summary)  # over PA_MAX_QUARANTINE_PCT: nothing is published (SPEC 9)
         finally:
             run.close()
     except BaseException:

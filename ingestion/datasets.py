@@ -24,7 +24,9 @@ class Field:
 
     source: str
     column: str
-    kind: str = "string"  # string | id | timestamp | date | integer | number | boolean | MAC
+    kind: str = "string"  # string | id | ref | timestamp | date | integer | number | boolean | MAC
+    # id: normalised (ingestion/ids.py), values neither UUID nor Hydra counted; ref: normalised, not
+    # counted (subscription ids: a Hydra id only in some feeds, e.g. "Sub-hydraOct26a" in Cisco's example)
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,7 @@ def transform(spec: DatasetSpec, records: Records, ctx: FileContext) -> Parsed:
     for source_field in spec.required:
         checks.missing(source_field, pl.col(src(source_field)))
     for f in spec.fields:
-        if f.kind not in ("string", "id"):
+        if f.kind not in ("string", "id", "ref"):
             checks.parsed(KIND_WORDS[f.kind], f.source, pl.col(src(f.source)), pl.col(f.column))
     if spec.rules is not None:
         spec.rules(checks, ctx)
@@ -151,7 +153,7 @@ def _typed(f: Field) -> pl.Expr:
     column = pl.col(src(f.source))
     if f.kind == "string":
         return column
-    if f.kind == "id":
+    if f.kind in ("id", "ref"):
         return normalise_id(column)
     return PARSERS[f.kind](column)
 

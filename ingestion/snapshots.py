@@ -68,7 +68,7 @@ SUBSCRIPTIONS = DatasetSpec(
     kind="snapshot",
     formats=(".json",),
     fields=[
-        Field("subscriptionId", "subscription_id", "id"),
+        Field("subscriptionId", "subscription_id", "ref"),
         Field("orgId", "org_id", "id"),
         Field("type", "subscription_type"),
         Field("status", "status"),
@@ -109,7 +109,7 @@ LICENSES = DatasetSpec(
         Field("orgId", "org_id", "id"),
         Field("name", "license_name"),
         *[Field(s, c, "integer") for s, c in LICENSE_UNITS],
-        Field("subscriptionId", "subscription_id", "id"),
+        Field("subscriptionId", "subscription_id", "ref"),
         Field("siteUrl", "site_url"),
         Field("siteType", "site_type"),
     ],

@@ -51,7 +51,7 @@ def read_zip_records(file: LandingFile, fields: list[str], required: list[str], 
     records = []
     for member, data in parts:
         rel = f"{file.rel}!{member}"
-        inner = LandingFile(file.path.with_name(f"{file.path.name}!{member}"), rel, file.sha256)
+        inner = LandingFile(Path(f"{file.path}!{member}"), rel, file.sha256)  # errors name the member
         if data.startswith(BOM):
             data = data[len(BOM):]
         try:

@@ -10,6 +10,7 @@ from typing import Callable
 import polars as pl
 
 from ingestion import schemas
+from ingestion.ids import normalise_id, normalise_id_list, recognised
 from ingestion.parsing import PARSERS, Checks
 from ingestion.readers import LandingFile, Records, src
 
@@ -23,7 +24,9 @@ class Field:
 
     source: str
     column: str
-    kind: str = "string"  # string | timestamp | date | integer | number | boolean | MAC
+    kind: str = "string"  # string | id | ref | timestamp | date | integer | number | boolean | MAC
+    # id: normalised (ingestion/ids.py), values neither UUID nor Hydra counted; ref: normalised, not
+    # counted (subscription ids: a Hydra id only in some feeds, e.g. "Sub-hydraOct26a" in Cisco's example)
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class DatasetSpec:
     bridges: Callable[[pl.DataFrame], dict[str, pl.DataFrame]] | None = None
     extra_fields: tuple[str, ...] = ()  # source fields read for rules only (no lake column)
     item_fields: tuple[str, ...] | None = None  # JSON item fields to read when `prepare` reshapes items
+    id_arrays: tuple[str, ...] = ()  # source arrays of ids (people.licenses): elements normalised (ingestion/ids.py)
 
     @property
     def lake(self) -> str:
@@ -90,11 +94,13 @@ class Parsed:
     quarantine: pl.DataFrame
     read: int
     reasons: Counter
+    unrecognised_ids: Counter = field(default_factory=Counter)  # source field -> ids neither UUID nor Hydra
 
 
-def quarantine_frame(dataset: str, source_file: str, rows: list[int | None], reasons: list[str], raws: list[str]) -> pl.DataFrame:
+def quarantine_frame(dataset: str, source_file: str | list[str], rows: list[int | None], reasons: list[str], raws: list[str]) -> pl.DataFrame:
+    files = [source_file] * len(rows) if isinstance(source_file, str) else source_file
     return pl.DataFrame(
-        {"dataset": [dataset] * len(rows), "source_file": [source_file] * len(rows), "source_row": rows, "reason": reasons, "raw": raws},
+        {"dataset": [dataset] * len(rows), "source_file": files, "source_row": rows, "reason": reasons, "raw": raws},
         schema=schemas.QUARANTINE,
     )
 
@@ -104,17 +110,16 @@ def transform(spec: DatasetSpec, records: Records, ctx: FileContext) -> Parsed:
     frame = records.frame
     if spec.prepare is not None:
         frame = spec.prepare(frame)
-    typed = [
-        (PARSERS[f.kind](pl.col(src(f.source))) if f.kind != "string" else pl.col(src(f.source))).alias(f.column)
-        for f in spec.fields
-    ]
+    typed = [_typed(f).alias(f.column) for f in spec.fields]
     frame = frame.with_columns(typed)
+    if spec.id_arrays:
+        frame = frame.with_columns(normalise_id_list(pl.col(src(name))) for name in spec.id_arrays)
 
     checks = Checks()
     for source_field in spec.required:
         checks.missing(source_field, pl.col(src(source_field)))
     for f in spec.fields:
-        if f.kind != "string":
+        if f.kind not in ("string", "id", "ref"):
             checks.parsed(KIND_WORDS[f.kind], f.source, pl.col(src(f.source)), pl.col(f.column))
     if spec.rules is not None:
         spec.rules(checks, ctx)
@@ -127,16 +132,40 @@ def transform(spec: DatasetSpec, records: Records, ctx: FileContext) -> Parsed:
     q_reasons = [full for _, full in found] + [m[1] for m in records.malformed]
     q_raws = raws + [m[2] for m in records.malformed]
     reasons = Counter([key for key, _ in found] + [m[1].split(":")[0] for m in records.malformed])
-    quarantine = quarantine_frame(spec.name, ctx.file.rel, q_rows, q_reasons, q_raws).sort("source_row")
+    # a ZIP's rows name their member (`<file>!<member>`, ingestion/archives.py) in `source_file`
+    members = "source_file" in frame.columns
+    q_files: str | list[str] = ctx.file.rel
+    if members:
+        q_files = failed.get_column("source_file").to_list() + [m[3] for m in records.malformed]
+    quarantine = quarantine_frame(spec.name, q_files, q_rows, q_reasons, q_raws).sort("source_file", "source_row")
 
     good = frame.filter(pl.col("_check").is_null())
     good = good.with_columns(
         [expr(ctx).alias(name) for name, expr in spec.derive.items()]
-        + [pl.lit(ctx.file.rel, dtype=pl.String).alias("source_file")]
+        + ([] if members else [pl.lit(ctx.file.rel, dtype=pl.String).alias("source_file")])
     )
     lake_schema = schemas.schema(spec.lake)
     rows = good.select([pl.col(c).cast(t) for c, t in lake_schema.items()] + [pl.col(k) for k in spec.keep])
-    return Parsed(rows, quarantine, frame.height + len(records.malformed), reasons)
+    return Parsed(rows, quarantine, frame.height + len(records.malformed), reasons, _unrecognised_ids(spec, good))
+
+
+def _typed(f: Field) -> pl.Expr:
+    column = pl.col(src(f.source))
+    if f.kind == "string":
+        return column
+    if f.kind in ("id", "ref"):
+        return normalise_id(column)
+    return PARSERS[f.kind](column)
+
+
+def _unrecognised_ids(spec: DatasetSpec, good: pl.DataFrame) -> Counter:
+    """Per id source field: loaded values that are neither a UUID nor a Hydra id (kept as sent)."""
+    counts = [(f.source, (~recognised(pl.col(f.column))).sum()) for f in spec.fields if f.kind == "id"]
+    counts += [(name, (~recognised(pl.col(src(name)).explode())).sum()) for name in spec.id_arrays]
+    if not counts or good.height == 0:
+        return Counter()
+    found = good.select(expr.alias(name) for name, expr in counts).row(0, named=True)
+    return Counter({name: int(n) for name, n in found.items() if n})
 
 
 def unknown_enum_counts(spec: DatasetSpec, rows: pl.DataFrame) -> dict[str, dict[str, int]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import os
 import re
@@ -78,10 +79,20 @@ def read_text(file: LandingFile) -> bytes:
     return data[skip:]
 
 
+# Cells that mean "not available" in real Webex data (SPEC 9): empty, whitespace only, NA, N/A, na
+# (any case, surrounding whitespace allowed). They are null in every field, never a quarantine reason.
+PLACEHOLDER = r"^\s*(?i:na|n/a)?\s*$"
+
+
+def present(value: pl.Expr) -> pl.Expr:
+    """The value, or null when it is a placeholder."""
+    return pl.when(~value.str.contains(PLACEHOLDER)).then(value)
+
+
 def _normalise(frame: pl.DataFrame) -> pl.DataFrame:
-    # An empty value means "not given", whichever format it came in.
+    # A placeholder means "not given", whichever format it came in.
     return frame.with_columns(
-        pl.when(pl.col(c).str.len_bytes() > 0).then(pl.col(c)).alias(c) for c, t in frame.schema.items() if c.startswith(PREFIX) and t == pl.String
+        present(pl.col(c)).alias(c) for c, t in frame.schema.items() if c.startswith(PREFIX) and t == pl.String
     )
 
 
@@ -295,16 +306,43 @@ def read_json_items(
         raise FileFormatError(file.path, f"empty file ({JSON_SHAPE})")
     reject_duplicate_top_keys(file, text)
     arrays = arrays or {}
+    spelled = _json_spellings(text, [*fields, *arrays])
+    fields = [spelled.get(f, f) for f in fields]
+    arrays = {spelled.get(a, a): duck_type for a, duck_type in arrays.items()}
+    canonical = {src(s): src(f) for f, s in spelled.items()}
     pieces = _item_pieces(text, JSON_PIECE_BYTES) if len(text) > JSON_SPLIT_BYTES else None
     if pieces is None:
         frame = _parse_items(file, text, fields, arrays, 0)
-        return Records(_normalise(frame), _json_raw(text))
+        return Records(_normalise(frame.rename(canonical)), _json_raw(text))
     frames, first = [], 0
     for piece in pieces:
         frames.append(_parse_items(file, _piece_doc(text, piece), fields, arrays, first))
         first += piece[2]
     frame = pl.concat(frames, how="vertical") if frames else _parse_items(file, '{"items": []}', fields, arrays, 0)
-    return Records(_normalise(frame), _json_raw(text, pieces))
+    return Records(_normalise(frame.rename(canonical)), _json_raw(text, pieces))
+
+
+_JSON_KEY = re.compile(r'"((?:[^"\\]|\\.){1,120})"\s*:')
+JSON_KEY_SCAN_CHARS = 4 * 2**20  # a drifted key spelling is looked for in the document's first 4 MB
+
+
+def _json_spellings(text: str, fields: list[str]) -> dict[str, str]:
+    """Wanted fields whose (first dotted) key is absent from the document but present in another
+    spelling (`header_key`: case, whitespace; SPEC 9) -> the field as the document spells it. A key
+    present as wanted costs one substring search; only a missing one scans the document's keys."""
+    absent = [f for f in fields if f'"{f.split(".")[0]}"' not in text]
+    if not absent:
+        return {}
+    keys: dict[str, str] = {}
+    for match in _JSON_KEY.finditer(text, 0, JSON_KEY_SCAN_CHARS):
+        keys.setdefault(header_key(match.group(1)), match.group(1))
+    out = {}
+    for f in absent:
+        top, *rest = f.split(".")
+        spelled = keys.get(header_key(top))
+        if spelled is not None and '"' not in spelled and "\\" not in spelled and "." not in spelled:
+            out[f] = ".".join([spelled, *rest])
+    return out
 
 
 def reject_duplicate_top_keys(file: LandingFile, text: str) -> None:
@@ -412,20 +450,57 @@ def _outside_quotes(quotes: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return (np.searchsorted(quotes, positions) & 1) == 0
 
 
-def read_csv_records(file: LandingFile, fields: list[str], required: list[str]) -> Records:
+def header_key(name: str) -> str:
+    """How column names are matched (SPEC 9): case-insensitive, surrounding whitespace trimmed,
+    inner whitespace collapsed (`Device Mac` = `Device MAC`, `"Duration "` = `Duration`)."""
+    return " ".join(name.split()).casefold()
+
+
+def canonical_header(header: list[str], fields: list[str]) -> list[str]:
+    """The header with each column that matches a wanted field (by `header_key`) renamed to the
+    field's spelling, and trailing empty names (a trailing comma: Cisco's cdr-download tool) dropped.
+    An exact spelling wins over a drifted one; a second column matching the same field keeps its name."""
+    names = list(header)
+    while len(names) > 1 and not names[-1].strip():
+        names.pop()
+    wanted = {header_key(f): f for f in fields}
+    taken = {n for n in names if n in fields}
+    out = []
+    for name in names:
+        field_name = wanted.get(header_key(name))
+        if name not in fields and field_name is not None and field_name not in taken:
+            taken.add(field_name)
+            name = field_name
+        out.append(name)
+    return out
+
+
+def read_csv_records(file: LandingFile, fields: list[str], required: list[str], data: bytes | None = None) -> Records:
     """An RFC 4180 CSV with a header row (optional BOM, quoted newlines) -> one row per data record.
 
-    Records with the wrong number of fields are returned as `malformed` (not in the frame). Fast
+    Column names match the wanted fields case- and whitespace-insensitively, and a header ending in
+    empty names (trailing commas) is read without them (`canonical_header`). `data` is the file's
+    text when it does not come from `file.path` itself (a ZIP member).
+
+    Records with the wrong number of fields are returned as `malformed` (not in the frame); a record
+    whose fields beyond the header are all empty is an ordinary record. Fast
     path: polars parses the file and a comma count proves every record has the header's field count
     (polars itself refuses records with too many fields; a record with too few would leave the
     file's comma total short). Only a file that fails that proof gets the byte scan that finds the
     bad records; neither path has per-row Python."""
-    data = read_text(file)
+    data = read_text(file) if data is None else data
     if not data.strip():
         raise FileFormatError(file.path, "empty file (expected a CSV header row)")
     newline = data.find(b"\n")
-    header_text = data[: newline if newline >= 0 else len(data)].decode("utf-8").rstrip("\r")
-    header = next(csv.reader([header_text]), [])
+    header_line = data[: newline if newline >= 0 else len(data)]
+    header_text = header_line.decode("utf-8").rstrip("\r")
+    read_header = next(csv.reader([header_text]), [])
+    header = canonical_header(read_header, list(dict.fromkeys([*fields, *required])))
+    if header != read_header:
+        line = io.StringIO()
+        csv.writer(line, lineterminator="").writerow(header)
+        header_text = line.getvalue()
+        data = header_text.encode("utf-8") + (b"\r" if header_line.endswith(b"\r") else b"") + data[len(header_line):]
     missing = [f for f in required if f not in header]
     if missing:
         raise FileFormatError(
@@ -480,6 +555,14 @@ def _read_with_scan(file: LandingFile, data: bytes, expected_fields: int) -> tup
     last_byte = buf[np.maximum(ends - 1, 0)]
     blank = (lengths == 0) | ((lengths == 1) & (last_byte == ord("\r")))
 
+    # Fields beyond the header that are all empty (a record ending in extra commas) are dropped.
+    content_end = ends - ((lengths > 0) & (last_byte == ord("\r")))
+    extra = np.maximum(field_counts - expected_fields, 0)
+    non_commas = np.concatenate(([0], np.cumsum(buf != ord(",")))).astype(np.int64)
+    trailing_empty = (extra > 0) & (non_commas[content_end] - non_commas[np.maximum(content_end - extra, 0)] == 0)
+    trailing_empty[0] = False
+    field_counts = np.where(trailing_empty, expected_fields, field_counts)
+
     data_blank = blank[1:]
     record_no = np.cumsum(~data_blank)  # blank lines are not records
     bad = (~data_blank) & (field_counts[1:] != expected_fields)
@@ -495,6 +578,14 @@ def _read_with_scan(file: LandingFile, data: bytes, expected_fields: int) -> tup
         )
     keep = np.ones(len(ends), dtype=bool)
     keep[np.flatnonzero(bad | data_blank) + 1] = False  # header (record 0) always kept
+    if trailing_empty.any():
+        # cut the empty trailing fields out (byte mask; the record's line end stays)
+        cut = np.zeros(len(buf) + 1, dtype=np.int64)
+        at = np.flatnonzero(trailing_empty & keep)
+        np.add.at(cut, content_end[at] - extra[at], 1)
+        np.add.at(cut, content_end[at], -1)
+        data = buf[np.cumsum(cut[:-1]) == 0].tobytes()
+        return _read_with_scan(file, data, expected_fields)
     body = b"\n".join(data[s:e] for s, e in _runs(starts, ends, keep))
     good_rows = record_no[~(bad | data_blank)]
     frame = _polars_csv(body, file, strict=False)

@@ -19,9 +19,11 @@ from pathlib import Path
 import polars as pl
 
 from ingestion import schemas
+from ingestion.archives import is_zip, read_zip_records
 from ingestion.datasets import DatasetSpec, FileContext, Parsed, transform, unknown_enum_counts
 from ingestion.dedupe import dedupe, key_columns
 from ingestion.events import EVENTS
+from ingestion.gate import check_quarantine_gate
 from ingestion.lake import Staging, ensure_schema_files, commit as lake_commit, partition_file, partition_rel, partition_rows, read_partition
 from ingestion.manifest import Manifest
 from ingestion.quarantine import write_quarantine
@@ -40,6 +42,8 @@ SNAPSHOT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
 
 def read_records(spec: DatasetSpec, file: LandingFile) -> Records:
     """A landing file's records as strings, read by the format its suffix names."""
+    if spec.kind == "event" and is_zip(file.path):  # a Control Hub report download, named or not (SPEC 9)
+        return read_zip_records(file, spec.read_fields, spec.required, spec.name, ".csv" in spec.formats)
     suffix = file.path.suffix.lower()
     if suffix not in spec.formats:
         raise FileFormatError(file.path, f"unexpected file type {suffix or '(none)'!r} for {spec.name} (expected {' or '.join(spec.formats)})")
@@ -95,6 +99,7 @@ class DatasetRun:
     quarantine_reasons: Counter = field(default_factory=Counter)
     unknown_enums: dict[str, Counter] = field(default_factory=dict)
     partitions: list[str] = field(default_factory=list)
+    unrecognised_ids: Counter = field(default_factory=Counter)  # id field -> values neither UUID nor Hydra (SPEC 9)
 
     def count_enums(self, found: dict[str, dict[str, int]]) -> None:
         for source_field, values in found.items():
@@ -116,6 +121,7 @@ class DatasetRun:
             "quarantine_reasons": dict(sorted(self.quarantine_reasons.items())),
             "unknown_enums": {f: dict(sorted(v.items())) for f, v in sorted(self.unknown_enums.items())},
             "partitions": sorted(self.partitions),
+            "unrecognised_ids": dict(sorted(self.unrecognised_ids.items())),
         }
 
 
@@ -321,6 +327,7 @@ class Run:
         out.read += parsed.read
         out.quarantined += parsed.quarantine.height
         out.quarantine_reasons.update(parsed.reasons)
+        out.unrecognised_ids.update(parsed.unrecognised_ids)
 
     @staticmethod
     def _lineage_sorted(spec: DatasetSpec, frame: pl.DataFrame) -> pl.DataFrame:
@@ -374,6 +381,7 @@ def _execute(run: Run, specs: list[DatasetSpec], base: Path, lake_datasets: dict
                 folder = base / spec.name
                 outcome = run.ingest_events(spec, folder) if spec.kind == "event" else run.ingest_snapshots(spec, folder)
                 summary[spec.name] = outcome.as_dict(spec.name)
+            check_quarantine_gate(summary)  # over PA_MAX_QUARANTINE_PCT: nothing is published (SPEC 9)
         finally:
             run.close()
     except BaseException:

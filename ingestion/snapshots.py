@@ -7,7 +7,7 @@ import polars as pl
 
 from ingestion.datasets import DatasetSpec, Field, FileContext
 from ingestion.parsing import Checks, show
-from ingestion.readers import src
+from ingestion.readers import present, src
 
 LINEAGE = ("snapshot_date", "source_file", "source_row")
 
@@ -45,7 +45,7 @@ CUSTOMERS = DatasetSpec(
     kind="snapshot",
     formats=(".json",),
     fields=[
-        Field("orgId", "org_id"),
+        Field("orgId", "org_id", "id"),
         Field("displayName", "display_name"),
         Field("externalId", "external_id"),
         Field("region", "region"),
@@ -68,8 +68,8 @@ SUBSCRIPTIONS = DatasetSpec(
     kind="snapshot",
     formats=(".json",),
     fields=[
-        Field("subscriptionId", "subscription_id"),
-        Field("orgId", "org_id"),
+        Field("subscriptionId", "subscription_id", "ref"),
+        Field("orgId", "org_id", "id"),
         Field("type", "subscription_type"),
         Field("status", "status"),
         Field("createdAt", "created_at", "timestamp"),
@@ -105,11 +105,11 @@ LICENSES = DatasetSpec(
     kind="snapshot",
     formats=(".json",),
     fields=[
-        Field("id", "license_id"),
-        Field("orgId", "org_id"),
+        Field("id", "license_id", "id"),
+        Field("orgId", "org_id", "id"),
         Field("name", "license_name"),
         *[Field(s, c, "integer") for s, c in LICENSE_UNITS],
-        Field("subscriptionId", "subscription_id"),
+        Field("subscriptionId", "subscription_id", "ref"),
         Field("siteUrl", "site_url"),
         Field("siteType", "site_type"),
     ],
@@ -133,10 +133,10 @@ PEOPLE = DatasetSpec(
     kind="snapshot",
     formats=(".json",),
     fields=[
-        Field("id", "person_id"),
-        Field("orgId", "org_id"),
+        Field("id", "person_id", "id"),
+        Field("orgId", "org_id", "id"),
         Field("displayName", "display_name"),
-        Field("locationId", "location_id"),
+        Field("locationId", "location_id", "id"),
         Field("created", "created_at", "timestamp"),
     ],
     required=["id", "orgId"],
@@ -148,6 +148,7 @@ PEOPLE = DatasetSpec(
         "primary_email": lambda ctx: pl.col(src("emails")).list.first().replace("", None),
     },
     keep=(src("emails"), src("licenses")),
+    id_arrays=("licenses",),
     bridges=_people_bridges,
 )
 
@@ -156,8 +157,8 @@ LOCATIONS = DatasetSpec(
     kind="snapshot",
     formats=(".json",),
     fields=[
-        Field("id", "location_id"),
-        Field("orgId", "org_id"),
+        Field("id", "location_id", "id"),
+        Field("orgId", "org_id", "id"),
         Field("name", "location_name"),
         Field("address.country", "country"),
         Field("pstnConnection.providerName", "pstn_provider_name"),
@@ -172,11 +173,11 @@ DEVICES = DatasetSpec(
     kind="snapshot",
     formats=(".json",),
     fields=[
-        Field("id", "device_id"),
-        Field("orgId", "org_id"),
-        Field("personId", "person_id"),
-        Field("workspaceId", "workspace_id"),
-        Field("locationId", "location_id"),
+        Field("id", "device_id", "id"),
+        Field("orgId", "org_id", "id"),
+        Field("personId", "person_id", "id"),
+        Field("workspaceId", "workspace_id", "id"),
+        Field("locationId", "location_id", "id"),
         Field("product", "product"),
         Field("type", "device_type"),
         Field("devicePlatform", "device_platform"),
@@ -211,7 +212,7 @@ def _numbers_prepare(frame: pl.DataFrame) -> pl.DataFrame:
     out = out.with_columns(
         [text.str.json_path_match("$." + f).alias(src(f)) for f in NUMBER_FIELDS] + [text.alias("_raw")]
     )
-    return out.with_columns(pl.when(pl.col(src(f)).str.len_bytes() > 0).then(pl.col(src(f))).alias(src(f)) for f in NUMBER_FIELDS)
+    return out.with_columns(present(pl.col(src(f))).alias(src(f)) for f in NUMBER_FIELDS)
 
 
 def _numbers_rules(checks: Checks, ctx: FileContext) -> None:
@@ -228,15 +229,15 @@ NUMBERS = DatasetSpec(
     kind="snapshot",
     formats=(".json",),
     fields=[
-        Field("orgId", "org_id"),
+        Field("orgId", "org_id", "id"),
         Field("phoneNumber", "phone_number"),
         Field("extension", "extension"),
         Field("state", "state"),
         Field("phoneNumberType", "phone_number_type"),
         Field("mainNumber", "is_main_number", "boolean"),
-        Field("location.id", "location_id"),
+        Field("location.id", "location_id", "id"),
         Field("location.name", "location_name"),
-        Field("owner.id", "owner_id"),
+        Field("owner.id", "owner_id", "id"),
         Field("owner.type", "owner_type"),
         Field("owner.firstName", "owner_first_name"),
         Field("owner.lastName", "owner_last_name"),
@@ -259,13 +260,14 @@ PARTNER_ADMINS = DatasetSpec(
     name="partner_admins",
     kind="snapshot",
     formats=(".json",),
-    fields=[Field("id", "admin_id"), Field("email", "email"), Field("displayName", "display_name"), Field("role", "role")],
+    fields=[Field("id", "admin_id", "id"), Field("email", "email"), Field("displayName", "display_name"), Field("role", "role")],
     required=["id"],
     key=["admin_id"],
     enums={"role": PARTNER_ROLES},
     arrays={"assignedOrgIds": '["VARCHAR"]'},
     derive={"snapshot_date": _snapshot_date},
     keep=(src("assignedOrgIds"),),
+    id_arrays=("assignedOrgIds",),
     bridges=lambda rows: {
         "partner_admin_orgs": _explode(rows, ["admin_id"], src("assignedOrgIds"), "org_id").unique(["admin_id", "org_id"], keep="first", maintain_order=True)
     },

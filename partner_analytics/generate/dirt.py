@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
+import zlib
 
 import numpy as np
 import polars as pl
@@ -21,7 +23,7 @@ RATES = {  # probability per leg
     RESEND: 0.001,
     OVERLAP: 0.001,
 }
-BAD_DURATIONS = ("abc", "N/A", "12s", "--")
+BAD_DURATIONS = ("abc", "1O", "12s", "--")  # not "N/A": a placeholder is null (SPEC 9), not a bad value
 BAD_TIMESTAMPS = ("not a time", "2026-02-30T25:61:00Z", "0000-00-00T00:00:00", "17/11/2026 09:15", "yesterday")
 TIMESTAMP_FIELDS = ("Start time", "Answer time", "Release time", "Report time")
 UNKNOWN_DIRECTIONS = ("UNKNOWN", "INTERNAL")
@@ -43,6 +45,10 @@ STAT_KEYS = (
     "space_timestamps",  # CDR timestamp cells as "YYYY-MM-DD HH:MM:SS.fff" (UTC)
     "offset_timestamps",  # CDR timestamp cells with a +HH:MM / -HH:MM offset
     "mixed_case_emails",  # meeting participant emails not in the people snapshot's case
+    "na_cells",  # empty CDR CSV cells written as NA / na (SPEC 9: null, never a quarantine reason)
+    "recased_header_files",  # CDR CSV files whose header drifts in case and spacing (Device Mac, "Duration ")
+    "trailing_comma_files",  # CDR CSV files written like Cisco's cdr-download tool: header ends in a comma
+    "zip_files",  # CDR CSV files delivered as a Control Hub ZIP download without extension (BOM inside)
 )
 
 
@@ -109,3 +115,53 @@ def insert_lines(csv_text: str, positions: list[int], lines: list[str]) -> str:
     for pos, line in sorted(zip(positions, lines, strict=True)):
         rows.insert(1 + pos, line)
     return "\n".join(rows)
+
+
+# One real-world shape per CDR CSV file (SPEC 9), picked from the file's name so no draw of the day's
+# random stream changes (every other value stays as it was) and one region's files stay the same
+# whether or not the others are written.
+PLAIN, NA_CELLS, RECASED_HEADER, TRAILING_COMMA, ZIP_NO_EXTENSION = range(5)
+SHAPE_OF_CRC = {0: NA_CELLS, 1: NA_CELLS, 2: RECASED_HEADER, 3: TRAILING_COMMA, 4: ZIP_NO_EXTENSION}
+SHAPE_MODULUS = 12  # each of the four shapes on about one CSV file in twelve (NA cells on two)
+RECASED = {"Device MAC": "Device Mac", "User UUID": "User Uuid", "Duration": "Duration ", "Org UUID": "org uuid",
+           "Start time": "Start Time"}
+ZIP_TIME = (2026, 1, 1, 0, 0, 0)  # fixed member time: the archive's bytes depend on its content only
+
+
+def csv_shape(name: str) -> int:
+    return SHAPE_OF_CRC.get(zlib.crc32(name.encode()) % SHAPE_MODULUS, PLAIN)
+
+
+def na_cells(frame: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """Empty cells as real CDRs write "not available": NA, or na in the time columns."""
+    filled = int(sum(frame.get_column(c).null_count() for c in frame.columns))
+    marker = {c: ("na" if c in TIMESTAMP_FIELDS else "NA") for c in frame.columns}
+    return frame.with_columns(pl.col(c).cast(pl.String).fill_null(m) for c, m in marker.items()), filled
+
+
+def _split_header(text: str) -> tuple[str, str]:
+    end = text.index("\n")
+    return text[:end], text[end:]
+
+
+def recased_header(text: str) -> str:
+    """The header with some names in another case / spacing (as API versions and tools drift)."""
+    header, rest = _split_header(text)
+    names = next(csv.reader([header]))
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow([RECASED.get(n, n) for n in names])
+    return buf.getvalue() + rest
+
+
+def trailing_comma_header(text: str) -> str:
+    """The header ends in a comma (one empty name more than every row has values)."""
+    header, rest = _split_header(text)
+    return header + "," + rest
+
+
+def zipped(member: str, data: bytes) -> bytes:
+    """A Control Hub report download: a ZIP archive holding the CSV as its only member."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo(member, date_time=ZIP_TIME), data, compress_type=zipfile.ZIP_DEFLATED)
+    return buf.getvalue()

@@ -526,11 +526,27 @@ def write_cdr_file(path: Path, frame: pl.DataFrame, kinds: np.ndarray, as_json: 
     bad = np.flatnonzero(kinds == dirt.MALFORMED)
     keep = np.ones(out.height, dtype=bool)
     keep[bad] = False
-    text = out.filter(pl.Series(keep)).write_csv()
+    shape = dirt.csv_shape(path.name)  # real-world shapes (SPEC 9), chosen by name: no draw from `rng`
+    body = out.filter(pl.Series(keep))
+    if shape == dirt.NA_CELLS:
+        body, filled = dirt.na_cells(body)
+        counts["na_cells"] += filled
+    text = body.write_csv()
     lines = [dirt.malformed_line(list(out.row(int(i))), rng) for i in bad]
     text = dirt.insert_lines(text, bad.tolist(), lines)
+    if shape == dirt.RECASED_HEADER:
+        text = dirt.recased_header(text)
+        counts["recased_header_files"] += 1
+    elif shape == dirt.TRAILING_COMMA:
+        text = dirt.trailing_comma_header(text)
+        counts["trailing_comma_files"] += 1
     data = text.encode()
-    if rng.random() < 0.3:
+    bom = rng.random() < 0.3
+    if shape == dirt.ZIP_NO_EXTENSION:  # a Control Hub download: the CSV inside always has a BOM
+        counts["zip_files"] += 1
+        write_bytes(path.with_suffix(""), dirt.zipped(path.name, BOM + data), log)
+        return
+    if bom:
         data = BOM + data
         counts["bom_files"] += 1
     write_bytes(path, data, log)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 
 import numpy as np
 import polars as pl
@@ -61,6 +62,7 @@ def uuid_list(rng: np.random.Generator, n: int) -> list[str]:
     return uuids(rng, n).to_list()
 
 
+@functools.lru_cache(maxsize=65536)
 def webex_id(kind: str, uuid: str) -> str:
     """A Webex REST id: base64 of ciscospark://us/<KIND>/<uuid>, without padding (as the API emits)."""
     return base64.b64encode(f"ciscospark://us/{kind}/{uuid}".encode()).decode().rstrip("=")

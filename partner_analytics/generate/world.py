@@ -95,6 +95,21 @@ class RegionWorld:
     person_last: list[str]
     person_numbers: list[tuple[str, str]]  # (phoneNumber or "", extension)
     unknown_statuses: int = 0
+    person_refs: list[str] | None = None  # people's REST (Hydra) ids, made on first use (`_person_ref`)
+
+
+# The REST APIs (snapshots) name orgs and people by Hydra ids; CDRs, meeting participants and Control
+# Hub reports by the raw UUID of the same org or person (SPEC 9): ingestion must join the two.
+
+
+def _org_ref(org: Org) -> str:
+    return ids.webex_id("ORGANIZATION", org.org_id)
+
+
+def _person_ref(world: RegionWorld, k: int) -> str:
+    if world.person_refs is None:
+        world.person_refs = [ids.webex_id("PEOPLE", u) for u in world.person_ids.to_list()]
+    return world.person_refs[k]
 
 
 # ---------------------------------------------------------------------------------------------- build
@@ -507,7 +522,7 @@ def _customers(world: RegionWorld, day: int):
         if org.created_day > day:
             continue
         yield {
-            "orgId": org.org_id, "displayName": org.name, "externalId": org.external_id, "region": world.region,
+            "orgId": _org_ref(org), "displayName": org.name, "externalId": org.external_id, "region": world.region,
             "managedBy": org.managed_by, "createdAt": iso_ms(org.created_ms),
             "lastAdminActivityAt": _admin_activity(org, day), "tags": org.tags,
             "customerType": "wholesale" if org.external_id else "standard",
@@ -525,7 +540,7 @@ def _subscriptions(world: RegionWorld, day: int):
             orders.append({"orderId": sub["orderId"] + "-M1", "orderedAt": iso_ms(sub["created_ms"] + 90 * DAY_MS),
                            "action": "MODIFY", "quantity": max(1, quantity // 10)})
         yield {
-            "subscriptionId": sub["subscriptionId"], "orgId": world.orgs[sub["org"]].org_id, "type": sub["type"],
+            "subscriptionId": sub["subscriptionId"], "orgId": _org_ref(world.orgs[sub["org"]]), "type": sub["type"],
             "status": _subscription_status(sub, day), "createdAt": iso_ms(sub["created_ms"]),
             "startDate": iso_date(sub["start"]), "endDate": iso_date(sub["end"]), "autoRenew": sub["autoRenew"],
             "invoiceId": sub["invoiceId"], "orders": orders, "billingCycle": "ANNUAL",
@@ -555,7 +570,7 @@ def _licenses(world: RegionWorld, day: int):
             "id": lic["id"], "name": lic["name"], "totalUnits": lic["totalUnits"],
             "consumedUnits": by_users + by_workspaces, "consumedByUsers": by_users,
             "consumedByWorkspaces": by_workspaces, "subscriptionId": world.subscriptions[lic["sub"]]["subscriptionId"],
-            "orgId": org.org_id,
+            "orgId": _org_ref(org),
         }
         if "Meeting" in lic["name"]:
             item["siteUrl"] = org.domain.replace(".example.com", "") + ".webex.com"
@@ -565,7 +580,6 @@ def _licenses(world: RegionWorld, day: int):
 
 def _people(world: RegionWorld, day: int):
     people = world.people
-    ids_ = world.person_ids
     created = people["created_day"]
     for org in world.orgs:
         for k in range(org.people_start, org.people_start + org.people_count):
@@ -575,8 +589,8 @@ def _people(world: RegionWorld, day: int):
             if world.person_alias[k]:
                 emails.append(world.person_alias[k])
             yield {
-                "id": ids_[k], "emails": emails, "displayName": world.person_names[k],
-                "firstName": world.person_first[k], "lastName": world.person_last[k], "orgId": org.org_id,
+                "id": _person_ref(world, k), "emails": emails, "displayName": world.person_names[k],
+                "firstName": world.person_first[k], "lastName": world.person_last[k], "orgId": _org_ref(org),
                 "licenses": _held_licenses(world, k, day),
                 "locationId": world.locations[int(people["location"][k])]["id"],
                 "created": iso_ms(int(people["created_ms"][k])), "type": "person", "status": "active",
@@ -589,7 +603,7 @@ def _locations(world: RegionWorld, day: int):
         if org.created_day > day:
             continue
         yield {
-            "id": loc["id"], "name": loc["name"], "orgId": org.org_id, "timeZone": f"UTC{loc['tz']:+d}",
+            "id": loc["id"], "name": loc["name"], "orgId": _org_ref(org), "timeZone": f"UTC{loc['tz']:+d}",
             "preferredLanguage": "en_us",
             "address": {"address1": f"{100 + loc['org'] * 7 % 900} Main Street", "city": loc["city"],
                         "country": loc["country"]},
@@ -606,8 +620,8 @@ def _devices(world: RegionWorld, day: int):
         person = dev["person"]
         workspace = world.workspaces[dev["workspace"]]["id"] if dev["workspace"] >= 0 else None
         yield {
-            "id": dev["id"], "displayName": dev["product"], "orgId": org.org_id,
-            "personId": world.person_ids[person] if person >= 0 else None, "workspaceId": workspace,
+            "id": dev["id"], "displayName": dev["product"], "orgId": _org_ref(org),
+            "personId": _person_ref(world, person) if person >= 0 else None, "workspaceId": workspace,
             "locationId": world.locations[dev["location"]]["id"], "product": dev["product"], "type": dev["type"],
             "devicePlatform": dev["platform"], "mac": dev["mac"], "serial": dev["serial"],
             "software": dev["software"], "connectionStatus": dev["status"],
@@ -640,7 +654,7 @@ def _numbers(world: RegionWorld, day: int):
             if not 0 <= people["call_day"][k] <= day:
                 continue
             phone, ext = world.person_numbers[k]
-            owner = {"id": world.person_ids[k], "type": "PEOPLE", "firstName": world.person_first[k],
+            owner = {"id": _person_ref(world, k), "type": "PEOPLE", "firstName": world.person_first[k],
                      "lastName": world.person_last[k]}
             items.append(_number(phone, ext, "ACTIVE", "PRIMARY", False,
                                  world.locations[int(people["location"][k])], owner))
@@ -661,7 +675,7 @@ def _numbers(world: RegionWorld, day: int):
         for k in range(1 + org.idx % 3):
             items.append(_number(f"{base}{900 + k:03d}", None, "INACTIVE" if k % 2 else "ACTIVE", "PRIMARY", False,
                                  loc, None))
-        yield {"orgId": org.org_id, "phoneNumbers": items}
+        yield {"orgId": _org_ref(org), "phoneNumbers": items}
 
 
 def write_partner_admins(worlds: list[RegionWorld], landing: Path, seed: int, log: FileLog) -> int:
@@ -688,7 +702,7 @@ def write_partner_admins(worlds: list[RegionWorld], landing: Path, seed: int, lo
     for day in cal.snapshot_days:
         items = [
             {"id": a["id"], "email": a["email"], "displayName": a["displayName"], "role": a["role"],
-             "assignedOrgIds": [all_orgs[i][1].org_id for i in a["assigned"] if all_orgs[i][1].created_day <= day]}
+             "assignedOrgIds": [_org_ref(all_orgs[i][1]) for i in a["assigned"] if all_orgs[i][1].created_day <= day]}
             for a in admins if a["joined_day"] <= day
         ]
         total += write_items(landing / "partner_admins" / f"{iso_date(day)}.json", items, log)

@@ -6,7 +6,8 @@ import datetime as dt
 import json
 from collections import defaultdict
 
-from generate_landing_reader import REGIONS, WEEK_ENDING, csv_rows, json_items, snapshot
+from generate_landing_reader import REGIONS, WEEK_ENDING, as_uuids, csv_rows, json_items
+from generate_landing_reader import snapshot_uuids as snapshot
 
 
 def _by_org(items, key="orgId"):
@@ -33,7 +34,7 @@ def test_every_dataset_uses_the_orgs_of_its_own_region(tiny, tiny_cdr):
         cdr_orgs = {r.values["Org UUID"] for r in tiny_cdr if r.well_formed and r.file.startswith(f"{region}/")}
         assert cdr_orgs <= orgs and len(cdr_orgs) >= 2
     # partner admins: ids of customers in any region, and together they span all regions
-    admins = json.loads((landing / "partner_admins" / f"{WEEK_ENDING}.json").read_bytes())["items"]
+    admins = as_uuids(json.loads((landing / "partner_admins" / f"{WEEK_ENDING}.json").read_bytes())["items"])
     assigned = {o for a in admins for o in a["assignedOrgIds"]}
     assert assigned <= set(all_orgs)
     assert any(len({all_orgs[o] for o in a["assignedOrgIds"]}) >= 2 for a in admins)

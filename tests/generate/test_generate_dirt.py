@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from generate_landing_reader import REGIONS, TIMESTAMP_FIELDS, json_items, normalised, parse_ts, read_cdr
+from generate_landing_reader import REGIONS, SHAPES, TIMESTAMP_FIELDS, hydra, json_items, normalised, parse_ts, read_cdr, snapshot
 
 KNOWN_STATUSES = {"ACTIVE", "PROVISIONING", "SUSPENDED", "EXPIRED", "CANCELLED"}
 SPACE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
@@ -118,3 +118,37 @@ def test_unknown_subscription_statuses_and_mixed_case_emails(tiny):
     mixed = sum(1 for region in REGIONS for _, item in json_items(landing, region, "meeting_participants")
                 if item["email"] != item["email"].lower())
     assert mixed == stats["dirt"]["mixed_case_emails"] > 0
+
+
+def test_real_world_csv_shapes_are_written_and_counted(tiny, tiny_cdr):
+    """SPEC 9's shapes: NA cells, a drifted header, a trailing-comma header, a ZIP without extension."""
+    landing, stats = tiny
+    dirt = stats["dirt"]
+    shapes = {rel: s for rel, s in SHAPES.items() if (landing / rel).exists()}
+    zipped = [rel for rel, s in shapes.items() if s.zipped]
+    assert len(zipped) == dirt["zip_files"] > 0
+    assert all("." not in rel.rsplit("/", 1)[1] for rel in zipped)  # no extension at all
+    assert sum(s.trailing_comma for s in shapes.values()) == dirt["trailing_comma_files"] > 0
+    assert sum(s.recased for s in shapes.values()) == dirt["recased_header_files"] > 0
+    assert sum(s.na_cells for s in shapes.values()) == dirt["na_cells"] > 0
+    # each file has at most one shape, so every count is exact
+    assert all(sum((s.zipped, s.trailing_comma, s.recased, s.na_cells > 0)) <= 1 for s in shapes.values())
+
+
+def test_rest_ids_are_hydra_and_cdr_ids_raw_uuids(tiny, tiny_cdr):
+    """The REST snapshots name orgs, people, licenses, locations and devices by Hydra ids; the CDRs name
+    the same orgs and people by raw UUIDs (SPEC 9), so every join in the marts needs the normalisation."""
+    landing, _ = tiny
+    uuid = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+    for region in REGIONS:
+        people = snapshot(landing, region, "people")["items"]
+        assert {hydra(p["id"])[0] for p in people} == {"PEOPLE"}
+        assert {hydra(p["orgId"])[0] for p in people} == {"ORGANIZATION"}
+        assert {hydra(lic)[0] for p in people for lic in p["licenses"]} == {"LICENSE"}
+        assert {hydra(c["orgId"])[0] for c in snapshot(landing, region, "customers")["items"]} == {"ORGANIZATION"}
+        assert {hydra(d["id"])[0] for d in snapshot(landing, region, "devices")["items"]} == {"DEVICE"}
+        assert {hydra(loc["id"])[0] for loc in snapshot(landing, region, "locations")["items"]} == {"LOCATION"}
+        rows = [r.values for r in tiny_cdr if r.well_formed and r.file.startswith(f"{region}/")]
+        assert all(uuid.match(v["Org UUID"]) and uuid.match(v["User UUID"]) for v in rows)
+        people_uuids = {hydra(p["id"])[1] for p in people}
+        assert {v["User UUID"] for v in rows if v["User type"] == "User"} <= people_uuids

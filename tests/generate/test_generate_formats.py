@@ -8,6 +8,7 @@ import json
 import numpy as np
 import pytest
 from generate_landing_reader import REGIONS, WEEK_ENDING, json_items, parse_ts, snapshot
+from generate_landing_reader import SHAPES
 
 from partner_analytics.errors import BadArgumentError
 from partner_analytics.generate import generate
@@ -83,7 +84,8 @@ def test_event_field_names(tiny, tiny_cdr):
     csv_headers = set()
     for region in REGIONS:
         for path in (landing / region / "cdr").iterdir():
-            if path.suffix == ".csv":
+            shape = SHAPES[str(path.relative_to(landing))] if path.suffix == ".csv" else None
+            if shape is not None and not (shape.recased or shape.trailing_comma):  # drifted headers: test_generate_dirt
                 csv_headers.add(path.read_bytes().decode("utf-8-sig").split("\n", 1)[0])
         for path in (landing / region / "call_queue_stats").iterdir():
             header = path.read_bytes().decode("utf-8-sig").split("\n", 1)[0].split(",")

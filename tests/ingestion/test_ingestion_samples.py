@@ -60,8 +60,10 @@ def test_devices_list(landing, home, b):
     assert row["mac"] == "11223344AAFF"  # 11:22:33:44:AA:FF without the colons
     assert (row["product"], row["device_type"], row["device_platform"]) == ("Cisco Webex DX80", "roomdesk", "cisco")
     assert (row["serial"], row["firmware"], row["connection_status"]) == ("FOC1923NVVN", "RoomOS 2018-06-01 608dcdbb6e1", "connected")
-    assert row["org_id"] == "Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi85NmFiYzJhYS0zZGNjLTExZTUtYTE1Mi1mZTM0ODE5Y2RjOWE"
-    assert row["person_id"] == row["workspace_id"] == "Y2lzY29zcGFyazovL3VzL1BFT1BMRS83MTZlOWQxYy1jYTQ0LTRmZWQtOGZjYS05ZGY0YjRmNDE3ZjU"
+    # Hydra ids (SPEC 9) as the lower-case UUIDs inside them: Y2lz...OWE = ciscospark://us/ORGANIZATION/96abc2aa-...
+    assert row["org_id"] == "96abc2aa-3dcc-11e5-a152-fe34819cdc9a"
+    assert row["person_id"] == row["workspace_id"] == "716e9d1c-ca44-4fed-8fca-9df4b4f417f5"
+    assert row["device_id"] == "5101b07b-4f8f-4ef7-b565-db19c7b723f7"  # .../DEVICE/5101B07B-... lower-cased
     assert row["snapshot_date"] == SNAP
 
 
@@ -69,10 +71,13 @@ def test_licenses_list_wrapped_with_org_id(landing, home, b):
     page = json.loads((SAMPLES / "licenses_list.json").read_text())
     page["items"] = [{**item, "orgId": "org-1"} for item in page["items"]]
     b.write_items(landing / "US/licenses/2026-11-22.json", page["items"], snapshotDate="2026-11-22")
-    assert b.counts(b.run(landing, home)["licenses"]) == (1, 1, 0, 0, 0)
+    summary = b.run(landing, home)["licenses"]
+    assert b.counts(summary) == (1, 1, 0, 0, 0)
+    # "org-1" is neither a UUID nor a Hydra id: kept, counted (subscription ids are often neither: not counted)
+    assert summary["unrecognised_ids"] == {"orgId": 1}
     [row] = b.lake(home, "licenses").to_dicts()
     assert row == {
-        "license_id": "Y2lzY29zcGFyazovL3VzL0xJQ0VOU0UvOTZhYmMyYWEtM2RjYy0xMWU1LWExNTItZmUzNDgxOWNkYzlh",
+        "license_id": "96abc2aa-3dcc-11e5-a152-fe34819cdc9a",  # ciscospark://us/LICENSE/96abc2aa-...
         "org_id": "org-1",
         "license_name": "Meeting - Webex Meeting Center",
         "total_units": 50,
@@ -99,5 +104,6 @@ def test_telephony_numbers_wrapped_per_org(landing, home, b):
     assert (rows[2]["phone_number"], rows[2]["extension"], rows[2]["phone_number_type"], rows[2]["owner_last_name"]) == (None, "568", "ALTERNATE", "test_2")
     # the entry without owner is unassigned
     assert (rows[3]["phone_number"], rows[3]["is_main_number"], rows[3]["owner_id"], rows[3]["owner_type"]) == ("+12026282002", True, None, None)
-    assert rows[3]["location_id"] == "Y2lzY29zcGFyazovL3VzL0xPQ0FUSU9OLzEwN2EzNTkwLWY3OWMtNGM0OS1iM2I2LWQ1MzhjYTA0YWU1MA"
+    assert rows[3]["location_id"] == "107a3590-f79c-4c49-b3b6-d538ca04ae50"  # ciscospark://us/LOCATION/107a3590-...
+    assert (rows[1]["owner_id"], rows[2]["owner_id"]) == ("c88bdb04-cf59-4c23-8488-453a917d1e29", "f75d2282-2f95-462c-b1b4-db4ef559971a")
     assert {r["source_row"] for r in rows.values()} == {1} and {r["state"] for r in rows.values()} == {"ACTIVE"}

@@ -18,6 +18,8 @@ renamed as (
         source_file,
         source_row,
         case
+            -- a messaging-space feature, not a Meetings seat (SPEC 9)
+            when license_name like '%Advanced Space Meetings%' then 'Messaging'
             when license_name like '%Calling%' then 'Calling'
             when license_name like '%Meeting%' then 'Meetings'
             when license_name like '%Messaging%' then 'Messaging'

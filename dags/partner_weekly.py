@@ -92,7 +92,10 @@ def _label(region: str) -> None:
     """Name this mapped task instance after its region (map_index_template) and tell the notifiers."""
     from airflow.sdk import get_current_context
 
+    from partner_analytics import progress
+
     get_current_context()["region"] = region
+    progress.quiet_benign_warnings()
 
 
 @dag(

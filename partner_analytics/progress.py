@@ -422,3 +422,19 @@ def end_of_run(
         render_table(run_summaries(Path(home), d, regions, since), Path(home))
     except Exception as exc:  # a bad argument is reported by the command itself
         log.debug("no end-of-run table: %s", exc)
+
+
+# The resource tracker of multiprocessing (a separate process) warns at exit about semaphores the libraries
+# of a step (dbt's spawn-context locks, polars/GX pools) left for it to clean up. It cleans them; the
+# warning is noise, yet Airflow logs a task's stderr at ERROR. The tracker inherits the environment, so a
+# warnings filter there reaches it; the filter names only that warning's module.
+BENIGN_WARNINGS = "ignore::UserWarning:multiprocessing.resource_tracker"
+
+
+def quiet_benign_warnings(environ=None) -> None:
+    """Keep the resource tracker's leaked-semaphore warning out of Airflow's task log (an operator's
+    own PYTHONWARNINGS is kept and extended, never replaced)."""
+    environ = os.environ if environ is None else environ
+    current = environ.get("PYTHONWARNINGS", "")
+    if BENIGN_WARNINGS not in current.split(","):
+        environ["PYTHONWARNINGS"] = ",".join(filter(None, [current, BENIGN_WARNINGS]))

@@ -9,6 +9,7 @@ BIN := $(VENV)/bin
 WEEK_ENDING ?= $(shell $(PYTHON) -c "import datetime as d; t=d.datetime.now(d.timezone.utc).date(); print(t - d.timedelta(days=(t.weekday()+1) % 7))")
 DEMO_DIR ?= demo
 DEMO_SCALE ?= xs
+MEMORY_SLOTS ?= 1
 SCALE ?= s
 PYTEST_ARGS ?=
 DEMO_GENERATE_ARGS ?=
@@ -33,6 +34,7 @@ demo: install ## generate sample data for the last complete week and run the wee
 	$(BIN)/partner-analytics generate --landing $(DEMO_DIR)/landing --week-ending $(WEEK_ENDING) --scale $(DEMO_SCALE) $(DEMO_GENERATE_ARGS)
 	$(AIRFLOW_ENV) $(BIN)/airflow db migrate >/dev/null
 	$(AIRFLOW_ENV) $(BIN)/airflow pools set duckdb_writer 1 "dbt-duckdb builds" >/dev/null
+	$(AIRFLOW_ENV) $(BIN)/airflow pools set partner_memory $(MEMORY_SLOTS) "ingestion and validation, ~1 GiB each at scale m" >/dev/null
 	$(AIRFLOW_ENV) $(BIN)/airflow dags test partner_weekly $(WEEK_ENDING) > $(DEMO_DIR)/airflow-dags-test.log 2>&1 \
 		|| { tail -50 $(DEMO_DIR)/airflow-dags-test.log; exit 1; }
 	@$(BIN)/python -m partner_analytics.demo_report $(DEMO_DIR)/home $(WEEK_ENDING)

@@ -22,10 +22,18 @@ Run conf `{"regions": ["US", ...]}` restricts a manual run to some regions.
 ### Safety
 `max_active_runs=1` and one build per region per run, so no two writers ever open one DuckDB
 file; builds run in the pool `duckdb_writer` (create it with as many slots as the machine can run
-dbt builds at once: `airflow pools set duckdb_writer 1 "dbt-duckdb builds"`). Data and pipeline
+dbt builds at once: `airflow pools set duckdb_writer 1 "dbt-duckdb builds"`). Ingestion and validation (about
+1 GiB each at scale m) run in the pool `partner_memory`, one slot each: `airflow pools set partner_memory 1
+"ingestion and validation"` runs one at a time; give it N slots for N at once where memory allows. Data and pipeline
 failures (`PipelineError`: a bad landing file, a failed expectation, a failed dbt test) fail the task
 at once — a retry would fail the same way — and write the failed summary.json; other errors are
 retried with exponential backoff.
+
+### Being told
+Mapped tasks are labelled by region. A task that fails for good posts to the Airflow connection
+`pa_alerts_webhook` (Slack-compatible JSON) and e-mails through `pa_alerts_smtp` (extra `to`), each only
+when its connection exists; a run not finished `PA_WEEKLY_DEADLINE_HOURS` (default 6) after it was queued
+triggers the same through a DeadlineAlert. Every task has an execution timeout, the run a 12 h timeout.
 
 ### Outputs
 `build_marts` builds `<REGION>.duckdb.building`; `export_reports` writes the CSVs from it and

@@ -106,7 +106,7 @@ def _log_node(event) -> None:
         detail = f", {rows:,} rows" if rows is not None and rows >= 0 else ""
         if node.resource_type == "test" and result.num_failures:
             detail += f", {result.num_failures:,} failing rows"
-        elif node.materialized:
+        elif node.materialized and node.resource_type != "test":
             detail += f", {node.materialized}"
         log.log(level, "dbt %s %s: %s, %.2f s%s", node.resource_type, node.node_name, status, result.execution_time, detail)
     except Exception:  # a log line must never fail a build

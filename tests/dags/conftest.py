@@ -32,6 +32,11 @@ def airflow_db():
     from airflow.utils import db
 
     db.initdb()
+    # the pools the weekly DAG uses, as `make demo` creates them (a task in a missing pool never runs)
+    from airflow.models.pool import Pool
+
+    Pool.create_or_update_pool("duckdb_writer", 1, "dbt-duckdb builds", include_deferred=False)
+    Pool.create_or_update_pool("partner_memory", 1, "ingestion and validation, ~1 GiB each at scale m", include_deferred=False)
     return _home
 
 

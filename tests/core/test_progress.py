@@ -7,6 +7,8 @@ import datetime as dt
 import io
 import json
 import logging
+import os
+import re
 import subprocess
 import sys
 import time
@@ -75,7 +77,7 @@ def test_a_run_logs_one_record_per_stage_and_region_with_counts(tmp_path, monkey
     ]
     assert len(lines) == len(expected), lines
     for line, pattern in zip(lines, expected):
-        assert __import__("re").fullmatch(pattern, line), (line, pattern)
+        assert re.fullmatch(pattern, line), (line, pattern)
 
 
 def test_quiet_logs_no_progress(tmp_path, caplog):
@@ -151,8 +153,6 @@ def test_the_table_shows_only_this_runs_summaries(tmp_path):
         f.parent.mkdir(parents=True)
         f.write_text(json.dumps(_summary(region, "succeeded")))
     old = home / "runs" / D.isoformat() / "EU" / "summary.json"
-    import os
-
     os.utime(old, (time.time() - 3600, time.time() - 3600))  # an earlier run's
     assert list(progress.run_summaries(home, D.isoformat(), ["US", "EU"], since=time.time() - 60)) == ["US"]
 

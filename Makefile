@@ -27,7 +27,8 @@ install: $(BIN)/python ## create .venv with every dependency (uv, from uv.lock)
 # Airflow on SQLite in a project-local AIRFLOW_HOME; the DAG reads PA_LANDING / PA_HOME from the environment.
 AIRFLOW_ENV := AIRFLOW_HOME=$(CURDIR)/airflow_home AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags \
 	AIRFLOW__CORE__LOAD_EXAMPLES=False AIRFLOW__CORE__UNIT_TEST_MODE=False \
-	PA_LANDING=$(CURDIR)/$(DEMO_DIR)/landing PA_HOME=$(CURDIR)/$(DEMO_DIR)/home
+	PA_LANDING=$(CURDIR)/$(DEMO_DIR)/landing PA_HOME=$(CURDIR)/$(DEMO_DIR)/home \
+	PA_WEEKLY_DEADLINE_HOURS=off
 
 demo: install ## generate sample data for the last complete week and run the weekly DAG on it with Airflow
 	rm -rf $(DEMO_DIR)

@@ -103,9 +103,10 @@ def report_schedule(cadence: str, cron: str):
         def export_scheduled_reports(config: dict, region: str) -> list[dict]:
             from airflow.sdk import get_current_context
 
-            from partner_analytics import reports
+            from partner_analytics import progress, reports
 
             get_current_context()["region"] = region  # the grid and the failure message name the region
+            progress.quiet_benign_warnings()
             return reports.run_schedule(config["home"], region, config["cadence"], config["run_date"], config["templates_dir"])
 
         config = resolve_run()

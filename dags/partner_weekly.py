@@ -33,7 +33,7 @@ retried with exponential backoff.
 Mapped tasks are labelled by region. A task that fails for good posts to the Airflow connection
 `pa_alerts_webhook` (Slack-compatible JSON) and e-mails through `pa_alerts_smtp` (extra `to`), each only
 when its connection exists; a run not finished `PA_WEEKLY_DEADLINE_HOURS` (default 6) after it was queued
-triggers the same through a DeadlineAlert. Every task has an execution timeout, the run a 12 h timeout.
+triggers the same through a DeadlineAlert (`off` removes it, as `airflow dags test` needs on Airflow 3.3). Every task has an execution timeout, the run a 12 h timeout.
 
 ### Outputs
 `build_marts` builds `<REGION>.duckdb.building`; `export_reports` writes the CSVs from it and
@@ -93,7 +93,7 @@ DEFAULT_ARGS = {
 # `partner_memory`, one slot per step, so its slots are the steps that may run at once (default 1).
 MEMORY_POOL = "partner_memory"
 REGION_LABEL = "{{ region }}"  # the grid shows US, CA, EU, UAE instead of 0..3 (each task sets `region`)
-DEADLINE_HOURS = notify.deadline_hours()  # PA_WEEKLY_DEADLINE_HOURS, read when the DAG file is parsed
+DEADLINE_HOURS = notify.deadline_hours()  # PA_WEEKLY_DEADLINE_HOURS (default 6, `off`), read when the file is parsed
 
 
 def _label(region: str) -> None:
@@ -118,7 +118,9 @@ def _label(region: str) -> None:
         reference=DeadlineReference.DAGRUN_QUEUED_AT,
         interval=timedelta(hours=DEADLINE_HOURS),
         callback=AsyncCallback(notify.deadline_missed, kwargs={"hours": DEADLINE_HOURS}),
-    ),
+    )
+    if DEADLINE_HOURS
+    else None,
     params={
         "regions": Param(
             [],

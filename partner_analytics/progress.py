@@ -171,7 +171,9 @@ class RichReporter(LogReporter):
                 self._step = None
             if self._stage is not None:
                 self.bars.advance(self._stage)
-        status = f"[red]failed[/] {error}" if error else (counts or "done")
+        from rich.markup import escape
+
+        status = f"[red]failed[/] {escape(error)}" if error else escape(counts or "done")
         self.console.print(f"{stage} {region}: {status} ({seconds:.1f} s)", highlight=False)
 
     def files_expected(self, n: int) -> None:

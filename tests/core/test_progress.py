@@ -179,3 +179,15 @@ def test_the_resource_trackers_leak_warning_is_filtered_only_there():
         outputs[mode] = proc.communicate(timeout=60)[1]  # stderr closes when the tracker exits too
     assert "leaked semaphore" in outputs["plain"]
     assert "leaked semaphore" not in outputs["filtered"]
+
+
+def test_rich_lines_print_error_text_as_is():
+    from rich.console import Console
+
+    out = io.StringIO()
+    reporter = progress.RichReporter(Console(file=out, width=200))
+    try:
+        reporter.step_finished("ingest", "US", 1.0, "", "unknown region(s) [MARS]; regions are [US, CA]")
+    finally:
+        reporter.close()
+    assert "ingest US: failed unknown region(s) [MARS]; regions are [US, CA] (1.0 s)" in out.getvalue()

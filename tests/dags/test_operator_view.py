@@ -7,6 +7,7 @@ import json
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -51,23 +52,29 @@ def test_every_task_fails_into_the_webhook_and_email_notifiers(dagbag):
             assert [c.conn_id for c in callbacks] == ["pa_alerts_webhook", "pa_alerts_smtp"]
 
 
-def test_the_sunday_run_has_a_deadline_alert(dagbag):
+def test_the_sunday_run_has_a_deadline_alert_unless_turned_off(dagbag, monkeypatch):
+    from airflow.dag_processing.dagbag import DagBag
     from airflow.sdk import AsyncCallback, DeadlineReference
 
-    dag = dagbag.dags["partner_weekly"]
-    alerts = dag.deadline if isinstance(dag.deadline, list) else [dag.deadline]
-    assert len(alerts) == 1
-    alert = alerts[0]
+    DAGS = Path(__file__).resolve().parents[2] / "dags"
+    assert dagbag.dags["partner_weekly"].deadline is None  # PA_WEEKLY_DEADLINE_HOURS=off (conftest)
+    monkeypatch.delenv("PA_WEEKLY_DEADLINE_HOURS")
+    dag = DagBag(dag_folder=str(DAGS / "partner_weekly.py")).dags["partner_weekly"]
+    [alert] = dag.deadline
     assert alert.reference == DeadlineReference.DAGRUN_QUEUED_AT
-    assert alert.interval == timedelta(hours=6)  # PA_WEEKLY_DEADLINE_HOURS unset
+    assert alert.interval == timedelta(hours=6)  # the default
     assert isinstance(alert.callback, AsyncCallback)
     assert alert.callback.path == "partner_analytics.notify.deadline_missed"
     assert alert.callback.kwargs == {"hours": 6.0}
+    monkeypatch.setenv("PA_WEEKLY_DEADLINE_HOURS", "9")
+    [alert] = DagBag(dag_folder=str(DAGS / "partner_weekly.py")).dags["partner_weekly"].deadline
+    assert alert.interval == timedelta(hours=9)
 
 
 def test_deadline_hours_come_from_the_environment():
     assert notify.deadline_hours({}) == 6.0
     assert notify.deadline_hours({"PA_WEEKLY_DEADLINE_HOURS": "9.5"}) == 9.5
+    assert notify.deadline_hours({"PA_WEEKLY_DEADLINE_HOURS": "off"}) is None
     for bad in ("soon", "0", "200"):
         with pytest.raises(ValueError, match="PA_WEEKLY_DEADLINE_HOURS"):
             notify.deadline_hours({"PA_WEEKLY_DEADLINE_HOURS": bad})

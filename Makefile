@@ -9,6 +9,7 @@ BIN := $(VENV)/bin
 WEEK_ENDING ?= $(shell $(PYTHON) -c "import datetime as d; t=d.datetime.now(d.timezone.utc).date(); print(t - d.timedelta(days=(t.weekday()+1) % 7))")
 DEMO_DIR ?= demo
 DEMO_SCALE ?= xs
+MEMORY_SLOTS ?= 1
 SCALE ?= s
 PYTEST_ARGS ?=
 DEMO_GENERATE_ARGS ?=
@@ -26,13 +27,15 @@ install: $(BIN)/python ## create .venv with every dependency (uv, from uv.lock)
 # Airflow on SQLite in a project-local AIRFLOW_HOME; the DAG reads PA_LANDING / PA_HOME from the environment.
 AIRFLOW_ENV := AIRFLOW_HOME=$(CURDIR)/airflow_home AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags \
 	AIRFLOW__CORE__LOAD_EXAMPLES=False AIRFLOW__CORE__UNIT_TEST_MODE=False \
-	PA_LANDING=$(CURDIR)/$(DEMO_DIR)/landing PA_HOME=$(CURDIR)/$(DEMO_DIR)/home
+	PA_LANDING=$(CURDIR)/$(DEMO_DIR)/landing PA_HOME=$(CURDIR)/$(DEMO_DIR)/home \
+	PA_WEEKLY_DEADLINE_HOURS=off
 
 demo: install ## generate sample data for the last complete week and run the weekly DAG on it with Airflow
 	rm -rf $(DEMO_DIR)
 	$(BIN)/partner-analytics generate --landing $(DEMO_DIR)/landing --week-ending $(WEEK_ENDING) --scale $(DEMO_SCALE) $(DEMO_GENERATE_ARGS)
 	$(AIRFLOW_ENV) $(BIN)/airflow db migrate >/dev/null
 	$(AIRFLOW_ENV) $(BIN)/airflow pools set duckdb_writer 1 "dbt-duckdb builds" >/dev/null
+	$(AIRFLOW_ENV) $(BIN)/airflow pools set partner_memory $(MEMORY_SLOTS) "ingestion and validation, ~1 GiB each at scale m" >/dev/null
 	$(AIRFLOW_ENV) $(BIN)/airflow dags test partner_weekly $(WEEK_ENDING) > $(DEMO_DIR)/airflow-dags-test.log 2>&1 \
 		|| { tail -50 $(DEMO_DIR)/airflow-dags-test.log; exit 1; }
 	@$(BIN)/python -m partner_analytics.demo_report $(DEMO_DIR)/home $(WEEK_ENDING)

@@ -40,6 +40,8 @@ from pendulum import datetime
 
 from airflow.sdk import CronDataIntervalTimetable, ExceptionRetryPolicy, RetryAction, RetryRule, dag, task
 
+from partner_analytics import notify  # light: no Airflow hook or data library at import
+
 SCHEDULES = {
     "daily": "0 6 * * *",
     "weekly": "0 6 * * 0",
@@ -66,6 +68,9 @@ DEFAULT_ARGS = {
             ),
         ]
     ),
+    # The operator's view (issue 23): a timeout on every task, someone told when a task fails for good.
+    "execution_timeout": timedelta(minutes=30),
+    "on_failure_callback": notify.failure_notifiers(),
 }
 
 
@@ -77,6 +82,7 @@ def report_schedule(cadence: str, cron: str):
         catchup=False,
         max_active_runs=1,
         default_args=DEFAULT_ARGS,
+        dagrun_timeout=timedelta(hours=20),  # retries of a week not built yet back off up to 4 h
         tags=["partner-analytics", "reports", cadence],
         doc_md=__doc__,
     )
@@ -93,10 +99,14 @@ def report_schedule(cadence: str, cron: str):
 
             return orchestration.regions_with_warehouse(config)
 
-        @task
+        @task(map_index_template="{{ region }}", execution_timeout=timedelta(hours=1))
         def export_scheduled_reports(config: dict, region: str) -> list[dict]:
-            from partner_analytics import reports
+            from airflow.sdk import get_current_context
 
+            from partner_analytics import progress, reports
+
+            get_current_context()["region"] = region  # the grid and the failure message name the region
+            progress.quiet_benign_warnings()
             return reports.run_schedule(config["home"], region, config["cadence"], config["run_date"], config["templates_dir"])
 
         config = resolve_run()

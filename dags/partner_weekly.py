@@ -22,10 +22,18 @@ Run conf `{"regions": ["US", ...]}` restricts a manual run to some regions.
 ### Safety
 `max_active_runs=1` and one build per region per run, so no two writers ever open one DuckDB
 file; builds run in the pool `duckdb_writer` (create it with as many slots as the machine can run
-dbt builds at once: `airflow pools set duckdb_writer 1 "dbt-duckdb builds"`). Data and pipeline
+dbt builds at once: `airflow pools set duckdb_writer 1 "dbt-duckdb builds"`). Ingestion and validation (about
+1 GiB each at scale m) run in the pool `partner_memory`, one slot each: `airflow pools set partner_memory 1
+"ingestion and validation"` runs one at a time; give it N slots for N at once where memory allows. Data and pipeline
 failures (`PipelineError`: a bad landing file, a failed expectation, a failed dbt test) fail the task
 at once — a retry would fail the same way — and write the failed summary.json; other errors are
 retried with exponential backoff.
+
+### Being told
+Mapped tasks are labelled by region. A task that fails for good posts to the Airflow connection
+`pa_alerts_webhook` (Slack-compatible JSON) and e-mails through `pa_alerts_smtp` (extra `to`), each only
+when its connection exists; a run not finished `PA_WEEKLY_DEADLINE_HOURS` (default 6) after it was queued
+triggers the same through a DeadlineAlert (`off` removes it, as `airflow dags test` needs on Airflow 3.3). Every task has an execution timeout, the run a 12 h timeout.
 
 ### Outputs
 `build_marts` builds `<REGION>.duckdb.building`; `export_reports` writes the CSVs from it and
@@ -43,7 +51,10 @@ from pendulum import datetime
 from airflow.sdk import (
     Asset,
     AssetAlias,
+    AsyncCallback,
     CronDataIntervalTimetable,
+    DeadlineAlert,
+    DeadlineReference,
     ExceptionRetryPolicy,
     Param,
     RetryAction,
@@ -52,6 +63,9 @@ from airflow.sdk import (
     task,
     task_group,
 )
+
+from partner_analytics import notify  # light: no Airflow hook or data library at import
+from partner_analytics.paths import REGIONS
 
 MARTS = AssetAlias("partner_analytics_marts")  # == orchestration.MARTS_ASSET_ALIAS (no package import at parse time)
 
@@ -70,7 +84,26 @@ DEFAULT_ARGS = {
             )
         ]
     ),
+    # The operator's view (issue 23): a timeout on every task, someone told when a task fails for good.
+    "execution_timeout": timedelta(minutes=30),
+    "on_failure_callback": notify.failure_notifiers(),
 }
+
+# Ingestion and validation each need about 1 GiB at scale m (README, Performance): they share the pool
+# `partner_memory`, one slot per step, so its slots are the steps that may run at once (default 1).
+MEMORY_POOL = "partner_memory"
+REGION_LABEL = "{{ region }}"  # the grid shows US, CA, EU, UAE instead of 0..3 (each task sets `region`)
+DEADLINE_HOURS = notify.deadline_hours()  # PA_WEEKLY_DEADLINE_HOURS (default 6, `off`), read when the file is parsed
+
+
+def _label(region: str) -> None:
+    """Name this mapped task instance after its region (map_index_template) and tell the notifiers."""
+    from airflow.sdk import get_current_context
+
+    from partner_analytics import progress
+
+    get_current_context()["region"] = region
+    progress.quiet_benign_warnings()
 
 
 @dag(
@@ -80,7 +113,23 @@ DEFAULT_ARGS = {
     catchup=False,
     max_active_runs=1,  # one writer per DuckDB file
     default_args=DEFAULT_ARGS,
-    params={"regions": Param([], type="array", items={"type": "string"}, description="Regions to run (default: all with landing data).")},
+    dagrun_timeout=timedelta(hours=12),
+    deadline=DeadlineAlert(
+        reference=DeadlineReference.DAGRUN_QUEUED_AT,
+        interval=timedelta(hours=DEADLINE_HOURS),
+        callback=AsyncCallback(notify.deadline_missed, kwargs={"hours": DEADLINE_HOURS}),
+    )
+    if DEADLINE_HOURS
+    else None,
+    params={
+        "regions": Param(
+            [],
+            type="array",
+            items={"type": "string", "enum": list(REGIONS)},
+            uniqueItems=True,
+            description="Regions to run (default: all with landing data).",
+        )
+    },
     tags=["partner-analytics", "weekly"],
     doc_md=__doc__,
 )
@@ -105,30 +154,34 @@ def partner_weekly():
 
     @task_group(group_id="region")
     def region_run(region: str, config: dict, partner: dict):
-        @task
+        @task(pool=MEMORY_POOL, map_index_template=REGION_LABEL, execution_timeout=timedelta(hours=3))
         def ingest_region(config: dict, region: str, partner: dict) -> dict:
             from partner_analytics import orchestration
 
+            _label(region)
             return orchestration.ingest_region(config, region, partner)
 
-        @task
+        @task(pool=MEMORY_POOL, map_index_template=REGION_LABEL, execution_timeout=timedelta(hours=2))
         def validate_region(config: dict, summary: dict) -> dict:
             from partner_analytics import orchestration
 
+            _label(summary["region"])
             return orchestration.validate_region(config, summary)
 
-        @task(pool="duckdb_writer")
+        @task(pool="duckdb_writer", map_index_template=REGION_LABEL, execution_timeout=timedelta(hours=3))
         def build_marts(config: dict, summary: dict) -> dict:
             from partner_analytics import orchestration
 
+            _label(summary["region"])
             return orchestration.build_region(config, summary)
 
         # The export step publishes the built warehouse together with the exports: the marts are
         # new for consumers only from then on, so the asset event comes from this task.
-        @task(outlets=[MARTS])
+        @task(outlets=[MARTS], map_index_template=REGION_LABEL)
         def export_reports(config: dict, summary: dict, outlet_events=None) -> dict:
             from partner_analytics import orchestration
 
+            _label(summary["region"])
             exported = orchestration.export_region(config, summary)
             region = exported["region"]
             outlet_events[MARTS].add(
@@ -137,10 +190,11 @@ def partner_weekly():
             )
             return exported
 
-        @task
+        @task(map_index_template=REGION_LABEL)
         def write_summary(config: dict, summary: dict) -> str:
             from partner_analytics import orchestration
 
+            _label(summary["region"])
             return orchestration.finish_region(config, summary)
 
         ingested = ingest_region(config, region, partner)

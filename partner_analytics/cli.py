@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -48,6 +49,7 @@ Landing = Annotated[Path, typer.Option("--landing", help="Landing folder: <landi
 Home = Annotated[Path, typer.Option("--home", help="Pipeline home: lake/, warehouse/, runs/, exports/.")]
 WeekEnding = Annotated[str, typer.Option("--week-ending", help="Week ending D, a Sunday (YYYY-MM-DD).")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to stderr.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no end-of-run table on stderr (results still on stdout).")]
 
 
 @app.command()
@@ -59,9 +61,10 @@ def generate(
     history_weeks: Annotated[Optional[int], typer.Option(help="Weeks of events up to D (default 13).")] = None,
     region: Annotated[Optional[list[str]], typer.Option("--region", help="Only these region(s) (default: all four); each is identical to a full generation's.")] = None,
     verbose: Verbose = False,
+    quiet: Quiet = False,
 ) -> None:
     """Write realistic synthetic Webex landing data for every region (or the --region ones)."""
-    _setup_logging(verbose)
+    _setup_logging(verbose and not quiet)
     try:
         d = periods.week_ending(week_ending)
         from partner_analytics.generate import generate as gen
@@ -82,20 +85,25 @@ def run(
         bool, typer.Option("--in-process", help="Run every step in this process (default: each step in a child process, memory returned after it).")
     ] = False,
     verbose: Verbose = False,
+    quiet: Quiet = False,
 ) -> None:
     """Ingest -> validate -> dbt build -> export, for each region, for the week ending D."""
-    _setup_logging(verbose)
-    from partner_analytics import pipeline
+    _setup_logging(verbose and not quiet)
+    from partner_analytics import pipeline, progress
 
+    progress.configure(progress.QUIET if quiet else progress.AUTO)
+    started = time.time()  # the end-of-run table shows this run's summaries only
     try:
         d = periods.week_ending(week_ending)
         results = pipeline.run(landing, home, d, region, processes=not in_process)
     except PipelineError as exc:
+        progress.end_of_run(landing, home, week_ending, region, quiet, started)
         _fail(exc)
     except OSError as exc:  # outside any region's steps (e.g. the lock folder): one line, traceback with -v
         if verbose:
             raise
         _fail(PipelineError(f"run: {exc.strerror or exc} {exc.filename or ''}".rstrip()))
+    progress.end_of_run(landing, home, week_ending, region, quiet, started)
     for name, summary in results.items():
         typer.echo(f"{name}: {summary['status']} — summary {home / 'runs' / d.isoformat() / name / 'summary.json'}")
         docs = (summary.get("data_quality") or {}).get("data_docs")

@@ -62,7 +62,7 @@ def invoke(args: list[str], *, warehouse: Path, work_dir: Path) -> None:
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        result = dbtRunner().invoke(
+        result = dbtRunner(callbacks=[_log_node]).invoke(
             [
                 *args,
                 "--project-dir", str(paths.DBT_PROJECT_DIR),
@@ -91,6 +91,28 @@ def invoke(args: list[str], *, warehouse: Path, work_dir: Path) -> None:
     raise BuildError(f"dbt {' '.join(args[:1])} failed: {detail}")
 
 
+def _log_node(event) -> None:
+    """One log line per finished model, seed, snapshot and test (dbt runs --quiet; Airflow's task log
+    and `run -v` show these): name, status, seconds and, for models, the rows dbt-duckdb reports."""
+    try:
+        if event.info.name != "NodeFinished":
+            return
+        node, result = event.data.node_info, event.data.run_result
+        rows = None
+        if result.HasField("adapter_response") and "rows_affected" in result.adapter_response:
+            rows = int(result.adapter_response["rows_affected"])
+        status = result.status or node.node_status
+        level = logging.WARNING if status in ("error", "fail") else logging.INFO
+        detail = f", {rows:,} rows" if rows is not None and rows >= 0 else ""
+        if node.resource_type == "test" and result.num_failures:
+            detail += f", {result.num_failures:,} failing rows"
+        elif node.materialized and node.resource_type != "test":
+            detail += f", {node.materialized}"
+        log.log(level, "dbt %s %s: %s, %.2f s%s", node.resource_type, node.node_name, status, result.execution_time, detail)
+    except Exception:  # a log line must never fail a build
+        log.debug("could not log a dbt event", exc_info=True)
+
+
 def _release_duckdb() -> None:
     """Close dbt-duckdb's process-wide DuckDB handle.
 
@@ -106,6 +128,28 @@ def _release_duckdb() -> None:
         DuckDBConnectionManager._ENV = None
         if env is not None:
             env.close()
+
+
+def log_table_rows(warehouse: Path) -> dict[str, int]:
+    """One log line per table of a built warehouse with its rows (dbt-duckdb reports none itself);
+    returns {schema.table: rows}. Read-only; a warehouse that cannot be opened logs nothing."""
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error as exc:
+        log.debug("no row counts for %s: %s", warehouse, exc)
+        return {}
+    try:
+        rows = con.execute(
+            "select schema_name, table_name, estimated_size from duckdb_tables() order by schema_name, table_name"
+        ).fetchall()
+    finally:
+        con.close()
+    out = {f"{schema}.{table}": int(n) for schema, table, n in rows}
+    for name, n in out.items():
+        log.info("dbt table %s: %s rows", name, f"{n:,}")
+    return out
 
 
 def building_path(home: Path, region: str) -> Path:
@@ -161,5 +205,6 @@ def build_region(
     except BaseException:
         building.unlink(missing_ok=True)
         raise
+    log_table_rows(building)
     log.info("built %s warehouse for week ending %s: %s", region, week_ending, building)
     return publish_warehouse(home, region) if publish else building

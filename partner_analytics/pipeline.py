@@ -29,7 +29,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, Callable
 
-from partner_analytics import paths, periods
+from partner_analytics import paths, periods, progress
 from partner_analytics.landing_check import landing_warnings, unknown_region_folders
 from partner_analytics.errors import BadArgumentError, PipelineError
 
@@ -202,14 +202,17 @@ def record_step(home: Path, summary: dict, step: str, key: str, call) -> dict:
     region, d = summary["region"], periods.week_ending(summary["week_ending"])
     start = time.perf_counter()
     _child_peaks.last = None
+    progress.step_started(step, region)
     try:
         value = call()
     except Exception as exc:  # any failure, expected or not, is recorded before it propagates
         summary["timings_seconds"][step] = round(time.perf_counter() - start, 3)
+        progress.step_finished(step, region, time.perf_counter() - start, error=exc)
         error = str(exc) if isinstance(exc, PipelineError) else f"{type(exc).__name__}: {exc}"
         write_summary(home, region, d, {**summary, "status": "failed", "failed_step": step, "error": error})
         raise
     summary["timings_seconds"][step] = round(time.perf_counter() - start, 3)
+    progress.step_finished(step, region, time.perf_counter() - start, value)
     peak = getattr(_child_peaks, "last", None)
     if peak is not None:  # the step ran in its own process (partner-analytics run)
         summary["peak_rss_bytes"] = {**summary.get("peak_rss_bytes", {}), step: peak}
@@ -297,7 +300,7 @@ _child_peaks = threading.local()
 def _new_worker() -> ProcessPoolExecutor:
     context = multiprocessing.get_context("spawn")
     level = logging.getLogger().getEffectiveLevel()
-    return ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=configure_logging, initargs=(level,))
+    return ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=progress.child_init, initargs=(level, progress.child_channel()))
 
 
 def in_child(step: Step, *args: Any) -> Any:
@@ -401,7 +404,16 @@ def _run_locked(landing: Path, home: Path, d: dt.date, todo: list[str], run_id: 
     failures: dict[str, str] = {}
 
     def stage(step: str, key: str, args_of: Callable[[str, dict], tuple], call: Callable[..., Any], last: bool = False) -> None:
-        for region in [r for r in todo if r not in failures]:
+        regions = [r for r in todo if r not in failures]
+        started = progress.stage_started(step, regions)
+        try:
+            _stage(step, key, args_of, call, last, regions)
+        finally:
+            failed = sum(r in failures for r in regions)
+            progress.stage_finished(step, started, len(regions) - failed, failed)
+
+    def _stage(step: str, key: str, args_of: Callable[[str, dict], tuple], call: Callable[..., Any], last: bool, regions: list[str]) -> None:
+        for region in regions:
             args = args_of(region, summaries[region])
             try:
                 summaries[region] = record_step(home, summaries[region], step, key, lambda: call(*args))

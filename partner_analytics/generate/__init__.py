@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
+from partner_analytics import progress
 from partner_analytics.errors import BadArgumentError
 from partner_analytics.generate import dirt, events, names
 from partner_analytics.generate.formats import DAY_MS, FileLog, day_date, format_timestamps, iso_date
@@ -102,6 +104,7 @@ def generate(landing: Path, week_ending: dt.date, scale: str = "xs", seed: int =
     for world, region_share in zip(worlds, share, strict=True):
         if world.region not in wanted:
             continue
+        files_before, started = dict(log.by_dataset), time.perf_counter()
         snap_counts = write_snapshots(world, landing, log)
         unknown = sum(1 for day in cal.snapshot_days for s in world.subscriptions
                       if s["add_day"] <= day and s["status"] == "GRACE_PERIOD")
@@ -112,6 +115,7 @@ def generate(landing: Path, week_ending: dt.date, scale: str = "xs", seed: int =
         stats["customers"] = len(world.orgs)
         stats["people"] = len(world.person_ids)
         per_region[world.region] = stats
+        progress.region_generated(world.region, stats, files_before, log.by_dataset, time.perf_counter() - started)
     admins = write_partner_admins(worlds, landing, seed, log)
 
     return {

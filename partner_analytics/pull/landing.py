@@ -32,6 +32,15 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def remove_stale_temp_files(landing: Path) -> int:
+    """Temp files a killed pull left behind (`.<name>.<random>.tmp`): never read as data, removed on the next pull."""
+    count = 0
+    for tmp in landing.glob("**/.*.tmp"):
+        tmp.unlink(missing_ok=True)
+        count += 1
+    return count
+
+
 def items_document(items: list, extra: dict | None = None) -> bytes:
     """{"items": [...]} with any top-level keys first, as the generator writes snapshots."""
     return orjson.dumps({**(extra or {}), "items": items})

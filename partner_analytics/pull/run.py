@@ -189,6 +189,8 @@ class Puller:
     def run(self, concurrency: int) -> PullResult:
         snapshots = self.what in ("all", "snapshots")
         cdrs = self.what in ("all", "cdr")
+        if self.landing.exists():
+            lw.remove_stale_temp_files(self.landing)
         orgs = self.organizations()
         by_region: dict[str, list[dict]] = {}
         for item in orgs:

@@ -35,6 +35,22 @@ def check_snapshot_date(what: str, week_ending: dt.date, now: dt.datetime) -> No
         )
 
 
+def client_options(environ=None) -> dict:
+    """Retry and timeout settings from the environment (README: Configuration)."""
+    import os
+
+    env = os.environ if environ is None else environ
+    try:
+        return {
+            "attempts": int(env.get("PA_PULL_ATTEMPTS", 5)),
+            "backoff_initial": float(env.get("PA_PULL_BACKOFF_S", 1.0)),
+            "backoff_max": float(env.get("PA_PULL_BACKOFF_MAX_S", 30.0)),
+            "timeout": float(env.get("PA_PULL_TIMEOUT_S", 30.0)),
+        }
+    except ValueError as exc:
+        raise BadArgumentError(f"bad PA_PULL_* setting: {exc}") from None
+
+
 def summary_lines(result: PullResult) -> list[str]:
     waited = sum(seconds for _, seconds in result.waits)
     return [
@@ -64,6 +80,7 @@ def pull_command(
     result = pull(
         Path(landing), creds.token, pull_date=d, now=moment, regions=regions, what=what,
         base_url=base_url or creds.base_url or DEFAULT_BASE_URL, cdr_base_url=cdr_base_url, concurrency=concurrency,
+        client_options=client_options(),
     )
     lines = summary_lines(result)
     if result.failed:

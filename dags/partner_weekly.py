@@ -80,7 +80,10 @@ DEFAULT_ARGS = {
     catchup=False,
     max_active_runs=1,  # one writer per DuckDB file
     default_args=DEFAULT_ARGS,
-    params={"regions": Param([], type="array", items={"type": "string"}, description="Regions to run (default: all with landing data).")},
+    params={
+        "regions": Param([], type="array", items={"type": "string"}, description="Regions to run (default: all with landing data)."),
+        "pull_now": Param(None, type=["null", "string"], description="Pin the clock of the snapshot pull (ISO); default: the clock."),
+    },
     tags=["partner-analytics", "weekly"],
     doc_md=__doc__,
 )
@@ -90,6 +93,13 @@ def partner_weekly():
         from partner_analytics import orchestration
 
         return orchestration.weekly_run_config(data_interval_end, dag_run.run_after, orchestration.airflow_variable)
+
+    @task
+    def pull_snapshots(config: dict, params=None) -> dict:
+        # SPEC 10: snapshots dated D from the Webex APIs when the webex_default connection exists (else a no-op)
+        from partner_analytics.pull import tasks
+
+        return tasks.pull_weekly_snapshots(config, (params or {}).get("pull_now"))
 
     @task
     def ingest_partner(config: dict) -> dict:
@@ -148,7 +158,11 @@ def partner_weekly():
         write_summary(config, export_reports(config, built))
 
     config = resolve_run()
-    region_run.partial(config=config, partner=ingest_partner(config)).expand(region=list_regions(config))
+    pulled = pull_snapshots(config)
+    partner = ingest_partner(config)
+    regions = list_regions(config)
+    pulled >> [partner, regions]
+    region_run.partial(config=config, partner=partner).expand(region=regions)
 
 
 partner_weekly()

@@ -7,6 +7,7 @@ has landed, and the region URL a 451 named for the org; a re-run fetches only th
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
 import tempfile
 import threading
@@ -69,7 +70,8 @@ def window_key(start: dt.datetime, end: dt.datetime) -> str:
 
 class PullState:
     """`<landing>/_pull_state.json`: CDR windows fully fetched per org, region URLs per org. Thread-safe;
-    every change is saved at once (atomically)."""
+    every change is saved at once (atomically), merged under a file lock with what other processes (the
+    DAG's mapped region tasks share one landing) saved meanwhile."""
 
     def __init__(self, landing: Path):
         self.path = landing / STATE_FILE
@@ -97,6 +99,18 @@ class PullState:
             self._save()
 
     def _save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if self.path.exists():  # merge: windows only ever get added
+                disk = orjson.loads(self.path.read_bytes())
+                for org, keys in disk.get("cdr_windows", {}).items():
+                    self.cdr_windows.setdefault(org, set()).update(keys)
+                for org, url in disk.get("cdr_region_urls", {}).items():
+                    self.cdr_region_urls.setdefault(org, url)
+            self._write()
+
+    def _write(self) -> None:
         data = {
             "cdr_windows": {org: sorted(keys) for org, keys in sorted(self.cdr_windows.items())},
             "cdr_region_urls": dict(sorted(self.cdr_region_urls.items())),

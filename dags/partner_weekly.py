@@ -80,10 +80,7 @@ DEFAULT_ARGS = {
     catchup=False,
     max_active_runs=1,  # one writer per DuckDB file
     default_args=DEFAULT_ARGS,
-    params={
-        "regions": Param([], type="array", items={"type": "string"}, description="Regions to run (default: all with landing data)."),
-        "pull_now": Param(None, type=["null", "string"], description="Pin the clock of the snapshot pull (ISO); default: the clock."),
-    },
+    params={"regions": Param([], type="array", items={"type": "string"}, description="Regions to run (default: all with landing data).")},
     tags=["partner-analytics", "weekly"],
     doc_md=__doc__,
 )
@@ -95,11 +92,12 @@ def partner_weekly():
         return orchestration.weekly_run_config(data_interval_end, dag_run.run_after, orchestration.airflow_variable)
 
     @task
-    def pull_snapshots(config: dict, params=None) -> dict:
-        # SPEC 10: snapshots dated D from the Webex APIs when the webex_default connection exists (else a no-op)
+    def pull_snapshots(config: dict, dag_run=None) -> dict:
+        # SPEC 10: snapshots dated D from the Webex APIs when the webex_default connection exists (else a no-op);
+        # run conf {"pull_now": ISO} pins the clock
         from partner_analytics.pull import tasks
 
-        return tasks.pull_weekly_snapshots(config, (params or {}).get("pull_now"))
+        return tasks.pull_weekly_snapshots(config, ((dag_run.conf if dag_run else None) or {}).get("pull_now"))
 
     @task
     def ingest_partner(config: dict) -> dict:

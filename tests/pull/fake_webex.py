@@ -341,3 +341,30 @@ class FakeServer:
         self.httpd.shutdown()
         self.httpd.server_close()
         self.thread.join(timeout=5)
+
+
+def main() -> None:  # pragma: no cover - the benchmark runs the fake in its own process
+    """`python -m tests.pull.fake_webex --landing DIR --now ISO --token T`: serve until killed; prints the URL."""
+    import argparse
+    import sys
+    import time
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--landing", required=True)
+    parser.add_argument("--now", required=True)
+    parser.add_argument("--token", required=True)
+    args = parser.parse_args()
+    started = time.monotonic()
+    fake = FakeWebex(data=LandingData(Path(args.landing)), now=dt.datetime.fromisoformat(args.now),
+                     tokens={args.token: ALL_SCOPES})
+    with FakeServer(fake) as server:
+        print(json.dumps({"url": server.url, "load_seconds": round(time.monotonic() - started, 1),
+                          "cdr_rows": sum(len(v) for v in fake.data.cdr.values())}), flush=True)
+        try:
+            sys.stdin.read()  # until the parent closes our stdin
+        finally:
+            print(json.dumps({"requests": len(fake.seen)}), flush=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

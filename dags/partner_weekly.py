@@ -141,6 +141,14 @@ def partner_weekly():
         return orchestration.weekly_run_config(data_interval_end, dag_run.run_after, orchestration.airflow_variable)
 
     @task
+    def pull_snapshots(config: dict, dag_run=None) -> dict:
+        # SPEC 10: snapshots dated D from the Webex APIs when the webex_default connection exists (else a no-op);
+        # run conf {"pull_now": ISO} pins the clock
+        from partner_analytics.pull import tasks
+
+        return tasks.pull_weekly_snapshots(config, ((dag_run.conf if dag_run else None) or {}).get("pull_now"))
+
+    @task
     def ingest_partner(config: dict) -> dict:
         from partner_analytics import orchestration
 
@@ -202,7 +210,11 @@ def partner_weekly():
         write_summary(config, export_reports(config, built))
 
     config = resolve_run()
-    region_run.partial(config=config, partner=ingest_partner(config)).expand(region=list_regions(config))
+    pulled = pull_snapshots(config)
+    partner = ingest_partner(config)
+    regions = list_regions(config)
+    pulled >> [partner, regions]
+    region_run.partial(config=config, partner=partner).expand(region=regions)
 
 
 partner_weekly()

@@ -114,6 +114,30 @@ def run(
 
 
 @app.command()
+def pull(
+    landing: Landing,
+    week_ending: WeekEnding,
+    region: Annotated[Optional[list[str]], typer.Option("--region", help="Only these region(s)' orgs (default: all).")] = None,
+    what: Annotated[str, typer.Option("--what", help="all | snapshots | cdr")] = "all",
+    base_url: Annotated[Optional[str], typer.Option("--base-url", help="Webex REST base URL (default https://webexapis.com, or the webex_default connection's host).")] = None,
+    cdr_base_url: Annotated[str, typer.Option("--cdr-base-url", help="Detailed Call History base URL.")] = "https://analytics-calling.webexapis.com",
+    now: Annotated[Optional[str], typer.Option("--now", help="The current UTC time the feed's 30-day/5-minute rules are taken from (default: the clock).")] = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", help="Orgs pulled at once; also the cap of requests in flight per host.")] = 4,
+    verbose: Verbose = False,
+) -> None:
+    """Fetch snapshots (dated D) and the missing CDR windows from the Webex APIs into the landing (SPEC 10)."""
+    _setup_logging(verbose)
+    from partner_analytics.pull.cli import pull_command
+
+    try:
+        lines = pull_command(landing, week_ending, region, what, base_url, cdr_base_url, now, concurrency)
+    except PipelineError as exc:
+        _fail(exc)
+    for line in lines:
+        typer.echo(line)
+
+
+@app.command()
 def report(
     name: Annotated[str, typer.Argument(help="A default report name, or a custom template's name with --template.")],
     home: Home,

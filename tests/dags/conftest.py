@@ -22,7 +22,7 @@ os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{_home / 'airflow.db'}"
 os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "False"
 # The package's own settings must come from the tests, never from the developer's shell.
-for _key in ("PA_LANDING", "PA_HOME", "PA_TEMPLATES_DIR"):
+for _key in ("PA_LANDING", "PA_HOME", "PA_TEMPLATES_DIR", "WEBEX_ACCESS_TOKEN"):
     os.environ.pop(_key, None)
 # dag.test() of Airflow 3.3 fails once a run with a deadline alert succeeds: the DAGs under test have none
 # (test_operator_view parses the weekly DAG again without this to check its deadline).

@@ -160,6 +160,12 @@ def export_step(home: Path, region: str, week_ending: dt.date) -> list[dict]:
         load_default_templates(),
         before_publish=lambda: publish_warehouse(home, region),
     )
+    from exports.dashboard import render_dashboard
+    from exports.parquet import write_marts_parquet
+
+    # SPEC 11 dashboard and Parquet copies of the marts, from the warehouse just published (read-only)
+    render_dashboard(home, region, week_ending)
+    write_marts_parquet(home, region)
     return [{"template": w.template, "path": str(w.path), "rows": w.rows} for w in written]
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
+import time
 import uuid
 from pathlib import Path
 
 from partner_analytics import paths
 from partner_analytics.warehouse import MARTS, mart, open_read_only
+
+log = logging.getLogger(__name__)
 
 
 def marts_dir(home: Path, region: str) -> Path:
@@ -19,6 +23,7 @@ def write_marts_parquet(home: Path, region: str, warehouse: Path | None = None) 
     """Every `rpt_` table of the warehouse's `marts` schema as one Parquet file (rows in a total order),
     written into a staging folder first and then moved into place file by file; files of reports that
     no longer exist are removed. Reads the warehouse read-only."""
+    start = time.perf_counter()
     home = Path(home)
     warehouse = paths.warehouse_path(home, region) if warehouse is None else Path(warehouse)
     out = marts_dir(home, region)
@@ -44,6 +49,7 @@ def write_marts_parquet(home: Path, region: str, warehouse: Path | None = None) 
         for stale in out.glob("rpt_*.parquet"):
             if stale.name not in keep:
                 stale.unlink()
+        log.info("wrote %d Parquet marts to %s in %.3f s", len(written), out, time.perf_counter() - start)
         return written
     finally:
         shutil.rmtree(staging, ignore_errors=True)

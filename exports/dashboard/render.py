@@ -118,11 +118,15 @@ class _Table:
         t = replace(template, filters=(("product", (product,)),)) if product else template
         sql, params = template_query(t)
         cur = con.execute(sql, params)
-        raw = cur.fetchmany(limit) if limit else cur.fetchall()
+        raw = cur.fetchmany(limit + 1) if limit else cur.fetchall()
+        if limit and len(raw) > limit:  # counted only when the page cannot show every row
+            raw = raw[:limit]
+            self.total = con.execute(f"select count(*) from ({sql}) as t", params).fetchone()[0]
+        else:
+            self.total = len(raw)
         self.name = template.name
         self.headers = template.headers
         self.rows = [[render(v) for v in row] for row in raw]
-        self.total = con.execute(f"select count(*) from ({sql}) as t", params).fetchone()[0] if limit else len(raw)
         self.product = product
 
     def column(self, header: str) -> list[str]:

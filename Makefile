@@ -49,10 +49,12 @@ test: install ## run every test (unit, dbt, DAG, end to end)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 REGION ?= US
-docs: install ## dbt docs for the demo's REGION warehouse (offline); open $(DEMO_DIR)/dbt-docs/index.html
-	cd dbt_project && PA_WAREHOUSE_PATH=$(CURDIR)/$(DEMO_DIR)/home/warehouse/$(REGION).duckdb ../$(BIN)/dbt docs generate \
+docs: install ## dbt docs for the demo's REGION warehouse as one file that opens from disk: $(DEMO_DIR)/dbt-docs/index.html
+	cd dbt_project && PA_WAREHOUSE_PATH=$(CURDIR)/$(DEMO_DIR)/home/warehouse/$(REGION).duckdb ../$(BIN)/dbt docs generate --static \
 		--profiles-dir . --target-path $(CURDIR)/$(DEMO_DIR)/dbt-docs --log-path $(CURDIR)/$(DEMO_DIR)/dbt-logs \
-		--vars '{lake_dir: "$(CURDIR)/$(DEMO_DIR)/home/lake/$(REGION)", partner_lake_dir: "$(CURDIR)/$(DEMO_DIR)/home/lake/partner", region: "$(REGION)"}'
+		--vars '{home: "$(CURDIR)/$(DEMO_DIR)/home", region: "$(REGION)"}'
+	cp $(DEMO_DIR)/dbt-docs/static_index.html $(DEMO_DIR)/dbt-docs/index.html
+	@echo "dbt docs (single file, offline): $(CURDIR)/$(DEMO_DIR)/dbt-docs/index.html"
 
 bench: install ## pipeline vs floor at SCALE (tiny|xs|s|m|l); results in benchmarks/results/
 	$(BIN)/python -m benchmarks.bench --scale $(SCALE) $(BENCH_ARGS)

@@ -25,6 +25,7 @@ import yaml
 
 from exports.naming import check_template_name
 from exports.templates import Template, TemplateError, load_default_templates
+from partner_analytics.warehouse import relation
 
 CUSTOM_TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 CADENCES = ("daily", "weekly", "monthly")
@@ -37,7 +38,7 @@ ORG_COLUMNS = ("org_id", "customer_org_id")
 LOCATION_HEADERS = ("Location", "Location Name")
 LOCATION_COLUMNS = ("location", "location_name")
 # Customer tags relation (dbt staging): one row per customer tag per snapshot date.
-TAGS_RELATION = "stg_webex__customer_tags"
+TAGS_RELATION = relation("stg_webex__customer_tags")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from exports.csvfmt import csv_writer, render, safe_text
 from exports.naming import export_file_name
 from exports.templates import Template
 from partner_analytics.periods import Period
+from partner_analytics.warehouse import mart, open_read_only
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ def _query(template: Template) -> tuple[str, list]:
     for column, values in template.filters:
         where.append(f"cast({column} as varchar) in ({', '.join('?' for _ in values)})")
         params.extend(values)
-    sql = f"select {cols} from {template.relation}"
+    sql = f"select {cols} from {mart(template.relation)}"
     if where:
         sql += " where " + " and ".join(where)
     if template.order_by:
@@ -69,15 +70,13 @@ def write_exports(
     they moved into place (os.replace, atomic per file), so a failure leaves the previous exports as they were.
     `before_publish` runs after every file rendered and before any is moved (the weekly run publishes
     its warehouse there, so a failed export leaves the previous warehouse live too)."""
-    import duckdb
-
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = out_dir / f".staging-{uuid.uuid4().hex}"
     staging.mkdir()
     written: list[Written] = []
     try:
-        con = duckdb.connect(str(warehouse), read_only=True)
+        con = open_read_only(warehouse)
         try:
             for t in templates:
                 name = export_file_name(t.name, region, period.start, period.end, period.label_date)

@@ -7,6 +7,7 @@ from pathlib import Path
 from exports.templates import template_by_name
 from partner_analytics import paths
 from partner_analytics.errors import BadArgumentError, PipelineError
+from partner_analytics.warehouse import mart, open_read_only
 
 STATUSES = {
     "trial": "is_status_trial",
@@ -48,8 +49,6 @@ def list_customers(
     """(headers, rows) of the region's customer list at its last built week, filtered.
 
     Several statuses or tags match customers having ANY of them; different filters combine with AND."""
-    import duckdb
-
     warehouse = paths.warehouse_path(home, region)
     if not warehouse.exists():
         raise PipelineError(f"no warehouse for region {region} at {warehouse}: run `partner-analytics run` first")
@@ -68,11 +67,11 @@ def list_customers(
         where.append("(" + " or ".join("list_contains(string_split(coalesce(d.tags, ''), '; '), ?)" for _ in tags) + ")")
         params.extend(tags)
     cols = ", ".join(f"r.{c.column}" for c in template.columns)
-    sql = f"select {cols} from rpt_customers r join dim_customers d on d.org_id = r.org_id"
+    sql = f"select {cols} from {mart('rpt_customers')} r join {mart('dim_customers')} d on d.org_id = r.org_id"
     if where:
         sql += " where " + " and ".join(where)
     sql += " order by " + ", ".join(f"r.{c} nulls last" for c in template.order_by)
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = open_read_only(warehouse, home)
     try:
         rows = con.execute(sql, params).fetchall()
     finally:

@@ -37,11 +37,10 @@ def threshold_vars(environ: dict | None = None) -> dict:
 
 
 def dbt_vars(home: Path, region: str, week_ending: dt.date, extra: dict | None = None) -> dict:
-    """The --vars of one region's build: its lake, the partner lake, D (never the clock), thresholds."""
+    """The --vars of one region's build: the home its lake paths are relative to, D (never the clock), thresholds."""
     out = {
         "region": region,
-        "lake_dir": str(paths.lake_dir(home, region).resolve()),
-        "partner_lake_dir": str(paths.partner_lake_dir(home).resolve()),
+        "home": str(Path(home).resolve()),
         "week_ending": week_ending.isoformat(),
         **threshold_vars(),
     }

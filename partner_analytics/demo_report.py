@@ -25,6 +25,12 @@ def main(home: str, week_ending: str) -> int:
             print(f"  data docs: {docs}")
         for e in s.get("exports", []):
             print(f"  {e['path']} ({e['rows']} rows)")
+        page = Path(home) / "dashboard" / s["region"] / f"{week_ending}.html"
+        if page.exists():
+            print(f"  dashboard: {page.resolve()}")
+    index = Path(home) / "dashboard" / "index.html"
+    if index.exists():
+        print(f"Dashboard (open in a browser, works offline): {index.resolve()}")
     print(f"Outputs: reports in {Path(home) / 'exports'}/<REGION>/, warehouses in {Path(home) / 'warehouse'}/, "
           f"run summaries and Data Docs in {runs}/<REGION>/")
     return 1 if failed else 0

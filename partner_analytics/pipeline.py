@@ -172,7 +172,15 @@ def export_step(home: Path, region: str, week_ending: dt.date) -> list[dict]:
     staged_exports = publish.stage_path(home, region, "exports")
     publish.carry_forward_exports(home, region, staged_exports)
     written = write_exports(source, staged_exports, region, periods.week(week_ending), load_default_templates())
+    from exports.dashboard import render_dashboard
+    from exports.parquet import write_marts_parquet
+
+    # Parquet copies of the marts belong to the version: they go live with its warehouse and CSVs
+    write_marts_parquet(home, region, warehouse=source, out=publish.stage_path(home, region, "marts"))
     publish.publish(home, region)
+    # SPEC 11 dashboard, from the warehouse just made live; a page per week, outside the versions (a crash
+    # before it leaves the previous pages, never a page of an unpublished week)
+    render_dashboard(home, region, week_ending)
     live = paths.exports_dir(home, region)
     return [{"template": w.template, "path": str(live / w.path.name), "rows": w.rows} for w in written]
 

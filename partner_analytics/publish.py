@@ -167,6 +167,7 @@ def ensure_links(home: Path, region: str) -> None:
     _adopt_old_layout(home, region)
     expose(home, region, f"{region}.duckdb", paths.warehouse_path(home, region))
     expose(home, region, "exports", paths.exports_dir(home, region))
+    expose(home, region, "marts", home / "marts" / region)
 
 
 def recover(home: Path, region: str) -> list[Path]:
@@ -183,7 +184,7 @@ def recover(home: Path, region: str) -> list[Path]:
         if live is None or n > live:
             shutil.rmtree(published_dir(home, region) / str(n))
             removed.append(published_dir(home, region) / str(n))
-    for folder in (home / "live", home / "warehouse", home / "exports"):
+    for folder in (home / "live", home / "warehouse", home / "exports", home / "marts"):
         if folder.is_dir():
             for tmp in folder.glob(f".{region}*.tmp-*"):
                 tmp.unlink(missing_ok=True)
@@ -222,6 +223,7 @@ def publish(home: Path, region: str) -> Path:
         raise PipelineError(f"{region} publish: no warehouse built by this run in {staging} (nothing was published)")
     ensure_links(home, region)
     (staging / "exports").mkdir(exist_ok=True)  # exports/<R> always resolves to a folder
+    (staging / "marts").mkdir(exist_ok=True)  # and so does marts/<R>
     _fsync_tree(staging)
     _fault_point("staged")
     numbers = _versions(home, region)

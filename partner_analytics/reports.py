@@ -20,6 +20,7 @@ from pathlib import Path
 from partner_analytics import paths, periods
 from partner_analytics.errors import BadArgumentError, PipelineError
 from partner_analytics.periods import Period
+from partner_analytics.warehouse import open_read_only
 
 log = logging.getLogger(__name__)
 
@@ -95,8 +96,6 @@ def export_reports(home: Path, region: str, templates: list, period: Period, bui
     """Write `templates` (default Template or CustomTemplate) for `period` into <home>/exports/<REGION>/.
 
     W of the built week reads the live warehouse; any other period a rebuilt disposable copy."""
-    import duckdb
-
     from exports.custom import CustomTemplate, resolve
     from exports.writer import write_exports
 
@@ -113,7 +112,7 @@ def export_reports(home: Path, region: str, templates: list, period: Period, bui
         else:
             scratch = Path(tempfile.mkdtemp(prefix=f".report-{region}-", dir=live.parent))
             source = _rebuilt_copy(home, region, built, period, sorted({t.relation for t in templates}), scratch)
-        con = duckdb.connect(str(source), read_only=True)
+        con = open_read_only(source, home)
         try:
             ready = [resolve(t, con, built) if isinstance(t, CustomTemplate) else t for t in templates]
         finally:

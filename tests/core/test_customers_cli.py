@@ -22,7 +22,8 @@ def home(tmp_path):
     wh = paths.warehouse_path(tmp_path, "US")
     wh.parent.mkdir(parents=True)
     con = duckdb.connect(str(wh))
-    con.execute("""create table rpt_customers as select * from (values
+    con.execute("create schema marts")
+    con.execute("""create table marts.rpt_customers as select * from (values
         ('Acme', 'org-a', 'EXT-1', 'Partner', 'Calling; Meetings', 'Subscription; Trial', 'Trial; Subscription', 'east; gold', 'pa@partner.com', date '2026-12-10'),
         ('=Beta', 'org-b', null, 'External Admin', 'Calling', 'Subscription', 'Subscription; License Overage', null, null, date '2027-06-30'),
         ('Gamma', 'org-c', 'EXT-3', 'Partner', 'Messaging', null, 'No Recent Activity; Expired', 'east', null, null)
@@ -36,8 +37,8 @@ def home(tmp_path):
     rows = []
     for org, code, tags in [("org-a", "PARTNER", "east; gold"), ("org-b", "EXTERNAL_ADMIN", None), ("org-c", "PARTNER", "east")]:
         rows.append((org, code, tags, *[f in flags[org] for f in FLAGS]))
-    con.execute(f"create table dim_customers (org_id varchar, managed_by_code varchar, tags varchar, {', '.join(f + ' boolean' for f in FLAGS)})")
-    con.executemany(f"insert into dim_customers values ({', '.join('?' for _ in range(3 + len(FLAGS)))})", rows)
+    con.execute(f"create table marts.dim_customers (org_id varchar, managed_by_code varchar, tags varchar, {', '.join(f + ' boolean' for f in FLAGS)})")
+    con.executemany(f"insert into marts.dim_customers values ({', '.join('?' for _ in range(3 + len(FLAGS)))})", rows)
     con.close()
     return tmp_path
 

@@ -25,6 +25,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from partner_analytics.warehouse import mart
 
 
 pytestmark = pytest.mark.slow
@@ -159,7 +160,7 @@ def warehouse(tmp_path_factory, calling_lake):
     lake = calling_lake.LakeBuilder(tmp_path_factory.mktemp("calling") / "home")
     build_lake(lake)
     path = calling_lake.build_region(lake.home, "US", D)
-    return lambda relation, order_by: calling_lake.query(path, f"select * from {relation} order by {order_by}")
+    return lambda relation, order_by: calling_lake.query(path, f"select * from {mart(relation)} order by {order_by}")
 
 
 def rows(warehouse, relation: str, order_by: str) -> list[tuple]:

@@ -44,6 +44,7 @@ import pytest
 pytestmark = pytest.mark.slow  # runs dbt build
 
 from .conftest import build, d, query, ts
+from partner_analytics.warehouse import mart
 
 D = dt.date(2026, 11, 22)
 
@@ -191,7 +192,7 @@ def warehouse(lake_builder):
 
 
 def rows(warehouse, relation: str, order_by: str) -> list[tuple]:
-    return query(warehouse, f"select * from {relation} order by {order_by}")
+    return query(warehouse, f"select * from {mart(relation)} order by {order_by}")
 
 
 # Numbers at D per (subscription, product), people snapshot D, W = [11-15, 11-22):
@@ -303,7 +304,7 @@ def test_dim_customers_flags(warehouse):
         select org_id, has_product_calling, has_product_meetings, has_product_messaging,
                has_subscription_type_trial, is_status_expiring_soon, is_status_license_overage,
                is_status_no_recent_activity, is_status_suspended, is_status_expired
-        from dim_customers order by org_id
+        from marts.dim_customers order by org_id
     """) == [
         ("o1", True, True, False, True, True, False, False, False, False),
         ("o2", True, True, False, False, False, True, True, False, False),
@@ -316,7 +317,7 @@ def test_weekly_changes_and_three_month_usage(warehouse):
     # All in-scope rows at D, with the changes worked out in the module comment above.
     assert query(warehouse, """
         select subscription_id, product, is_active, weekly_assignment_change, weekly_usage_change, usage_in_last_3_months
-        from fct_subscription_products where product in ('Calling', 'Meetings') order by subscription_id, product
+        from marts.fct_subscription_products where product in ('Calling', 'Meetings') order by subscription_id, product
     """) == [
         ("S1", "Calling", True, 2, 1, 2),
         ("S2", "Meetings", True, 5, 1, 2),

@@ -62,8 +62,9 @@ def test_template_names_cannot_escape_the_exports_folder(bad):
 def _warehouse(tmp_path):
     path = tmp_path / "US.duckdb"
     con = duckdb.connect(str(path))
+    con.execute("create schema marts")
     con.execute(
-        """create table rpt_demo as select * from (values
+        """create table marts.rpt_demo as select * from (values
             ('Zeta', 2, cast(12.5 as decimal(18,1)), true, null),
             ('=HYPERLINK(1)', 1, cast(0.0 as decimal(18,1)), false, date '2026-12-01'),
             ('Acme, "Inc"', 3, null, null, date '2027-01-31')

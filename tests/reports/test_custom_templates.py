@@ -122,15 +122,16 @@ def warehouse(tmp_path):
     """A tiny warehouse: a usage report and two snapshots of customer tags."""
     path = tmp_path / "US.duckdb"
     con = duckdb.connect(str(path))
-    con.execute("create table rpt_calling_usage_detail (customer_name varchar, org_id varchar, location varchar, total_calls integer, call_minutes decimal(18,2))")
+    con.execute("create schema marts; create schema staging")
+    con.execute("create table marts.rpt_calling_usage_detail (customer_name varchar, org_id varchar, location varchar, total_calls integer, call_minutes decimal(18,2))")
     con.execute(
-        "insert into rpt_calling_usage_detail values "
+        "insert into marts.rpt_calling_usage_detail values "
         "('Acme', 'o1', 'Austin - HQ', 10, 12.50), ('Acme', 'o1', 'Boston', 4, 3.00), "
         "('Beta', 'o2', 'Austin - HQ', 7, 1.25), ('Core', 'o3', 'Austin - HQ', 2, 0.50)"
     )
-    con.execute("create table stg_webex__customer_tags (org_id varchar, tag varchar, snapshot_date date)")
+    con.execute("create table staging.stg_webex__customer_tags (org_id varchar, tag varchar, snapshot_date date)")
     con.execute(
-        "insert into stg_webex__customer_tags values "
+        "insert into staging.stg_webex__customer_tags values "
         # snapshot 11-15: o2 was gold; snapshot 11-22: o1 and o3 are gold, o2 no longer
         "('o2', 'gold', '2026-11-15'), ('o1', 'gold', '2026-11-22'), ('o3', 'GOLD', '2026-11-22'), ('o2', 'silver', '2026-11-22'),"
         # a snapshot after D must not count

@@ -87,7 +87,7 @@ def home(tmp_path):
         "('Beta', 'o2', '2026-11-16', 7), ('Beta', 'o2', '2026-11-23', 100)"
     )
     con.execute(
-        "create table rpt_calling_usage_detail as select customer_name, org_id, sum(calls) as total_calls "
+        "create schema marts; create table marts.rpt_calling_usage_detail as select customer_name, org_id, sum(calls) as total_calls "
         "from calls_by_day where call_date >= '2026-11-15' and call_date < '2026-11-22' group by all"
     )
     con.close()
@@ -105,7 +105,7 @@ def fake_dbt(monkeypatch):
         calls.append({"args": args, "warehouse": warehouse, "vars": variables})
         con = duckdb.connect(str(warehouse))
         con.execute(
-            "create or replace table rpt_calling_usage_detail as select customer_name, org_id, sum(calls) as total_calls "
+            "create or replace table marts.rpt_calling_usage_detail as select customer_name, org_id, sum(calls) as total_calls "
             "from calls_by_day where call_date >= ? and call_date < ? group by all",
             [variables["report_start"], variables["report_end"]],
         )

@@ -114,8 +114,7 @@ def to_csv(view: CustomerView) -> str:
 
     parts = [to_csv_bytes(["Field", "Value"], view.header).decode("utf-8")]
     for section in view.sections:
-        parts.append(to_csv_bytes([section.title], []).decode("utf-8"))
-        parts.append(to_csv_bytes(section.headers, section.rows).decode("utf-8"))
+        parts.append(to_csv_bytes([section.title], []).decode("utf-8") + to_csv_bytes(section.headers, section.rows).decode("utf-8"))
     return "\r\n".join(parts)
 
 
@@ -127,15 +126,34 @@ def print_view(view: CustomerView) -> None:
 
     from exports.csvfmt import render
 
-    console = Console()
+    import sys
+
+    # a terminal decides its own width; piped output gets room for the subscription table
+    console = Console() if sys.stdout.isatty() else Console(width=160)
     lines = "\n".join(f"[bold]{label}:[/bold] {render(value)}" for label, value in view.header)
     title = f"{render(view.header[0][1])} — {view.region}" + (f" (as {view.admin})" if view.admin else "")
     console.print(Panel(lines, title=title, expand=False))
-    for section in view.sections:
+    for section in _readable(view.sections):
         table = Table(*section.headers, title=f"{section.title} ({len(section.rows)})")
         for row in section.rows:
             table.add_row(*(render(v) for v in row))
         console.print(table)
+
+
+def _readable(sections: list[Section]) -> list[Section]:
+    """For the terminal: the subscription lines as one row per subscription plus a table of license
+    lines (Subscription ID, License, Product, Total, Assigned), which fit a terminal's width."""
+    out = []
+    for section in sections:
+        if section.title != "Subscriptions" or "License" not in section.headers:
+            out.append(section)
+            continue
+        cut = section.headers.index("License")
+        subscriptions = list(dict.fromkeys(row[:cut] for row in section.rows))
+        lines = [(row[0], *row[cut:]) for row in section.rows if any(v is not None for v in row[cut:])]
+        out.append(Section("Subscriptions", section.headers[:cut], subscriptions))
+        out.append(Section("License lines", [section.headers[0], *section.headers[cut:]], lines))
+    return out
 
 
 def admin_rows(home: Path, region: str, email: str, headers: list[str], rows: list[tuple]) -> list[tuple]:

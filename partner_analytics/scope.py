@@ -80,7 +80,8 @@ def resolve_admin(home: Path, region: str, email: str) -> AdminScope:
         ).fetchall()
         mine = [a for a in admins if a[0] == wanted]
         if not mine:
-            close = difflib.get_close_matches(wanted, sorted({a[0] for a in admins}), n=3, cutoff=0.6)
+            # a high cutoff: the emails of one partner share their domain, which alone makes them look alike
+            close = difflib.get_close_matches(wanted, sorted({a[0] for a in admins}), n=3, cutoff=0.9)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise BadArgumentError(f"--as-admin: no partner admin with email {email!r} in the partner admins snapshot{hint}")
         is_full = any(bool(a[3]) for a in mine)

@@ -39,6 +39,7 @@ demo: install ## generate sample data for the last complete week and run the wee
 	$(AIRFLOW_ENV) $(BIN)/airflow dags test partner_weekly $(WEEK_ENDING) > $(DEMO_DIR)/airflow-dags-test.log 2>&1 \
 		|| { tail -50 $(DEMO_DIR)/airflow-dags-test.log; exit 1; }
 	@$(BIN)/python -m partner_analytics.demo_report $(DEMO_DIR)/home $(WEEK_ENDING)
+	@$(BIN)/python -m partner_analytics.customer_demo $(DEMO_DIR)/home US
 
 demo-cli: install ## the same pipeline without Airflow (partner-analytics run)
 	rm -rf $(DEMO_DIR)

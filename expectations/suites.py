@@ -564,6 +564,23 @@ def partner_admin_orgs() -> DatasetSuite:
     )
 
 
+def subscription_orders() -> DatasetSuite:
+    """One row per order of a subscription per snapshot date."""
+    key = ("org_id", "subscription_id", "order_index")
+    return DatasetSuite(
+        "subscription_orders",
+        [
+            *_not_null("org_id", "subscription_id", "order_index"),
+            _unique_key(key),
+            *_snapshot_placement(),
+            *_not_null("order_id", "ordered_at", "action", severity=SOFT),
+            _at_least("quantity", 0),
+            *_lineage(),
+        ],
+        unique_key=key,
+    )
+
+
 SUITES: dict[str, Callable[[], DatasetSuite]] = {
     "cdr": cdr,
     "media_quality": media_quality,
@@ -572,6 +589,7 @@ SUITES: dict[str, Callable[[], DatasetSuite]] = {
     "customers": customers,
     "customer_tags": customer_tags,
     "subscriptions": subscriptions,
+    "subscription_orders": subscription_orders,
     "licenses": licenses,
     "people": people,
     "people_emails": people_emails,

@@ -22,12 +22,19 @@ def check_template_name(name: str) -> str:
     return name
 
 
-def export_id(template: str, region: str, period_start: dt.date, period_end: dt.date) -> str:
-    """8 lowercase hex characters from template, region and period: a re-run overwrites the same file."""
+def export_id(template: str, region: str, period_start: dt.date, period_end: dt.date, admin: str | None = None) -> str:
+    """8 lowercase hex characters from template, region and period: a re-run overwrites the same file.
+
+    `admin` (`--as-admin`, SPEC 12): the admin's email joins the key, so a file scoped to one admin's
+    customers never overwrites the unscoped one or another admin's."""
     key = f"{template}|{region}|{period_start.isoformat()}|{period_end.isoformat()}"
+    if admin is not None:
+        key += f"|admin={admin.strip().lower()}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
 
 
-def export_file_name(template: str, region: str, period_start: dt.date, period_end: dt.date, label_date: dt.date) -> str:
+def export_file_name(
+    template: str, region: str, period_start: dt.date, period_end: dt.date, label_date: dt.date, admin: str | None = None
+) -> str:
     check_template_name(template)
-    return f"{template}_{export_id(template, region, period_start, period_end)}_{label_date.isoformat()}.csv"
+    return f"{template}_{export_id(template, region, period_start, period_end, admin)}_{label_date.isoformat()}.csv"

@@ -63,13 +63,15 @@ def write_exports(
     period: Period,
     templates: list[Template],
     before_publish: Callable[[], object] | None = None,
+    admin: str | None = None,
 ) -> list[Written]:
     """Render every template into `out_dir`, named per SPEC 7.
 
     All files are first written to a staging folder inside `out_dir`; only when every one succeeded are
     they moved into place (os.replace, atomic per file), so a failure leaves the previous exports as they were.
     `before_publish` runs after every file rendered and before any is moved (the weekly run publishes
-    its warehouse there, so a failed export leaves the previous warehouse live too)."""
+    its warehouse there, so a failed export leaves the previous warehouse live too).
+    `admin`: files scoped to that admin's customers (`--as-admin`) carry the admin in their id."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = out_dir / f".staging-{uuid.uuid4().hex}"
@@ -79,7 +81,7 @@ def write_exports(
         con = open_read_only(warehouse)
         try:
             for t in templates:
-                name = export_file_name(t.name, region, period.start, period.end, period.label_date)
+                name = export_file_name(t.name, region, period.start, period.end, period.label_date, admin)
                 rows = _write_csv(con, t, staging / name)
                 written.append(Written(t.name, out_dir / name, rows))
         finally:

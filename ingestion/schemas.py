@@ -16,7 +16,7 @@ Column names follow STYLE.md: ``<entity>_id`` keys, ``is_`` flags, ``<event>_at`
 ``<event>_date`` dates, units in names. Timestamps are ``Datetime("us", "UTC")``.
 
 Arrays in the sources are normalised into bridge datasets (``customer_tags``, ``people_emails``,
-``people_licenses``, ``partner_admin_orgs``) so the dbt models need no list functions and run on
+``people_licenses``, ``partner_admin_orgs``, ``subscription_orders``) so the dbt models need no list functions and run on
 Spark as well as DuckDB.
 """
 
@@ -147,6 +147,18 @@ SUBSCRIPTIONS = {
     "snapshot_date": DATE,
     **LINEAGE,
 }
+# One row per order of a subscription's `orders` array (SPEC 12's order history).
+SUBSCRIPTION_ORDERS = {
+    "subscription_id": STR,
+    "org_id": STR,
+    "order_id": STR,
+    "ordered_at": TS,  # null when orderedAt is missing or not a timestamp
+    "action": STR,
+    "quantity": I64,  # null when quantity is missing or not a whole number
+    "order_index": I64,  # position in the subscription's orders array (1-based)
+    "snapshot_date": DATE,
+    **LINEAGE,
+}
 
 LICENSES = {
     "license_id": STR,
@@ -251,6 +263,7 @@ SNAPSHOT_DATASETS: dict[str, dict[str, pl.DataType]] = {
     "customers": CUSTOMERS,
     "customer_tags": CUSTOMER_TAGS,
     "subscriptions": SUBSCRIPTIONS,
+    "subscription_orders": SUBSCRIPTION_ORDERS,
     "licenses": LICENSES,
     "people": PEOPLE,
     "people_emails": PEOPLE_EMAILS,
@@ -272,7 +285,7 @@ LANDING_TO_LAKE: dict[str, tuple[str, ...]] = {
     "call_queue_stats": ("call_queue_stats",),
     "meeting_participants": ("meeting_participants",),
     "customers": ("customers", "customer_tags"),
-    "subscriptions": ("subscriptions",),
+    "subscriptions": ("subscriptions", "subscription_orders"),
     "licenses": ("licenses",),
     "people": ("people", "people_emails", "people_licenses"),
     "locations": ("locations",),

@@ -63,6 +63,30 @@ CUSTOMERS = DatasetSpec(
     bridges=lambda rows: {"customer_tags": _explode(rows, ["org_id"], src("tags"), "tag").unique(["org_id", "tag"], keep="first", maintain_order=True)},
 )
 
+ORDER_FIELDS = {"orderId": "order_id", "orderedAt": "ordered_at", "action": "action", "quantity": "quantity"}
+
+
+def _subscription_orders(rows: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """One row per element of each subscription's `orders` array (each element a JSON object).
+
+    A malformed order field becomes null rather than quarantining the subscription, whose own row
+    is sound: the order history shows what could be read (the raw subscription stays in the landing)."""
+    from ingestion.parsing import parse_int, parse_timestamp
+
+    ids = ["subscription_id", "org_id"]
+    items = src("orders")
+    exploded = _explode(rows, ids, items, "_order", "order_index")
+    text = pl.col("_order")
+    fields = {column: text.str.json_path_match("$." + source) for source, column in ORDER_FIELDS.items()}
+    out = exploded.with_columns(
+        fields["order_id"].alias("order_id"),
+        parse_timestamp(fields["ordered_at"]).alias("ordered_at"),
+        fields["action"].alias("action"),
+        parse_int(fields["quantity"]).alias("quantity"),
+    )
+    return {"subscription_orders": out.select(*ids, "order_id", "ordered_at", "action", "quantity", "order_index", *LINEAGE)}
+
+
 SUBSCRIPTIONS = DatasetSpec(
     name="subscriptions",
     kind="snapshot",
@@ -84,7 +108,10 @@ SUBSCRIPTIONS = DatasetSpec(
         "type": frozenset({"SUBSCRIPTION", "TRIAL"}),
         "status": frozenset({"ACTIVE", "PROVISIONING", "SUSPENDED", "EXPIRED", "CANCELLED"}),
     },
+    arrays={"orders": '["JSON"]'},
     derive={"snapshot_date": _snapshot_date},
+    keep=(src("orders"),),
+    bridges=_subscription_orders,
 )
 
 LICENSE_UNITS = [

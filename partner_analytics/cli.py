@@ -50,6 +50,9 @@ Home = Annotated[Path, typer.Option("--home", help="Pipeline home: lake/, wareho
 WeekEnding = Annotated[str, typer.Option("--week-ending", help="Week ending D, a Sunday (YYYY-MM-DD).")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to stderr.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no end-of-run table on stderr (results still on stdout).")]
+AsAdmin = Annotated[
+    Optional[str], typer.Option("--as-admin", help="Only the customers this partner admin (email) manages, in every row and total.")
+]
 
 
 @app.command()
@@ -147,6 +150,7 @@ def report(
     template: Annotated[
         Optional[Path], typer.Option("--template", help="A custom template file, or a folder of them (*.yml).")
     ] = None,
+    as_admin: AsAdmin = None,
     verbose: Verbose = False,
 ) -> None:
     """One report at once from a region's latest weekly warehouse: the latest week built, or [--from, --to]."""
@@ -154,7 +158,7 @@ def report(
     from partner_analytics import reports
 
     try:
-        written = reports.run_report(home, region, name, date_from, date_to, template)
+        written = reports.run_report(home, region, name, date_from, date_to, template, as_admin)
     except PipelineError as exc:
         _fail(exc)
     except OSError as exc:  # disk full, read-only exports folder: one line, traceback with -v
@@ -175,12 +179,17 @@ def customers(
     subscription_type: Annotated[Optional[str], typer.Option("--subscription-type", help="subscription | trial")] = None,
     tag: Annotated[Optional[list[str]], typer.Option("--tag", help="Custom tag (repeatable: any of).")] = None,
     as_csv: Annotated[bool, typer.Option("--csv", help="Write CSV (formula-safe) to stdout instead of a table.")] = False,
+    as_admin: AsAdmin = None,
 ) -> None:
     """Print the region's customer list (SPEC 6.3), filtered."""
     from partner_analytics.customers import list_customers
 
     try:
         headers, rows = list_customers(home, region, status, product, managed_by, subscription_type, tag)
+        if as_admin is not None:
+            from partner_analytics.customer import admin_rows
+
+            rows = admin_rows(home, region, as_admin, headers, rows)
     except PipelineError as exc:
         _fail(exc)
     if as_csv:
@@ -197,6 +206,27 @@ def customers(
     for row in rows:
         table.add_row(*(render(v) for v in row))
     Console().print(table)
+
+
+@app.command()
+def customer(
+    org_id: Annotated[str, typer.Argument(help="The customer's org id.")],
+    home: Home,
+    region: Annotated[str, typer.Option("--region", help="Region whose warehouse to read.")],
+    as_csv: Annotated[bool, typer.Option("--csv", help="Write CSV (formula-safe) to stdout instead of a readable view.")] = False,
+    as_admin: AsAdmin = None,
+) -> None:
+    """One customer (SPEC 12): header, subscriptions with license lines, orders, trials, partner admins."""
+    from partner_analytics import customer as detail
+
+    try:
+        view = detail.customer_detail(home, region, org_id, as_admin)
+    except PipelineError as exc:
+        _fail(exc)
+    if as_csv:
+        sys.stdout.write(detail.to_csv(view))
+    else:
+        detail.print_view(view)
 
 
 def main() -> None:  # pragma: no cover - console entry point

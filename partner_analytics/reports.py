@@ -177,14 +177,20 @@ def run_report(
     date_from: str | None = None,
     date_to: str | None = None,
     template_path: Path | None = None,
+    as_admin: str | None = None,
 ) -> list[dict]:
-    """`partner-analytics report`: one report for one region and period, at once."""
+    """`partner-analytics report`: one report for one region and period, at once (`as_admin`: scoped
+    to that partner admin's customers, partner_analytics/scope.py)."""
     from ingestion.schemas import REGIONS
 
     if region not in REGIONS:
         raise BadArgumentError(f"unknown region {region!r}; regions are {', '.join(REGIONS)}")
     templates = find_report(name, template_path)
     built = built_week_ending(home, region)
+    if as_admin is not None:
+        from partner_analytics.scope import export_scoped_reports
+
+        return export_scoped_reports(home, region, templates, cli_period(date_from, date_to, built), built, as_admin)
     return export_reports(home, region, templates, cli_period(date_from, date_to, built), built)
 
 

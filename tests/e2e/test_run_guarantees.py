@@ -19,6 +19,7 @@ DEFAULT_TEMPLATES = [
     "License Allocation Trend", "Call Volume Trend", "Customers and Usage", "Call Quality Trend",
     "Call Quality by Endpoint Type", "Customers and Call Quality", "Feature Usage", "Call Queue KPIs",
     "Customers and Call Queues", "Calling Usage Detail Report", "Devices Report", "Phone Numbers Report",
+    "Customer Detail", "Customer Orders", "Trials", "Partner Admins",
 ]
 
 

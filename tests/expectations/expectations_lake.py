@@ -81,6 +81,10 @@ GOOD: dict[str, list[dict]] = {
         {"subscription_id": "S2", "org_id": "o2", "subscription_type": "TRIAL", "status": "ACTIVE",
          "start_date": day("2026-11-01"), "end_date": day("2026-12-01"), "is_auto_renew": False},
     ],
+    "subscription_orders": [
+        {"subscription_id": "S1", "org_id": "o1", "order_id": "O1", "ordered_at": utc("2025-12-30T00:00:00"),
+         "action": "ADD", "quantity": 10, "order_index": 1},
+    ],
     "licenses": [
         {"license_id": "L1", "org_id": "o1", "license_name": "Webex Calling - Professional", "total_units": 10,
          "consumed_units": 5, "consumed_by_users": 5, "consumed_by_workspaces": 0, "subscription_id": "S1"},

@@ -23,13 +23,14 @@ from partner_analytics.errors import PipelineError, ValidationError
 #   locations 2 + 1 + 2 + org + 2 = 8              devices 2 + 1 + 2 + mac + org + 2 = 9
 #   numbers 2 + number-or-ext + key + 2 + index + state + e164 + org + 2 = 12
 #   partner_admins 1 + 1 + 2 + email + role + 2 = 8    partner_admin_orgs 2 + 1 + 2 + 2 = 7
+#   subscription_orders 3 + 1 + 2 + 3 soft not-null + quantity + 2 = 12
 COUNTS = {
     "cdr": 15, "media_quality": 26, "call_queue_stats": 19, "meeting_participants": 11, "customers": 10,
     "customer_tags": 8, "subscriptions": 11, "licenses": 12, "people": 9, "people_emails": 12,
     "people_licenses": 9, "locations": 8, "devices": 9, "numbers": 12, "partner_admins": 8,
-    "partner_admin_orgs": 7,
+    "partner_admin_orgs": 7, "subscription_orders": 12,
 }
-assert sum(COUNTS.values()) == 186
+assert sum(COUNTS.values()) == 198
 
 
 def _write_good(lake, *datasets):
@@ -54,7 +55,7 @@ def test_good_lake_of_every_dataset_passes(lake):
         "status": "passed",
         "hard_failures": [],
         "soft_warnings": [],
-        "expectations_evaluated": 186,
+        "expectations_evaluated": 198,
         "data_docs": str(lake.run_dir / "data_docs" / "index.html"),
     }
     saved = json.loads((lake.run_dir / "validation.json").read_text())

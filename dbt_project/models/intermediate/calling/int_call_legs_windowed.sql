@@ -11,6 +11,7 @@ legs as (
     -- below decides, whatever week a leg's partition was labelled with
     where week_ending > {{ calling_add_days(-7, calling_window_start()) }}
       and week_ending <= {{ calling_add_days(14, calling_window_end()) }}
+      and {{ in_admin_scope('org_id') }}
 ),
 
 windowed as (

@@ -5,6 +5,7 @@ with
 
 queue_days as (
     select * from {{ ref('stg_webex__call_queue_stats') }}
+    where {{ in_admin_scope('org_id') }}
 ),
 
 weighted as (

@@ -95,3 +95,4 @@ select
     user_id,
     user_uuid
 from joined
+where {{ in_admin_scope('customer_org_id') }}

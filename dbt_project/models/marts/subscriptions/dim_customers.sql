@@ -9,6 +9,7 @@ customers as (
     from weeks
     inner join {{ ref('stg_webex__customers') }} as customers
         on customers.snapshot_date = weeks.customers_snapshot_date
+    where {{ in_admin_scope('customers.org_id') }}
 ),
 
 tags as (

@@ -188,3 +188,5 @@ select
     ) as is_low_assignment,
     coalesce(is_active and assigned_licenses > total_licenses, false) as is_overage
 from classified
+-- admin scope (macros/scope.sql) after the low-assignment threshold: it stays the region's
+where {{ in_admin_scope('org_id') }}

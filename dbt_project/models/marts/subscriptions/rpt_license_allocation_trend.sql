@@ -18,6 +18,7 @@ week_totals as (
         cast(sum(used_licenses) as bigint) as used_licenses
     from {{ ref('int_subscription_licenses_aggregated') }}
     where is_active
+        and {{ in_admin_scope('org_id') }}
     group by week_ending_date, product
 )
 

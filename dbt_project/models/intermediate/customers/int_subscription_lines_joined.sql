@@ -1,0 +1,57 @@
+-- One row per subscription of the subscriptions snapshot in force at D and license line of it in the
+-- licenses snapshot in force at D (a subscription without a license line: one row, license columns
+-- null), for the customers of the customers snapshot in force at D, within the admin scope.
+with weeks as (
+    select * from {{ ref('int_subscription_weeks_spined') }} where week_index = 0
+),
+
+customers as (
+    select customers.org_id, customers.display_name as customer_name
+    from weeks
+    inner join {{ ref('stg_webex__customers') }} as customers
+        on customers.snapshot_date = weeks.customers_snapshot_date
+    where {{ in_admin_scope('customers.org_id') }}
+),
+
+subscriptions as (
+    select subscriptions.*
+    from weeks
+    inner join {{ ref('stg_webex__subscriptions') }} as subscriptions
+        on subscriptions.snapshot_date = weeks.subscriptions_snapshot_date
+),
+
+licenses as (
+    select licenses.*
+    from weeks
+    inner join {{ ref('stg_webex__licenses') }} as licenses
+        on licenses.snapshot_date = weeks.licenses_snapshot_date
+)
+
+select
+    subscriptions.org_id,
+    customers.customer_name,
+    subscriptions.subscription_id,
+    subscriptions.subscription_type,
+    subscriptions.status,
+    subscriptions.created_at,
+    subscriptions.start_date,
+    subscriptions.end_date,
+    subscriptions.is_auto_renew,
+    subscriptions.invoice_id,
+    coalesce(
+        subscriptions.status = 'ACTIVE'
+        and subscriptions.start_date <= {{ week_ending() }}
+        and subscriptions.end_date >= {{ week_ending() }},
+        false
+    ) as is_active,
+    licenses.license_id,
+    licenses.license_name,
+    licenses.product,
+    licenses.total_units,
+    licenses.consumed_units
+from subscriptions
+inner join customers
+    on customers.org_id = subscriptions.org_id
+left join licenses
+    on licenses.org_id = subscriptions.org_id
+    and licenses.subscription_id = subscriptions.subscription_id

@@ -12,6 +12,7 @@ from pathlib import Path
 from exports.templates import template_by_name
 from partner_analytics import paths
 from partner_analytics.errors import BadArgumentError, PipelineError
+from partner_analytics.warehouse import mart, open_read_only
 
 # (section title, default template) in the order the view shows them; Customer and Org ID are the
 # header's, so the sections leave them out.
@@ -52,7 +53,7 @@ class CustomerView:
 
 def _not_found(con, org_id: str, region: str) -> BadArgumentError:
     """Unknown org id: name it and suggest the closest customers by name (and by org id)."""
-    customers = con.execute("select customer, org_id from rpt_customers").fetchall()
+    customers = con.execute("select customer, org_id from marts.rpt_customers").fetchall()
     by_name = {str(name).lower(): (name, oid) for name, oid in customers if name is not None}
     by_id = {str(oid).lower(): (name, oid) for name, oid in customers}
     wanted = org_id.strip().lower()
@@ -65,8 +66,6 @@ def _not_found(con, org_id: str, region: str) -> BadArgumentError:
 def customer_detail(home: Path, region: str, org_id: str, as_admin: str | None = None) -> CustomerView:
     """The customer's view at the region's built week; BadArgumentError for an unknown org id or one the
     admin does not manage."""
-    import duckdb
-
     from ingestion.schemas import REGIONS
 
     if region not in REGIONS:
@@ -79,10 +78,10 @@ def customer_detail(home: Path, region: str, org_id: str, as_admin: str | None =
         from partner_analytics.scope import resolve_admin
 
         scope = resolve_admin(home, region, as_admin)
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = open_read_only(warehouse)
     try:
         cols = ", ".join(c for _, c in HEADER_COLUMNS)
-        found = con.execute(f"select {cols} from rpt_customers where org_id = ?", [org_id]).fetchone()
+        found = con.execute(f"select {cols} from marts.rpt_customers where org_id = ?", [org_id]).fetchone()
         if found is None:
             raise _not_found(con, org_id, region)
         if scope is not None and not scope.is_full_admin and org_id not in scope.org_ids:
@@ -90,7 +89,7 @@ def customer_detail(home: Path, region: str, org_id: str, as_admin: str | None =
         view = CustomerView(region, [(label, value) for (label, _), value in zip(HEADER_COLUMNS, found)],
                             admin=scope.email if scope else None)
         admins = con.execute(
-            "select admin_name, admin_email from rpt_partner_admins where org_id = ? order by admin_email, admin_name", [org_id]
+            "select admin_name, admin_email from marts.rpt_partner_admins where org_id = ? order by admin_email, admin_name", [org_id]
         ).fetchall()
         view.header.append(("Managed by admins", "; ".join(e for _, e in admins if e) or None))
         for title, name in SECTIONS:
@@ -98,7 +97,7 @@ def customer_detail(home: Path, region: str, org_id: str, as_admin: str | None =
             shown = [c for c in template.columns if c.column not in _OMITTED]
             order = list(template.order_by) + [c.column for c in template.columns if c.column not in template.order_by]
             sql = (
-                f"select {', '.join(c.column for c in shown)} from {template.relation} where org_id = ? "
+                f"select {', '.join(c.column for c in shown)} from {mart(template.relation)} where org_id = ? "
                 f"order by {', '.join(f'{k} asc nulls last' for k in order)}"
             )
             view.sections.append(Section(title, [c.header for c in shown], con.execute(sql, [org_id]).fetchall()))

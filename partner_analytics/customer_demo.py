@@ -6,11 +6,10 @@ from __future__ import annotations
 import shlex
 import sys
 from pathlib import Path
+from partner_analytics.warehouse import open_read_only
 
 
 def main(home: str, region: str = "US") -> int:
-    import duckdb
-
     from partner_analytics import paths, reports
     from partner_analytics.customer import customer_detail, print_view
     from partner_analytics.errors import PipelineError
@@ -19,12 +18,12 @@ def main(home: str, region: str = "US") -> int:
     if not warehouse.exists():
         print(f"no {region} warehouse under {home}: nothing to show", file=sys.stderr)
         return 1
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = open_read_only(warehouse)
     try:
         # a customer with a subscription line, and the non-full admin managing the most customers here
-        org = con.execute("select org_id from rpt_customer_detail order by customer, org_id limit 1").fetchone()
+        org = con.execute("select org_id from marts.rpt_customer_detail order by customer, org_id limit 1").fetchone()
         admin = con.execute(
-            "select admin_email from dim_partner_admins where not is_full_admin and managed_customers > 0 "
+            "select admin_email from marts.dim_partner_admins where not is_full_admin and managed_customers > 0 "
             "order by managed_customers desc, admin_email limit 1"
         ).fetchone()
     finally:

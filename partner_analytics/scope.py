@@ -27,6 +27,7 @@ from typing import Iterator
 from partner_analytics import paths
 from partner_analytics.errors import BadArgumentError, PipelineError
 from partner_analytics.periods import Period
+from partner_analytics.warehouse import open_read_only
 
 log = logging.getLogger(__name__)
 
@@ -57,12 +58,10 @@ def scoped_models(models_dir: Path = MODELS_DIR) -> list[str]:
 
 
 def _connect(home: Path, region: str):
-    import duckdb
-
     warehouse = paths.warehouse_path(home, region)
     if not warehouse.exists():
         raise PipelineError(f"no warehouse for region {region} at {warehouse}: run `partner-analytics run` first")
-    return duckdb.connect(str(warehouse), read_only=True)
+    return open_read_only(warehouse)
 
 
 def resolve_admin(home: Path, region: str, email: str) -> AdminScope:
@@ -76,7 +75,7 @@ def resolve_admin(home: Path, region: str, email: str) -> AdminScope:
     con = _connect(home, region)
     try:
         admins = con.execute(
-            "select admin_email_lower, admin_name, role, is_full_admin from dim_partner_admins where admin_email_lower is not null"
+            "select admin_email_lower, admin_name, role, is_full_admin from marts.dim_partner_admins where admin_email_lower is not null"
         ).fetchall()
         mine = [a for a in admins if a[0] == wanted]
         if not mine:
@@ -88,7 +87,7 @@ def resolve_admin(home: Path, region: str, email: str) -> AdminScope:
         org_ids = tuple(
             r[0]
             for r in con.execute(
-                "select distinct r.org_id from rpt_partner_admins r join dim_partner_admins d on d.admin_id = r.admin_id "
+                "select distinct r.org_id from marts.rpt_partner_admins r join marts.dim_partner_admins d on d.admin_id = r.admin_id "
                 "where d.admin_email_lower = ? order by 1",
                 [wanted],
             ).fetchall()
@@ -156,8 +155,6 @@ def scoped_warehouse(
 def export_scoped_reports(home: Path, region: str, templates: list, period: Period, built: dt.date, email: str) -> list[dict]:
     """`report --as-admin`: write `templates` for `period`, scoped to the admin, into <home>/exports/<REGION>/
     with the admin in each file's id."""
-    import duckdb
-
     from exports.custom import CustomTemplate, resolve
     from exports.writer import write_exports
     from partner_analytics import periods
@@ -169,7 +166,7 @@ def export_scoped_reports(home: Path, region: str, templates: list, period: Peri
         extra = {"report_start": period.start.isoformat(), "report_end": period.end.isoformat()}
     relations = sorted({t.relation for t in templates})
     with scoped_warehouse(home, region, scope, built, relations, extra) as source:
-        con = duckdb.connect(str(source), read_only=True)
+        con = open_read_only(source)
         try:
             ready = [resolve(t, con, built) if isinstance(t, CustomTemplate) else t for t in templates]
         finally:

@@ -45,8 +45,14 @@ def mart(name: str) -> str:
 
 
 def home_of(warehouse: Path) -> Path:
-    """The pipeline home of `<home>/warehouse/<REGION>.duckdb[.building]`."""
-    return Path(warehouse).resolve().parent.parent
+    """The pipeline home of a region's warehouse file: `<home>/warehouse/<REGION>.duckdb`, or a version of it
+    (`<home>/live/<REGION>/…`, `<home>/published/<REGION>/<n>/…`; see partner_analytics.publish). Symlinks are
+    not followed: `warehouse/<REGION>.duckdb` links into `published/`, and both name the same home."""
+    path = Path(warehouse).absolute()
+    for folder in path.parents:
+        if folder.name in ("warehouse", "live", "published"):
+            return folder.parent
+    return path.parent.parent
 
 
 def open_read_only(warehouse: Path, home: Path | None = None):

@@ -19,29 +19,30 @@ def home(tmp_path):
     wh = paths.warehouse_path(tmp_path, "US")
     wh.parent.mkdir(parents=True)
     con = duckdb.connect(str(wh))
-    con.execute("""create table rpt_customers as select * from (values
+    con.execute("create schema marts")
+    con.execute("""create table marts.rpt_customers as select * from (values
         ('Acme Health', 'org-a', 'EXT-1', 'Partner', 'Calling', 'Subscription', 'Subscription', 'vip', null, date '2027-01-31'),
         ('@Evil', 'org-e', null, 'External Admin', null, null, 'Expired', null, null, null)
     ) t(customer, org_id, external_id, managed_by, products, subscription_types, statuses, tags, partner_admins, next_expiry_date)""")
-    con.execute("""create table rpt_customer_detail as select * from (values
+    con.execute("""create table marts.rpt_customer_detail as select * from (values
         ('Acme Health', 'org-a', 'S2', 'Subscription', 'Active', date '2025-01-01', date '2027-01-31', date '2027-01-31', true, 'INV-2', 'L9', 'Webex Calling', 'Calling', 20, 22),
         ('Acme Health', 'org-a', 'S1', 'Trial', 'Active', date '2026-11-01', date '2026-12-01', null, false, '=cmd()', null, null, null, null, null),
         ('@Evil', 'org-e', 'S9', 'Subscription', 'Expired', date '2020-01-01', date '2021-01-01', null, false, null, null, null, null, null, null)
     ) t(customer, org_id, subscription_id, subscription_type, status, start_date, end_date, renewal_date, is_auto_renew,
         invoice_id, license_id, license, product, total_licenses, assigned_licenses)""")
-    con.execute("""create table rpt_customer_orders as select * from (values
+    con.execute("""create table marts.rpt_customer_orders as select * from (values
         ('Acme Health', 'org-a', 'S2', 2, 'O2', timestamptz '2026-03-01 00:00:00+00', 'REMOVE', 2),
         ('Acme Health', 'org-a', 'S2', 1, 'O1', timestamptz '2025-01-01 00:00:00+00', 'ADD', 24)
     ) t(customer, org_id, subscription_id, order_index, order_id, ordered_at, action, quantity)""")
-    con.execute("""create table rpt_trials as select * from (values
+    con.execute("""create table marts.rpt_trials as select * from (values
         ('Acme Health', 'org-a', 'S1', null, date '2026-11-01', date '2026-12-01', 9, 0, 0)
     ) t(customer, org_id, subscription_id, products, start_date, end_date, days_left, total_licenses, assigned_licenses)""")
-    con.execute("""create table rpt_partner_admins as select * from (values
+    con.execute("""create table marts.rpt_partner_admins as select * from (values
         ('Acme Health', 'org-a', 'A2', 'Sam', 'sam@p.example', 'Sales Admin'),
         ('Acme Health', 'org-a', 'A1', 'Pat', 'pat@p.example', 'Partner Full Admin'),
         ('@Evil', 'org-e', 'A1', 'Pat', 'pat@p.example', 'Partner Full Admin')
     ) t(customer, org_id, admin_id, admin_name, admin_email, role)""")
-    con.execute("""create table dim_partner_admins as select * from (values
+    con.execute("""create table marts.dim_partner_admins as select * from (values
         ('A1', 'pat@p.example', 'pat@p.example', 'Pat', 'PARTNER_FULL_ADMIN', 'Partner Full Admin', true, 2),
         ('A2', 'sam@p.example', 'sam@p.example', 'Sam', 'SALES_ADMIN', 'Sales Admin', false, 1)
     ) t(admin_id, admin_email, admin_email_lower, admin_name, role_code, role, is_full_admin, managed_customers)""")

@@ -21,12 +21,13 @@ def home(tmp_path):
     wh = paths.warehouse_path(tmp_path, "US")
     wh.parent.mkdir(parents=True)
     con = duckdb.connect(str(wh))
-    con.execute("""create table dim_partner_admins as select * from (values
+    con.execute("create schema marts")
+    con.execute("""create table marts.dim_partner_admins as select * from (values
         ('A1', 'pat@partner.example', 'pat@partner.example', 'Pat', 'PARTNER_FULL_ADMIN', 'Partner Full Admin', true, 3),
         ('A2', 'Zoe@Partner.example', 'zoe@partner.example', 'Zoe', 'PARTNER_READ_ONLY_ADMIN', 'Partner Read-Only Admin', false, 2),
         ('A3', 'eve@partner.example', 'eve@partner.example', 'Eve', 'PARTNER_ADMIN', 'Partner Admin', false, 0)
     ) t(admin_id, admin_email, admin_email_lower, admin_name, role_code, role, is_full_admin, managed_customers)""")
-    con.execute("""create table rpt_partner_admins as select * from (values
+    con.execute("""create table marts.rpt_partner_admins as select * from (values
         ('Acme', 'org-a', 'A1', 'Pat', 'pat@partner.example', 'Partner Full Admin'),
         ('Beta', 'org-b', 'A1', 'Pat', 'pat@partner.example', 'Partner Full Admin'),
         ('Gamma', 'org-c', 'A1', 'Pat', 'pat@partner.example', 'Partner Full Admin'),

@@ -34,8 +34,12 @@ from pendulum import datetime
 
 from airflow.sdk import CronDataIntervalTimetable, ExceptionRetryPolicy, Param, RetryAction, RetryRule, dag, task
 
+from partner_analytics import notify  # light: no Airflow hook or data library at import
+
 DEFAULT_ARGS = {
     "owner": "partner-analytics",
+    "execution_timeout": timedelta(minutes=30),
+    "on_failure_callback": notify.failure_notifiers(),  # the weekly DAG's notifiers (README "The operator's view")
     "retries": 3,
     "retry_delay": timedelta(minutes=10),
     "retry_exponential_backoff": 2.0,
@@ -64,6 +68,7 @@ DEFAULT_ARGS = {
     catchup=False,  # the state file catches up every missed window within the feed's 30 days
     max_active_runs=1,  # one writer of _pull_state.json per region at a time
     default_args=DEFAULT_ARGS,
+    dagrun_timeout=timedelta(hours=20),  # before the next day's run is due
     params={"now": Param(None, type=["null", "string"], description="Pin the current UTC time (ISO); default: the clock.")},
     tags=["partner-analytics", "daily", "pull"],
     doc_md=__doc__,
@@ -80,9 +85,14 @@ def partner_pull():
     def list_pull_regions(config: dict) -> list[str]:
         return config["regions"]
 
-    @task(pool="webex_api", max_active_tis_per_dag=4)
+    # a catch-up after downtime fetches up to 30 days of windows: hours, not minutes
+    @task(pool="webex_api", max_active_tis_per_dag=4, map_index_template="{{ region }}", execution_timeout=timedelta(hours=3))
     def pull_region_cdrs(config: dict, region: str, params=None) -> dict:
+        from airflow.sdk import get_current_context
+
         from partner_analytics.pull import tasks
+
+        get_current_context()["region"] = region  # the grid label, and the notifiers name the region
 
         return tasks.pull_region_cdrs(config, region, (params or {}).get("now"))
 

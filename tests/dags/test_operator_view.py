@@ -35,7 +35,7 @@ def test_ingestion_and_validation_share_the_memory_pool_builds_the_writer_pool(d
 
 
 def test_every_task_has_a_timeout_and_every_dag_a_run_timeout(dagbag):
-    heavy = {"region.ingest_region": 3, "region.validate_region": 2, "region.build_marts": 3, "export_scheduled_reports": 1}
+    heavy = {"region.ingest_region": 3, "region.validate_region": 2, "region.build_marts": 3, "export_scheduled_reports": 1, "pull_region_cdrs": 3}
     for dag in dagbag.dags.values():
         assert dag.dagrun_timeout is not None and dag.dagrun_timeout <= timedelta(hours=20), dag.dag_id
         for t in dag.tasks:

@@ -27,14 +27,17 @@ _NOT_SLASH = "(?:[013-9a-f][0-9a-f]|2[0-9a-e])"  # any byte but "/" (0x2f)
 _HYDRA_HEX = "^636973636f737061726b3a2f2f" + f"{_NOT_SLASH}+2f{_NOT_SLASH}+2f({_HEX_UUID})$"
 
 
-def _hydra_uuids(values: pl.Series) -> pl.Series:
+def _hydra_uuid(value: pl.Expr) -> pl.Expr:
     """Hydra ids -> their lower-case uuid; null where a value is not a decodable Hydra id."""
-    text = values.str.strip_chars().str.replace_all("-", "+", literal=True).str.replace_all("_", "/", literal=True)
+    text = value.str.strip_chars().str.replace_all("-", "+", literal=True).str.replace_all("_", "/", literal=True)
     pad = (4 - text.str.len_bytes() % 4) % 4
-    padded = pl.select(pl.concat_str([text, pl.lit("===").str.slice(0, pad)])).to_series()
-    decoded = padded.str.decode("base64", strict=False)
-    uuid_hex = decoded.bin.encode("hex").str.extract(_HYDRA_HEX, 1)
+    padded = pl.concat_str([text, pl.lit("===").str.slice(0, pad)])
+    uuid_hex = padded.str.decode("base64", strict=False).bin.encode("hex").str.extract(_HYDRA_HEX, 1)
     return uuid_hex.str.decode("hex", strict=False).cast(pl.String).str.to_lowercase()
+
+
+def _hydra_uuids(values: pl.Series) -> pl.Series:
+    return pl.select(_hydra_uuid(pl.lit(values))).to_series()
 
 
 def normalise_ids(values: pl.Series) -> pl.Series:
@@ -60,5 +63,9 @@ def recognised(value: pl.Expr) -> pl.Expr:
 
 
 def normalise_id_list(value: pl.Expr) -> pl.Expr:
-    """A list of ids (people.licenses, assignedOrgIds) with each element normalised."""
-    return value.list.eval(normalise_id(pl.element()))
+    """A list of ids (people.licenses, assignedOrgIds) with each element normalised. Plain expressions
+    only: a Python function inside `list.eval` would run once per row."""
+    element = pl.element()
+    is_uuid = element.str.contains(UUID)
+    normalised = pl.when(is_uuid).then(element.str.to_lowercase()).otherwise(pl.coalesce(_hydra_uuid(element), element))
+    return value.list.eval(normalised)

@@ -83,7 +83,9 @@ def load_default_templates(directory: Path = DEFAULT_TEMPLATES_DIR) -> list[Temp
     out: list[Template] = []
     seen: dict[str, str] = {}
     for path in sorted(Path(directory).glob("*.yml")):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        # libyaml's safe loader where installed: the same documents, parsed ~10x faster (each export step
+        # and each dashboard render parses these files)
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
         items = doc.get("templates")
         if not isinstance(items, list):
             raise TemplateError(f"{path}: missing field 'templates' (a list)")

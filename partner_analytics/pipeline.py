@@ -414,14 +414,7 @@ def _run_locked(landing: Path, home: Path, d: dt.date, todo: list[str], run_id: 
     def stage(step: str, key: str, args_of: Callable[[str, dict], tuple], call: Callable[..., Any], last: bool = False) -> None:
         regions = [r for r in todo if r not in failures]
         started = progress.stage_started(step, regions)
-        try:
-            _stage(step, key, args_of, call, last, regions)
-        finally:
-            failed = sum(r in failures for r in regions)
-            progress.stage_finished(step, started, len(regions) - failed, failed)
-
-    def _stage(step: str, key: str, args_of: Callable[[str, dict], tuple], call: Callable[..., Any], last: bool, regions: list[str]) -> None:
-        for region in regions:
+        for region in [r for r in todo if r not in failures]:
             args = args_of(region, summaries[region])
             try:
                 summaries[region] = record_step(home, summaries[region], step, key, lambda: call(*args))
@@ -432,6 +425,8 @@ def _run_locked(landing: Path, home: Path, d: dt.date, todo: list[str], run_id: 
                 # one line per failure; the traceback of an unexpected error only with -v
                 log.error("region %s failed: %s", region, exc, exc_info=not isinstance(exc, PipelineError) and log.isEnabledFor(logging.INFO))
                 failures[region] = one_line_error(region, step, exc)
+        failed = sum(r in failures for r in regions)
+        progress.stage_finished(step, started, len(regions) - failed, failed)
 
     def stage_worker():
         return StageWorker() if processes else _InProcess()

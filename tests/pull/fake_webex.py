@@ -16,15 +16,20 @@ Snapshots are served as of the fake's clock: the newest landing snapshot dated o
 
 from __future__ import annotations
 
+import base64
 import csv
 import datetime as dt
 import io
 import json
 import threading
+import zipfile
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
+
+from ingestion.archives import ZIP_SIGNATURES, csv_members
+from ingestion.readers import canonical_header, header_key
 
 ALL_SCOPES = frozenset(
     {
@@ -45,6 +50,25 @@ REST = {  # path -> (dataset, scope, items key)
     "/v1/telephony/config/numbers": ("numbers", "spark-admin:telephony_config_read", "phoneNumbers"),
 }
 SNAPSHOT_DATASETS = ("customers", "licenses", "people", "devices", "locations", "numbers")
+
+
+def org_uuid(value: str) -> str:
+    """The org's raw UUID, as CDRs carry it, from the REST APIs' Hydra id (base64url of
+    `ciscospark://<cluster>/ORGANIZATION/<uuid>`), as the real feed accepts either (SPEC 9)."""
+    value = (value or "").strip()
+    try:
+        decoded = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode("ascii")
+    except (ValueError, UnicodeDecodeError):
+        return value.lower()
+    return decoded.rsplit("/", 1)[-1].lower() if decoded.startswith("ciscospark://") else value.lower()
+
+
+def _field(row: dict, name: str):
+    """A row's value of `name`, its key matched as ingestion matches names (SPEC 9: case and spaces drift)."""
+    if name in row:
+        return row[name]
+    wanted = header_key(name)
+    return next((v for k, v in row.items() if header_key(k) == wanted), None)
 
 
 def parse_time(value: str) -> dt.datetime | None:
@@ -129,8 +153,8 @@ class LandingData:
         for region in self.regions:
             for path in sorted((self.landing / region / "cdr").glob("*")):
                 for row in self._cdr_rows(path):
-                    when = parse_time(row.get("Report time") or "")
-                    org = str(row.get("Org UUID") or "").strip().lower()
+                    when = parse_time(_field(row, "Report time") or "")
+                    org = str(_field(row, "Org UUID") or "").strip().lower()
                     if when is None or not org:
                         self.cdr_unservable += 1  # a row the real feed could not have placed
                         continue
@@ -143,10 +167,18 @@ class LandingData:
         if path.suffix == ".json":
             yield from json.loads(data)["items"]
             return
+        if data[:4] in ZIP_SIGNATURES:  # a Control Hub download: the feed holds its CSV members' rows
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                for member in csv_members(archive):
+                    yield from self._csv_rows(archive.read(member))
+            return
+        yield from self._csv_rows(data)
+
+    def _csv_rows(self, data: bytes):
         reader = csv.reader(io.StringIO(data.decode("utf-8-sig")))
-        header = [h.strip() for h in next(reader)]
+        header = canonical_header([h.strip() for h in next(reader)], [])  # a trailing comma's empty name dropped
         for record in reader:
-            if len(record) < len(header) and not (header[-1] == "" and len(record) == len(header) - 1):
+            if len(record) < len(header):
                 self.cdr_unservable += 1  # malformed CSV row
                 continue
             if len(record) > len(header) and any(v.strip() for v in record[len(header):]):
@@ -311,7 +343,7 @@ class Handler(BaseHTTPRequestHandler):
         if home and home != region:
             self._send(451, error_body(f"Org data is held in region {home}; use {fake.region_url(home)}"))
             return 451
-        rows = [row for when, row in fake.data.cdr.get((org or "").lower(), []) if start <= when < end]
+        rows = [row for when, row in fake.data.cdr.get(org_uuid(org or ""), []) if start <= when < end]
         page, headers = self._page(rows, query, 500, (500, 5000))
         self._send(200, {"items": page}, headers, drop=bool(rule and rule.drop))
         return 200

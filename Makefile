@@ -47,6 +47,7 @@ demo-cli: install ## the same pipeline without Airflow (partner-analytics run)
 	$(BIN)/partner-analytics run --landing $(DEMO_DIR)/landing --home $(DEMO_DIR)/home --week-ending $(WEEK_ENDING)
 
 test: install ## run every test (unit, dbt, DAG, end to end)
+	uv sync --frozen --group spark --python $(PYTHON)  # pyspark + dbt-spark for tests/spark/ (Spark parity)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 REGION ?= US

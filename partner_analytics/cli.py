@@ -45,6 +45,14 @@ def _fail(exc: Exception) -> None:
     raise typer.Exit(code)
 
 
+def _fail_os(where: str, exc: OSError, verbose: bool = False) -> None:
+    """A file-system error (disk full, permission, read-only, not a directory) as one line naming what
+    and where, exit 1; the traceback only with -v."""
+    if verbose:
+        raise exc
+    _fail(PipelineError(f"{where}: {exc.strerror or exc} {exc.filename or ''}".rstrip()))
+
+
 Landing = Annotated[Path, typer.Option("--landing", help="Landing folder: <landing>/<REGION>/<dataset>/<file>.")]
 Home = Annotated[Path, typer.Option("--home", help="Pipeline home: lake/, warehouse/, runs/, exports/.")]
 WeekEnding = Annotated[str, typer.Option("--week-ending", help="Week ending D, a Sunday (YYYY-MM-DD).")]
@@ -102,10 +110,8 @@ def run(
     except PipelineError as exc:
         progress.end_of_run(landing, home, week_ending, region, quiet, started)
         _fail(exc)
-    except OSError as exc:  # outside any region's steps (e.g. the lock folder): one line, traceback with -v
-        if verbose:
-            raise
-        _fail(PipelineError(f"run: {exc.strerror or exc} {exc.filename or ''}".rstrip()))
+    except OSError as exc:  # outside any region's steps (e.g. the lock folder)
+        _fail_os("run", exc, verbose)
     progress.end_of_run(landing, home, week_ending, region, quiet, started)
     for name, summary in results.items():
         typer.echo(f"{name}: {summary['status']} — summary {home / 'runs' / d.isoformat() / name / 'summary.json'}")
@@ -161,10 +167,8 @@ def report(
         written = reports.run_report(home, region, name, date_from, date_to, template, as_admin)
     except PipelineError as exc:
         _fail(exc)
-    except OSError as exc:  # disk full, read-only exports folder: one line, traceback with -v
-        if verbose:
-            raise
-        _fail(PipelineError(f"{region} report: {exc.strerror or exc} {exc.filename or ''}".rstrip()))
+    except OSError as exc:  # disk full, read-only exports folder
+        _fail_os(f"{region} report", exc, verbose)
     for e in written:
         typer.echo(f"{e['path']} ({e['rows']} rows)")
 
@@ -192,6 +196,8 @@ def customers(
             rows = admin_rows(home, region, as_admin, headers, rows)
     except PipelineError as exc:
         _fail(exc)
+    except OSError as exc:  # an unreadable warehouse or home
+        _fail_os(f"{region} customers", exc)
     if as_csv:
         from exports.csvfmt import to_csv_bytes
 
@@ -223,6 +229,8 @@ def customer(
         view = detail.customer_detail(home, region, org_id, as_admin)
     except PipelineError as exc:
         _fail(exc)
+    except OSError as exc:
+        _fail_os(f"{region} customer", exc)
     if as_csv:
         sys.stdout.write(detail.to_csv(view))
     else:

@@ -170,17 +170,18 @@ def export_step(home: Path, region: str, week_ending: dt.date) -> list[dict]:
     if not source.exists():
         raise PipelineError(f"{region} export: no warehouse built by this run at {source}; nothing exported or published")
     staged_exports = publish.stage_path(home, region, "exports")
-    publish.carry_forward_exports(home, region, staged_exports)
+    publish.carry_forward(home, region, "exports", staged_exports)
     written = write_exports(source, staged_exports, region, periods.week(week_ending), load_default_templates())
     from exports.dashboard import render_dashboard
     from exports.parquet import write_marts_parquet
 
-    # Parquet copies of the marts belong to the version: they go live with its warehouse and CSVs
+    # The Parquet copies of the marts and the SPEC 11 dashboard belong to the version: they go live with
+    # its warehouse and CSVs, in the same rename (earlier weeks' pages are carried forward like exports)
     write_marts_parquet(home, region, warehouse=source, out=publish.stage_path(home, region, "marts"))
+    staged_pages = publish.stage_path(home, region, "dashboard")
+    publish.carry_forward(home, region, "dashboard", staged_pages)
+    render_dashboard(home, region, week_ending, warehouse=source, pages=staged_pages)
     publish.publish(home, region)
-    # SPEC 11 dashboard, from the warehouse just made live; a page per week, outside the versions (a crash
-    # before it leaves the previous pages, never a page of an unpublished week)
-    render_dashboard(home, region, week_ending)
     live = paths.exports_dir(home, region)
     return [{"template": w.template, "path": str(live / w.path.name), "rows": w.rows} for w in written]
 

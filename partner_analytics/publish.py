@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 KEEP_VERSIONS = 2  # the live one and the previous one
 STAGING = ".staging"
 RUN_INFO = "run_info"
+MARTS = "marts"  # partner_analytics.warehouse.MARTS: the schema analysts and BI tools read
 
 
 def _fault_point(point: str) -> None:
@@ -168,6 +169,7 @@ def ensure_links(home: Path, region: str) -> None:
     expose(home, region, f"{region}.duckdb", paths.warehouse_path(home, region))
     expose(home, region, "exports", paths.exports_dir(home, region))
     expose(home, region, "marts", home / "marts" / region)
+    expose(home, region, "dashboard", home / "dashboard" / region)
 
 
 def recover(home: Path, region: str) -> list[Path]:
@@ -184,7 +186,7 @@ def recover(home: Path, region: str) -> list[Path]:
         if live is None or n > live:
             shutil.rmtree(published_dir(home, region) / str(n))
             removed.append(published_dir(home, region) / str(n))
-    for folder in (home / "live", home / "warehouse", home / "exports", home / "marts"):
+    for folder in (home / "live", home / "warehouse", home / "exports", home / "marts", home / "dashboard"):
         if folder.is_dir():
             for tmp in folder.glob(f".{region}*.tmp-*"):
                 tmp.unlink(missing_ok=True)
@@ -202,14 +204,15 @@ def new_staging(home: Path, region: str) -> Path:
     return staging
 
 
-def carry_forward_exports(home: Path, region: str, target: Path) -> None:
-    """Hard-link the live version's export files into the staged `target` folder, so `exports/<R>/`
-    keeps the files of other periods (`report`, schedules) a new version does not rewrite."""
+def carry_forward(home: Path, region: str, rel: str, target: Path) -> None:
+    """Hard-link the live version's files of folder `rel` (`exports`, `dashboard`) into the staged
+    `target` folder, so `exports/<R>/` keeps the files of other periods (`report`, schedules) and
+    `dashboard/<R>/` the pages of other weeks, which a new version does not rewrite."""
     target.mkdir(parents=True, exist_ok=True)
-    live_exports = live_link(home, region) / "exports"
-    if not live_exports.is_dir():
+    live = live_link(home, region) / rel
+    if not live.is_dir():
         return
-    for f in live_exports.iterdir():
+    for f in live.iterdir():
         if f.is_file() and not f.name.startswith(".") and not (target / f.name).exists():
             _link_or_copy(f, target / f.name)
 
@@ -223,7 +226,8 @@ def publish(home: Path, region: str) -> Path:
         raise PipelineError(f"{region} publish: no warehouse built by this run in {staging} (nothing was published)")
     ensure_links(home, region)
     (staging / "exports").mkdir(exist_ok=True)  # exports/<R> always resolves to a folder
-    (staging / "marts").mkdir(exist_ok=True)  # and so does marts/<R>
+    (staging / "marts").mkdir(exist_ok=True)  # and so do marts/<R>
+    (staging / "dashboard").mkdir(exist_ok=True)  # and dashboard/<R>
     _fsync_tree(staging)
     _fault_point("staged")
     numbers = _versions(home, region)
@@ -273,32 +277,39 @@ def code_version() -> str:
 
 
 def write_run_info(warehouse: Path, week_ending: dt.date, run_id: str, built_at: dt.datetime | None = None) -> None:
-    """Record in the warehouse what it holds: table `run_info` (one row: week_ending DATE, run_id,
-    built_at TIMESTAMPTZ in UTC, code_version). SPEC 13; `report` and the schedules read it."""
+    """Record in the warehouse what it holds: table `marts.run_info` (one row: week_ending DATE, run_id,
+    built_at TIMESTAMPTZ in UTC, code_version), beside the marts analysts read. SPEC 13; `report` and the
+    schedules read it."""
     import duckdb
 
     built_at = built_at or dt.datetime.now(dt.timezone.utc)
     con = duckdb.connect(str(warehouse))
     try:
-        con.execute(f"create or replace table main.{RUN_INFO} (week_ending date, run_id varchar, built_at timestamptz, code_version varchar)")
-        con.execute(f"insert into main.{RUN_INFO} values (?, ?, ?, ?)", [week_ending, run_id, built_at, code_version()])
+        con.execute(f"create schema if not exists {MARTS}")
+        con.execute(f"create or replace table {MARTS}.{RUN_INFO} (week_ending date, run_id varchar, built_at timestamptz, code_version varchar)")
+        con.execute(f"insert into {MARTS}.{RUN_INFO} values (?, ?, ?, ?)", [week_ending, run_id, built_at, code_version()])
+        con.execute(
+            f"comment on table {MARTS}.{RUN_INFO} is 'What this warehouse holds: one row, the week ending D it was built "
+            "for, the run id, when it was built (UTC) and the code version that built it.'"
+        )
         con.execute("checkpoint")
     finally:
         con.close()
 
 
 def read_run_info(warehouse: Path) -> dict | None:
-    """The warehouse's run_info row as a dict, None when it has none (built before run_info)."""
-    import duckdb
+    """The warehouse's run_info row as a dict, None when it has none (built before run_info). A warehouse
+    another process holds read-write raises WarehouseLockedError (one line for the CLI)."""
+    from partner_analytics.warehouse import open_read_only
 
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = open_read_only(warehouse)
     try:
         found = con.execute(
-            "select count(*) from information_schema.tables where table_schema = 'main' and table_name = ?", [RUN_INFO]
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [MARTS, RUN_INFO]
         ).fetchone()[0]
         if not found:
             return None
-        cur = con.execute(f"select week_ending, run_id, built_at, code_version from main.{RUN_INFO}")
+        cur = con.execute(f"select week_ending, run_id, built_at, code_version from {MARTS}.{RUN_INFO}")
         row = cur.fetchone()
         return None if row is None else dict(zip(["week_ending", "run_id", "built_at", "code_version"], row))
     finally:

@@ -73,6 +73,8 @@ def built_week_ending(home: Path, region: str) -> dt.date:
         raise PipelineError(f"region {region} has no warehouse under {home}: run the weekly pipeline first")
     try:
         info = read_run_info(live)
+    except PipelineError:  # locked by another process: one line, exit 1
+        raise
     except Exception as exc:  # not readable as DuckDB here: the export that follows says why
         log.warning("region %s: no run_info read from %s (%s)", region, live, exc)
         info = None

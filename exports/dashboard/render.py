@@ -324,31 +324,35 @@ def dashboard_dir(home: Path) -> Path:
     return Path(home) / "dashboard"
 
 
-def write_indexes(home: Path, region: str) -> None:
-    """`<home>/dashboard/<REGION>/index.html` -> the latest week's page (and the list of weeks), and
-    `<home>/dashboard/index.html` listing the regions that have pages (no region's data in it)."""
+def write_indexes(home: Path, region: str, pages: Path | None = None) -> None:
+    """`<pages>/index.html` (default `<home>/dashboard/<REGION>/`) -> the latest week's page (and the list
+    of weeks), and `<home>/dashboard/index.html` listing the regions that have pages (no region's data)."""
     root = dashboard_dir(home)
+    pages = root / region if pages is None else Path(pages)
     env = _environment()
-    weeks = sorted((p.stem for p in (root / region).glob("*.html") if _DATE.match(p.stem)), reverse=True)
+    weeks = sorted((p.stem for p in pages.glob("*.html") if _DATE.match(p.stem)), reverse=True)
     if weeks:
-        _write_atomically(root / region / "index.html", env.get_template("region_index.html.j2").render(region=region, weeks=weeks))
-    regions = [r for r in paths.REGIONS if (root / r / "index.html").exists()]
+        _write_atomically(pages / "index.html", env.get_template("region_index.html.j2").render(region=region, weeks=weeks))
+    regions = [r for r in paths.REGIONS if r == region and weeks or (root / r / "index.html").exists()]
     _write_atomically(root / "index.html", env.get_template("index.html.j2").render(regions=regions))
 
 
-def render_dashboard(home: Path, region: str, week_ending: dt.date, warehouse: Path | None = None) -> Path:
-    """Render `<home>/dashboard/<REGION>/<D>.html` from `warehouse` (default: the live one, opened
-    read-only) and refresh the index pages; returns the page's path."""
+def render_dashboard(home: Path, region: str, week_ending: dt.date, warehouse: Path | None = None, pages: Path | None = None) -> Path:
+    """Render the week's page from `warehouse` (default: the live one, opened read-only) into `pages`
+    (default `<home>/dashboard/<REGION>/`; the weekly export step passes the folder of the version it
+    publishes, so `dashboard/<REGION>/` changes with the warehouse and the CSVs) and refresh the index
+    pages; returns the page's path."""
     start = time.perf_counter()
     home = Path(home)
     warehouse = paths.warehouse_path(home, region) if warehouse is None else Path(warehouse)
+    pages = dashboard_dir(home) / region if pages is None else Path(pages)
     con = open_read_only(warehouse, home)
     try:
         html = page_html(con, region, week_ending)
     finally:
         con.close()
-    target = dashboard_dir(home) / region / f"{week_ending.isoformat()}.html"
+    target = pages / f"{week_ending.isoformat()}.html"
     write_page(target, html)
-    write_indexes(home, region)
+    write_indexes(home, region, pages)
     log.info("rendered dashboard %s in %.3f s", target, time.perf_counter() - start)
     return target

@@ -61,6 +61,8 @@ def test_the_run_ends_with_a_table_on_stderr_and_stdout_keeps_the_results(e2e):
     files, _ = _export_rows(e2e, "EU")
     assert cells[:5] == ["EU", "succeeded", "8", "8", "0"]
     assert re.fullmatch(r"\d+\.\d", cells[5]) and re.fullmatch(r"[\d,]+ MiB", cells[6])
-    assert cells[7:] == [str(files), "-"]  # no dashboard page in this build
+    page = e2e.home / "dashboard" / "EU" / "2026-11-22.html"
+    assert cells[7] == str(files) and page.is_file()
+    assert str(page).startswith(cells[8].rstrip("…")) and len(cells[8].rstrip("…")) > len(str(e2e.home))  # rich may elide the end
     assert "│" not in e2e.proc.stdout and "partner_analytics.progress" not in e2e.proc.stdout
     assert e2e.proc.stdout.startswith("US: succeeded — summary ")

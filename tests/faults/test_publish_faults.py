@@ -92,20 +92,18 @@ def test_a_kill_at_every_publish_point_leaves_the_old_or_the_new_week_whole(stag
 
 def test_a_rename_failing_anywhere_in_the_export_step_publishes_nothing(staged, tmp_path, monkeypatch):
     """Finding 1 through the export step alone (as on main, where every CSV was one os.replace): the
-    k-th rename fails for k = 1, 2, ... until the step gets through; before that the reader's view
-    is whole old, after it whole new — never a mix (here 19 reports: renames 1-19 place them in the
-    staged version, 20 swaps the live pointer)."""
+    k-th rename fails; before the last one (the swap of the live pointer) the reader's view is whole
+    old, and only a step that gets through all of them shows the whole new week — never a mix. The
+    step's renames are counted once first: the CSVs, the Parquet marts and the dashboard pages are all
+    placed in the staged version, and the pointer swap is the very last rename."""
     landing, staged_home, old, new = staged
     real_replace = os.replace
-    completed = False
-    # the first renames, one in the middle, and every one from the last export file on (the export
-    # files' renames all take the same path)
-    for k in [1, 2, 10, *range(19, 40)]:
-        home = copy_home(staged_home, tmp_path / f"k{k}")
+
+    def run_failing_at(k: int, home: Path) -> tuple[bool, list]:
         calls = []
 
         def failing_replace(src, dst, *args, **kwargs):
-            calls.append(dst)
+            calls.append(Path(dst))
             if len(calls) == k:
                 raise OSError(30, "Read-only file system", str(dst))
             return real_replace(src, dst, *args, **kwargs)
@@ -114,14 +112,22 @@ def test_a_rename_failing_anywhere_in_the_export_step_publishes_nothing(staged, 
             m.setattr(os, "replace", failing_replace)
             try:
                 pipeline.export_step(home, "US", D)
-                completed = True
+                return True, calls
             except OSError:
-                pass
-        assert view(home) == (new if completed else old), f"rename {k} of {len(calls)}"
+                return False, calls
+
+    probe = copy_home(staged_home, tmp_path / "probe")
+    completed, renames = run_failing_at(0, probe)  # k = 0: nothing fails
+    assert completed and view(probe) == new
+    total = len(renames)
+    assert renames[-1] == probe / "live" / "US"  # the one publish point comes last
+    assert total > 19 + 1  # every CSV, Parquet mart and dashboard page is renamed into the staged version first
+    for k in [1, 2, 10, total // 2, total - 1, total, total + 1]:
+        home = copy_home(staged_home, tmp_path / f"k{k}")
+        completed, calls = run_failing_at(k, home)
+        assert completed == (k > total), f"rename {k} of {total}"
+        assert view(home) == (new if completed else old), f"rename {k} of {total}"
         shutil.rmtree(home)
-        if completed:
-            break
-    assert completed and k == 21  # 19 files + the live pointer failed in turn, then it got through
 
 
 def test_stale_staging_of_a_killed_export_is_hidden_and_removed_at_the_next_start(staged, tmp_path):

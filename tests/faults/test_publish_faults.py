@@ -28,7 +28,7 @@ def view(home):
     """(run id of the warehouse a reader opens, {export file name: bytes} a reader lists)."""
     con = duckdb.connect(str(paths.warehouse_path(home, "US")), read_only=True)
     try:
-        run_id = con.execute("select run_id from run_info").fetchone()[0]
+        run_id = con.execute("select run_id from marts.run_info").fetchone()[0]
     finally:
         con.close()
     folder = paths.exports_dir(home, "US")

@@ -29,7 +29,10 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from ingestion.archives import ZIP_SIGNATURES, csv_members
+from ingestion.events import CDR
 from ingestion.readers import canonical_header, header_key
+
+CDR_FIELDS = [f.source for f in CDR.fields]
 
 ALL_SCOPES = frozenset(
     {
@@ -176,7 +179,9 @@ class LandingData:
 
     def _csv_rows(self, data: bytes):
         reader = csv.reader(io.StringIO(data.decode("utf-8-sig")))
-        header = canonical_header([h.strip() for h in next(reader)], [])  # a trailing comma's empty name dropped
+        # one spelling per field, as one API response has (the feed mixes rows of files whose headers drifted
+        # differently); a trailing comma's empty name dropped
+        header = canonical_header([h.strip() for h in next(reader)], CDR_FIELDS)
         for record in reader:
             if len(record) < len(header):
                 self.cdr_unservable += 1  # malformed CSV row

@@ -27,7 +27,7 @@ def main(home: str, week_ending: str) -> int:
             print(f"  {e['path']} ({e['rows']} rows)")
         page = Path(home) / "dashboard" / s["region"] / f"{week_ending}.html"
         if page.exists():
-            print(f"  dashboard: {page.resolve()}")
+            print(f"  dashboard: {page.absolute()}")  # the public path: a link that follows the live week
     index = Path(home) / "dashboard" / "index.html"
     if index.exists():
         print(f"Dashboard (open in a browser, works offline): {index.resolve()}")

@@ -153,5 +153,5 @@ def test_a_later_week_becomes_the_region_index(dashboard_run, tmp_path):
 def test_demo_report_prints_the_dashboard(dashboard_run, capsys):
     assert demo_report.main(str(dashboard_run.home), D_ISO) == 0
     out = capsys.readouterr().out
-    assert f"  dashboard: {dashboard_run.page().resolve()}" in out
+    assert f"  dashboard: {dashboard_run.page().absolute()}" in out
     assert f"Dashboard (open in a browser, works offline): {(dashboard_run.home / 'dashboard' / 'index.html').resolve()}" in out

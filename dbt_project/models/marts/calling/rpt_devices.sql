@@ -3,23 +3,23 @@
 with
 
 devices as (
-    {{ snapshot_in_force(ref('stg_webex__devices'), 'cast(' ~ report_end() ~ ' as date)') }}
+    {{ snapshot_in_force(ref('stg_webex__devices'), period_as_of()) }}
 ),
 
 customers as (
-    {{ snapshot_in_force(ref('stg_webex__customers'), 'cast(' ~ report_end() ~ ' as date)') }}
+    select * from {{ ref('int_customers_at_period_end') }}
 ),
 
 locations as (
-    {{ snapshot_in_force(ref('stg_webex__locations'), 'cast(' ~ report_end() ~ ' as date)') }}
+    {{ snapshot_in_force(ref('stg_webex__locations'), period_as_of()) }}
 ),
 
 people as (
-    {{ snapshot_in_force(ref('stg_webex__people'), 'cast(' ~ report_end() ~ ' as date)') }}
+    {{ snapshot_in_force(ref('stg_webex__people'), period_as_of()) }}
 ),
 
 numbers as (
-    {{ snapshot_in_force(ref('stg_webex__numbers'), 'cast(' ~ report_end() ~ ' as date)') }}
+    {{ snapshot_in_force(ref('stg_webex__numbers'), period_as_of()) }}
 ),
 
 -- one PRIMARY entry per owner; should an owner hold several, the first in a fixed order wins
@@ -46,7 +46,7 @@ primary_numbers as (
 joined as (
     select
         customers.external_id,
-        customers.display_name as customer,
+        customers.customer_name as customer,
         devices.org_id as customer_org_id,
         devices.location_id,
         locations.location_name,

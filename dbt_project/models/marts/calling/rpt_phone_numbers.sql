@@ -3,19 +3,19 @@
 with
 
 numbers as (
-    {{ snapshot_in_force(ref('stg_webex__numbers'), 'cast(' ~ report_end() ~ ' as date)') }}
+    {{ snapshot_in_force(ref('stg_webex__numbers'), period_as_of()) }}
 ),
 
 customers as (
-    {{ snapshot_in_force(ref('stg_webex__customers'), 'cast(' ~ report_end() ~ ' as date)') }}
+    select * from {{ ref('int_customers_at_period_end') }}
 ),
 
 locations as (
-    {{ snapshot_in_force(ref('stg_webex__locations'), 'cast(' ~ report_end() ~ ' as date)') }}
+    {{ snapshot_in_force(ref('stg_webex__locations'), period_as_of()) }}
 ),
 
 people as (
-    {{ snapshot_in_force(ref('stg_webex__people'), 'cast(' ~ report_end() ~ ' as date)') }}
+    {{ snapshot_in_force(ref('stg_webex__people'), period_as_of()) }}
 ),
 
 entries as (
@@ -66,7 +66,7 @@ number_rows as (
 joined as (
     select
         customers.external_id,
-        customers.display_name as customer,
+        customers.customer_name as customer,
         number_rows.org_id as customer_org_id,
         number_rows.location_id,
         coalesce(number_rows.location_name, locations.location_name) as location_name,

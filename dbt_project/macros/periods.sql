@@ -58,3 +58,18 @@ cast('{{ value }}' as date)
 {% macro period_as_of() -%}
 {{ date_literal(period_dates().end) }}
 {%- endmacro %}
+
+{#- The one trend-week spine (SPEC 2): the 8 weeks ending D, D-7, ..., D-49, one row each with
+    week_index (0 = D), week_ending_date and week_start_date = week_ending_date - 7 days. Generated
+    from the week_ending var (no clock, no date table); every trend model starts from it. -#}
+{% macro trend_weeks() -%}
+{%- for week_index in range(8) %}
+select
+    {{ week_index }} as week_index,
+    cast({{ dbt.dateadd('day', -7 * week_index, week_ending()) }} as date) as week_ending_date,
+    cast({{ dbt.dateadd('day', -7 * week_index - 7, week_ending()) }} as date) as week_start_date
+{%- if not loop.last %}
+union all
+{%- endif %}
+{%- endfor %}
+{%- endmacro %}

@@ -10,3 +10,14 @@ where snapshot_date = (
     select max(snapshot_date) from {{ relation }} where snapshot_date <= {{ as_of }}
 )
 {%- endmacro %}
+
+{#- One CTE per snapshot dataset, named after it, with its rows in force at the report period's end
+    (report_end; D by default) - the inventories' "in force on the period's last day" (SPEC 7
+    "Periods"). Use as `with {{ snapshots_at_period_end(['devices', 'people']) }}, next as (...)`. -#}
+{% macro snapshots_at_period_end(datasets) -%}
+{%- for dataset in datasets %}
+{{ dataset }} as (
+    {{ snapshot_in_force(ref('stg_webex__' ~ dataset), period_as_of()) }}
+){{ ',' if not loop.last }}
+{%- endfor %}
+{%- endmacro %}

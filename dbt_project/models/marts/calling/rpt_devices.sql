@@ -2,24 +2,10 @@
 -- (D by default), with its customer, location, primary number and user.
 with
 
-devices as (
-    {{ snapshot_in_force(ref('stg_webex__devices'), period_as_of()) }}
-),
+{{ snapshots_at_period_end(['devices', 'locations', 'people', 'numbers']) }},
 
 customers as (
     select * from {{ ref('int_customers_at_period_end') }}
-),
-
-locations as (
-    {{ snapshot_in_force(ref('stg_webex__locations'), period_as_of()) }}
-),
-
-people as (
-    {{ snapshot_in_force(ref('stg_webex__people'), period_as_of()) }}
-),
-
-numbers as (
-    {{ snapshot_in_force(ref('stg_webex__numbers'), period_as_of()) }}
 ),
 
 -- one PRIMARY entry per owner; should an owner hold several, the first in a fixed order wins

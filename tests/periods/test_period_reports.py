@@ -278,3 +278,13 @@ def test_every_weekly_table_refuses_the_period_and_writes_nothing(home, name):
     after = sorted(p.name for p in exports.glob("*")) if exports.exists() else []
     assert after == before
     assert sorted(p.name for p in (home / "warehouse").iterdir()) == ["US.duckdb"]  # no copy left behind
+
+
+def test_tags_match_case_insensitively_in_the_customers_command_too(home):
+    """One tag rule: o1 carries 'Gold' at D; --tag gold, GOLD and Gold all find it, 'gol' does not."""
+    from partner_analytics.customers import list_customers
+
+    for tag in ("gold", "GOLD", "Gold"):
+        headers, rows = list_customers(home, "US", tags=[tag])
+        assert [(r[0], r[1], r[headers.index("Tags")]) for r in rows] == [("Acme Now", "o1", "Gold")]
+    assert list_customers(home, "US", tags=["gol"])[1] == []

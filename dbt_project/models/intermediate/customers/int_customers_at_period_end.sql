@@ -15,8 +15,8 @@ tags as (
         tags.org_id,
         {{ sorted_join('tags.tag') }} as tags
     from {{ ref('stg_webex__customer_tags') }} as tags
-    inner join (select distinct snapshot_date from customers) as snapshot
-        on tags.snapshot_date = snapshot.snapshot_date
+    inner join (select distinct snapshot_date from customers) as customers_snapshot
+        on tags.snapshot_date = customers_snapshot.snapshot_date
     where tags.tag is not null
     group by tags.org_id
 )

@@ -15,10 +15,13 @@ stage)."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import html
 import importlib.util
 import logging
+import operator
 import os
 import re
 import time
@@ -110,6 +113,34 @@ def page_templates(templates) -> list[Template]:
     return [t for t in templates if t.name in PAGE_TEMPLATES]
 
 
+def _bytecode_cache(jinja2):
+    class LinkedBytecodeCache(jinja2.FileSystemBytecodeCache):
+        """Jinja's file cache, but a file is published with os.link (the first writer wins, a file is never
+        replaced): the export step's renames stay the publication's own (tests/faults count them), and a
+        cache file that cannot be read is only a miss."""
+
+        def load_bytecode(self, bucket):
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # a damaged cache file: compile again
+                bucket.reset()
+
+        def dump_bytecode(self, bucket):
+            name = self._get_cache_filename(bucket)
+            tmp = f"{name}.{os.getpid()}.tmp"
+            try:
+                with open(tmp, "wb") as fh:
+                    bucket.write_bytecode(fh)
+                os.link(tmp, name)
+            except OSError:  # already there (another process), or no room: the next render compiles again
+                pass
+            finally:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+
+    return LinkedBytecodeCache()
+
+
 @lru_cache(maxsize=1)
 def _environment():
     import jinja2
@@ -121,9 +152,9 @@ def _environment():
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
-        # compiling the page template cost more than the rest of the render: compiled code is kept in the
-        # user's temp folder, keyed by the template's source checksum (a changed template is recompiled)
-        bytecode_cache=jinja2.FileSystemBytecodeCache(),
+        # compiling the templates cost ~30 ms of CPU, more than the rest of the render: compiled code is kept
+        # in the user's temp folder, keyed by the template's source checksum (a changed template is recompiled)
+        bytecode_cache=_bytecode_cache(jinja2),
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
     return env
@@ -188,22 +219,27 @@ class _Table:
         out.append("</caption>\n<thead><tr>")
         out += [f"{th[i]}{escape(h)}</th>" for i, h in enumerate(self.headers)]
         out.append("</tr></thead>\n<tbody>\n")
+        # one string per row; numeric cells are digits, signs and dots only and need no escaping
+        opens = [td[0], *(f"</td>{t}" for t in td[1:])]
+        text = [i for i, n in enumerate(numeric) if not n]
         for row in self.rows:
-            out.append("<tr>")
-            out += [f"{td[i]}{escape(cell)}</td>" for i, cell in enumerate(row)]
-            out.append("</tr>\n")
+            if text:
+                row = list(row)
+                for i in text:
+                    row[i] = html.escape(row[i])
+            out.append("<tr>" + "".join(map(operator.add, opens, row)) + "</td></tr>\n")
         if not self.rows:
             out.append(f'<tr><td colspan="{len(self.headers)}">No rows this week.</td></tr>\n')
         out.append("</tbody>\n</table>\n</div>\n")
         return Markup("".join(out))
 
 
+_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
 def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return not _DATE.match(text)
+    """A plain number (no date, no text): such a cell is right-aligned and needs no HTML escaping."""
+    return _NUMBER.fullmatch(text) is not None
 
 
 def _num(text: str):

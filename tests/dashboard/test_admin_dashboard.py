@@ -138,7 +138,8 @@ def test_an_admins_page_shows_their_two_customers_only(dashboard_run, tmp_path):
 
     # every CSV link is one of the admin's files in the folder; nothing links the unscoped index pages
     W = week(D)
-    csv_links = [urllib.parse.unquote(h) for h in parsed.links if h.endswith(".csv")]
+    # (the list of the week's files, and a table's caption when it shows only its first 50 rows)
+    csv_links = {urllib.parse.unquote(h) for h in parsed.links if h.endswith(".csv")}
     assert export_file_name("Customers", "US", W.start, W.end, W.label_date, "zoe@partner.example") in csv_links
     assert len(csv_links) == 15 and all((out / h).is_file() and "/" not in h for h in csv_links)
     assert "index.html" not in " ".join(parsed.links)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from exports.dashboard.render import admin_page_name
+from exports.dashboard.render import PAGE_TEMPLATES, admin_page_name
 from exports.naming import export_file_name
 from partner_analytics.periods import week
 
@@ -141,7 +141,7 @@ def test_an_admins_page_shows_their_two_customers_only(dashboard_run, tmp_path):
     # (the list of the week's files, and a table's caption when it shows only its first 50 rows)
     csv_links = {urllib.parse.unquote(h) for h in parsed.links if h.endswith(".csv")}
     assert export_file_name("Customers", "US", W.start, W.end, W.label_date, "zoe@partner.example") in csv_links
-    assert len(csv_links) == 15 and all((out / h).is_file() and "/" not in h for h in csv_links)
+    assert len(csv_links) == len(PAGE_TEMPLATES) == 16 and all((out / h).is_file() and "/" not in h for h in csv_links)
     assert "index.html" not in " ".join(parsed.links)
     for f in out.glob("*.csv"):
         data = f.read_text(encoding="utf-8")

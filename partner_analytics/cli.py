@@ -237,6 +237,28 @@ def customer(
         detail.print_view(view)
 
 
+@app.command()
+def dashboard(
+    home: Home,
+    region: Annotated[str, typer.Option("--region", help="Region whose live warehouse and week to draw.")],
+    as_admin: AsAdmin = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write the page and the CSV files it links into this folder.")] = None,
+    week_ending: Annotated[Optional[str], typer.Option("--week-ending", help="Must be the week the warehouse holds (other weeks are refused).")] = None,
+    verbose: Verbose = False,
+) -> None:
+    """Draw the region's dashboard page (SPEC 11) of the week its warehouse holds, or one admin's view of it."""
+    _setup_logging(verbose)
+    from exports.dashboard.command import dashboard_command
+
+    try:
+        page = dashboard_command(home, region, as_admin, out, week_ending)
+    except PipelineError as exc:
+        _fail(exc)
+    except OSError as exc:
+        _fail_os(f"{region} dashboard", exc, verbose)
+    typer.echo(str(page))
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

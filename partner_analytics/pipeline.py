@@ -180,7 +180,7 @@ def export_step(home: Path, region: str, week_ending: dt.date) -> list[dict]:
     write_marts_parquet(home, region, warehouse=source, out=publish.stage_path(home, region, "marts"))
     staged_pages = publish.stage_path(home, region, "dashboard")
     publish.carry_forward(home, region, "dashboard", staged_pages)
-    render_dashboard(home, region, week_ending, warehouse=source, pages=staged_pages)
+    render_dashboard(home, region, week_ending, exports=staged_exports, pages=staged_pages)  # from the CSVs just written
     publish.publish(home, region)
     live = paths.exports_dir(home, region)
     return [{"template": w.template, "path": str(live / w.path.name), "rows": w.rows} for w in written]

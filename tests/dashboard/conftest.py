@@ -1,18 +1,22 @@
-"""One `partner-analytics run` of the end-to-end landing set (tests/e2e/conftest.py, D = 2026-11-22),
+"""One `partner-analytics run` of the end-to-end landing set with the SPEC 12 customers and partner admins
+(tests/e2e/test_customer_exports.py: US has 5 customers at D, zoe manages 2 of them; D = 2026-11-22),
 whose export step renders the dashboard; a headless Chromium (Debian's, driven by Playwright) to open it."""
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for the e2e landing set
-from e2e.conftest import D, D_ISO, build_landing, run_cli  # noqa: E402
+from e2e.conftest import CLI, D, D_ISO, REPO, run_cli  # noqa: E402
+from e2e.test_customer_exports import build_customer_landing  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -30,9 +34,9 @@ class DashboardRun:
     def page(self, region: str = "US") -> Path:
         return self.home / "dashboard" / region / f"{D_ISO}.html"
 
-    def csv(self, name: str, region: str = "US") -> tuple[list[str], list[list[str]]]:
+    def csv(self, name: str, region: str = "US", folder: Path | None = None) -> tuple[list[str], list[list[str]]]:
         pattern = re.compile(rf"^{re.escape(name)}_[0-9a-f]{{8}}_{D_ISO}\.csv$")
-        [path] = [p for p in (self.home / "exports" / region).glob("*.csv") if pattern.match(p.name)]
+        [path] = [p for p in (folder or self.home / "exports" / region).glob("*.csv") if pattern.match(p.name)]
         rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
         return rows[0], rows[1:]
 
@@ -40,7 +44,7 @@ class DashboardRun:
 @pytest.fixture(scope="session")
 def dashboard_run(tmp_path_factory) -> DashboardRun:
     base = tmp_path_factory.mktemp("dashboard")
-    landing = build_landing(base / "landing")
+    landing = build_customer_landing(base / "landing")
     home = base / "home"
     run = DashboardRun(home, run_cli(landing, home))
     run.require_success()
@@ -59,4 +63,11 @@ def browser():
         b.close()
 
 
-__all__ = ["D", "D_ISO"]
+def cli(home: Path, *args: str) -> subprocess.CompletedProcess:
+    """`partner-analytics ARGS --home HOME` as a user types it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PA_")}
+    return subprocess.run([str(CLI), *args, "--home", str(home)], capture_output=True, text=True, env=env,
+                          cwd=str(REPO), timeout=900)
+
+
+__all__ = ["D", "D_ISO", "cli"]

@@ -25,5 +25,5 @@ select
     week_ending,
     rated_call_legs,
     poor_quality_call_legs,
-    {{ calling_percent('poor_quality_call_legs', 'rated_call_legs') }} as poor_quality_pct
+    {{ percent('poor_quality_call_legs', 'rated_call_legs') }} as poor_quality_pct
 from weekly

@@ -28,5 +28,5 @@ select
     calls,
     call_legs,
     active_users,
-    {{ calling_minutes('duration_seconds') }} as call_minutes
+    {{ minutes('duration_seconds') }} as call_minutes
 from weekly

@@ -7,8 +7,9 @@ the customers snapshot) or depend on the partition a row sits in (its week, its 
 computed in polars by `expectations.flags`, one partition at a time, and checked here as boolean flag
 columns:
 
-    has_unique_key            the row's key occurs once in its partition (rows with a null key part count
-                              as unique: the not-null expectations report those)
+    has_unique_key            the row's key occurs once in its partition (NULLs of an optional key part,
+                              e.g. numbers.extension, compare equal as in ingestion's dedupe; rows with a
+                              NULL required key part count as unique: the not-null expectations report those)
     is_known_org              the row's org_id is in the region's customers snapshot in force (null: True)
     week_ending_is_partition  events: week_ending = the partition folder's date
     <time>_in_partition_week  events: the event time lies in the partition's week [end - 7 days, end)
@@ -93,6 +94,7 @@ class DatasetSuite:
     expectations: list  # GX Expectation objects; severity HARD or SOFT
     unique_key: tuple[str, ...] = ()  # -> has_unique_key over the whole partition
     unique_key_lowercase: tuple[str, ...] = ()  # key parts compared case-insensitively
+    unique_key_nullable: tuple[str, ...] = ()  # key parts that may be NULL: NULLs compare equal (as in dedupe)
     check_known_org: bool = False  # -> is_known_org against the customers snapshot in force
     derived: dict[str, pl.Expr] = field(default_factory=dict)  # other row-level flags, computed per chunk
 
@@ -198,6 +200,7 @@ def _suite(dataset: str, extra: list, check_known_org: bool = False, derived: di
         [*_contract(dataset), *extra, *_lineage()],
         unique_key=contract.key,
         unique_key_lowercase=contract.lowercase,
+        unique_key_nullable=tuple(c for c in contract.key if c not in contract.required),
         check_known_org=check_known_org,
         derived=derived or {},
     )

@@ -23,6 +23,11 @@ def _key_exprs(suite: DatasetSuite) -> list[pl.Expr]:
     ]
 
 
+def _required_parts(suite: DatasetSuite) -> list[str]:
+    """Key parts that must be present (a row with one NULL is not compared; not-null reports it)."""
+    return [c for c in suite.unique_key if c not in suite.unique_key_nullable]
+
+
 # Keys hashed and counted per pass over a dataset's key columns: polars' streaming group-by holds
 # every distinct hash of a pass in memory (~90 bytes a row: 621 MB for 4 M CDR rows in one pass, 1.5 GB
 # for 15.7 M), so a bigger dataset is split by hash into passes of about this many rows (issue #7).
@@ -39,7 +44,7 @@ def duplicate_keys(
     collision never reports a false duplicate. Memory is bounded whatever the dataset's size: the first
     query runs once per slice of the hash space (`hash % passes`, each slice about `rows_per_pass` rows;
     equal keys always share a slice). Keys with a null part are left out (the not-null expectations
-    report them)."""
+    report them); NULLs of an optional key part (suite.unique_key_nullable) compare equal, as in dedupe."""
     key = list(suite.unique_key)
     scoped = ["_part", *key]  # a key repeated in two partitions is not a duplicate
     if rows is None:  # the files' total rows (the caller usually has them from the footers already)
@@ -49,7 +54,7 @@ def duplicate_keys(
     def hashed() -> pl.LazyFrame:
         keys = pl.concat(
             [
-                pl.scan_parquet(f).select(_key_exprs(suite)).drop_nulls().with_columns(_part=pl.lit(i, pl.UInt32))
+                pl.scan_parquet(f).select(_key_exprs(suite)).drop_nulls(_required_parts(suite)).with_columns(_part=pl.lit(i, pl.UInt32))
                 for i, f in enumerate(partition_files)
             ]
         )
@@ -146,7 +151,7 @@ def add_flags(
             marked = duplicates.with_columns(pl.lit(False).alias(UNIQUE_FLAG))
             probe = out.select(_key_exprs(suite)).with_row_index("_row")
             is_unique = (
-                probe.join(marked, on=key, how="left", nulls_equal=False)
+                probe.join(marked, on=key, how="left", nulls_equal=True)
                 .sort("_row")
                 .get_column(UNIQUE_FLAG)
                 .fill_null(True)

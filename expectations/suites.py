@@ -7,8 +7,9 @@ the customers snapshot) or depend on the partition a row sits in (its week, its 
 computed in polars by `expectations.flags`, one partition at a time, and checked here as boolean flag
 columns:
 
-    has_unique_key            the row's key occurs once in its partition (rows with a null key part count
-                              as unique: the not-null expectations report those)
+    has_unique_key            the row's key occurs once in its partition (NULLs of an optional key part,
+                              e.g. numbers.extension, compare equal as in ingestion's dedupe; rows with a
+                              NULL required key part count as unique: the not-null expectations report those)
     is_known_org              the row's org_id is in the region's customers snapshot in force (null: True)
     week_ending_is_partition  events: week_ending = the partition folder's date
     <time>_in_partition_week  events: the event time lies in the partition's week [end - 7 days, end)
@@ -25,6 +26,11 @@ Expectation parameters (`{"$PARAMETER": name}`) are the same for every partition
     run_week_ending    D of the run (naive Timestamp, compared with date columns)
     region_set         [the folder region]
 
+Generated from the dataset's contract (ingestion/schemas.py CONTRACTS, `_contract`): HARD not-null of
+every required column, the HARD unique key, and a SOFT in-set per enum column. Each suite function adds
+by hand only the checks the contract does not express (placement, ranges, regexes, cross-column and
+cross-dataset checks, SOFT not-nulls of optional columns).
+
 Great Expectations is imported inside the functions (it is slow to import; see runner).
 """
 
@@ -36,6 +42,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from ingestion import schemas
+
 HARD = "critical"
 SOFT = "warning"
 
@@ -43,18 +51,6 @@ UNIQUE_FLAG = "has_unique_key"
 KNOWN_ORG_FLAG = "is_known_org"
 LINEAGE_COLUMNS = ("source_file", "source_row")
 
-CDR_DIRECTIONS = ["ORIGINATING", "TERMINATING"]
-SUBSCRIPTION_TYPES = ["SUBSCRIPTION", "TRIAL"]
-SUBSCRIPTION_STATUSES = ["ACTIVE", "PROVISIONING", "SUSPENDED", "EXPIRED", "CANCELLED"]
-MANAGED_BY = ["PARTNER", "EXTERNAL_ADMIN"]
-NUMBER_STATES = ["ACTIVE", "INACTIVE"]
-PARTNER_ADMIN_ROLES = [
-    "PARTNER_FULL_ADMIN",
-    "PARTNER_ADMIN",
-    "PARTNER_READ_ONLY_ADMIN",
-    "SALES_FULL_ADMIN",
-    "SALES_ADMIN",
-]
 MAC_REGEX = r"^[0-9A-F]{12}$"
 E164_REGEX = r"^\+[1-9][0-9]{1,14}$"
 
@@ -98,6 +94,7 @@ class DatasetSuite:
     expectations: list  # GX Expectation objects; severity HARD or SOFT
     unique_key: tuple[str, ...] = ()  # -> has_unique_key over the whole partition
     unique_key_lowercase: tuple[str, ...] = ()  # key parts compared case-insensitively
+    unique_key_nullable: tuple[str, ...] = ()  # key parts that may be NULL: NULLs compare equal (as in dedupe)
     check_known_org: bool = False  # -> is_known_org against the customers snapshot in force
     derived: dict[str, pl.Expr] = field(default_factory=dict)  # other row-level flags, computed per chunk
 
@@ -180,6 +177,35 @@ def _lineage() -> list:
     return [*_not_null("source_file"), _at_least("source_row", 1)]
 
 
+def _contract(dataset: str) -> list:
+    """The expectations the dataset's contract implies: required columns not null (HARD), its key
+    unique in the partition (HARD), enum columns in their known values (SOFT: ingestion keeps and
+    counts unknown ones, SPEC 4)."""
+    contract = schemas.contract(dataset)
+    return [
+        *_not_null(*contract.required),
+        _unique_key(contract.key, lowercase=contract.lowercase),
+        *[
+            _in_set(column, sorted(known), notes="Unknown values are kept by ingestion.")
+            for column, known in contract.enums.items()
+        ],
+    ]
+
+
+def _suite(dataset: str, extra: list, check_known_org: bool = False, derived: dict | None = None) -> DatasetSuite:
+    """A dataset's suite: the contract's expectations, then `extra` (hand-written), then lineage."""
+    contract = schemas.contract(dataset)
+    return DatasetSuite(
+        dataset,
+        [*_contract(dataset), *extra, *_lineage()],
+        unique_key=contract.key,
+        unique_key_lowercase=contract.lowercase,
+        unique_key_nullable=tuple(c for c in contract.key if c not in contract.required),
+        check_known_org=check_known_org,
+        derived=derived or {},
+    )
+
+
 def _placement_flag(column: str, flag: str, bounds: dict, notes: str):
     """A HARD check that `column` lies between partition-dependent bounds, as the flag column `flag`.
 
@@ -234,35 +260,26 @@ def _snapshot_placement() -> list:
 
 def cdr() -> DatasetSuite:
     """One row per call leg."""
-    key = ("report_id",)
-    return DatasetSuite(
+    return _suite(
         "cdr",
         [
-            *_not_null("report_id", "report_at", "org_id", "started_at"),
-            _unique_key(key),
             *_event_placement("started_at"),
             _at_least("duration_seconds", 0),
             _at_least("ring_duration_seconds", 0),
-            _in_set("direction", CDR_DIRECTIONS, notes="Unknown directions are kept by ingestion."),
             _regex("device_mac", MAC_REGEX, HARD, notes="Normalised by ingestion: 12 upper-case hex digits."),
             _a_at_least_b("released_at", "started_at", SOFT, notes="A leg is released after it starts."),
             _known_org("D"),
-            *_lineage(),
         ],
-        unique_key=key,
         check_known_org=True,
     )
 
 
 def media_quality() -> DatasetSuite:
     """One row per call leg media record."""
-    key = ("org_id", "local_session_id")
     streams = [f"{s}_{d}" for s in ("audio", "video") for d in ("in", "out")]
-    return DatasetSuite(
+    return _suite(
         "media_quality",
         [
-            *_not_null("org_id", "local_session_id", "started_at"),
-            _unique_key(key),
             *_event_placement("started_at"),
             *[_at_least(f"{s}_jitter_ms", 0) for s in streams],
             *[_at_least(f"{s}_latency_ms", 0) for s in streams],
@@ -270,16 +287,13 @@ def media_quality() -> DatasetSuite:
             *[_at_least(f"{s}_sample_count", 0) for s in streams],
             _a_at_least_b("ended_at", "started_at", SOFT, notes="The last interval ends after the first starts."),
             _known_org("D"),
-            *_lineage(),
         ],
-        unique_key=key,
         check_known_org=True,
     )
 
 
 def call_queue_stats() -> DatasetSuite:
     """One row per call queue per day."""
-    key = ("org_id", "queue_id", "stats_date")
     counts = [
         "total_calls",
         "answered_calls",
@@ -288,11 +302,9 @@ def call_queue_stats() -> DatasetSuite:
         "overflowed_timeout_calls",
         "transferred_calls",
     ]
-    return DatasetSuite(
+    return _suite(
         "call_queue_stats",
         [
-            *_not_null("org_id", "queue_id", "stats_date"),
-            _unique_key(key),
             *_event_placement("stats_date", is_date=True),
             *[_at_least(c, 0) for c in counts],
             _a_at_least_b("total_calls", "answered_calls", HARD, notes="answered_calls <= total_calls."),
@@ -300,28 +312,20 @@ def call_queue_stats() -> DatasetSuite:
             _at_least("average_speed_of_answer_seconds", 0),
             _at_least("average_abandon_time_seconds", 0),
             _known_org("D"),
-            *_lineage(),
         ],
-        unique_key=key,
         check_known_org=True,
     )
 
 
 def meeting_participants() -> DatasetSuite:
     """One row per meeting participation."""
-    key = ("org_id", "meeting_id", "email", "joined_at")
-    return DatasetSuite(
+    return _suite(
         "meeting_participants",
         [
-            *_not_null("org_id", "meeting_id", "email", "joined_at"),
-            _unique_key(key, lowercase=("email",)),
             *_event_placement("joined_at"),
             _a_at_least_b("left_at", "joined_at", SOFT, notes="A participant leaves after joining."),
             _known_org("D"),
-            *_lineage(),
         ],
-        unique_key=key,
-        unique_key_lowercase=("email",),
         check_known_org=True,
     )
 
@@ -331,12 +335,9 @@ def meeting_participants() -> DatasetSuite:
 
 def customers() -> DatasetSuite:
     """One row per customer organisation per snapshot date."""
-    key = ("org_id",)
-    return DatasetSuite(
+    return _suite(
         "customers",
         [
-            *_not_null("org_id"),
-            _unique_key(key),
             *_snapshot_placement(),
             _in_set(
                 "region",
@@ -344,59 +345,34 @@ def customers() -> DatasetSuite:
                 HARD,
                 notes="A customer lives in exactly one region: the landing folder it came from (SPEC 3).",
             ),
-            *_not_null("region", "display_name", severity=SOFT),
-            _in_set("managed_by", MANAGED_BY, notes="Unknown values are kept by ingestion."),
-            *_lineage(),
+            *_not_null("display_name", severity=SOFT),
         ],
-        unique_key=key,
     )
 
 
 def customer_tags() -> DatasetSuite:
     """One row per customer tag per snapshot date."""
-    key = ("org_id", "tag")
-    return DatasetSuite(
-        "customer_tags",
-        [
-            *_not_null("org_id", "tag"),
-            _unique_key(key, SOFT),
-            *_snapshot_placement(),
-            _known_org("the snapshot date"),
-            *_lineage(),
-        ],
-        unique_key=key,
-        check_known_org=True,
-    )
+    return _suite("customer_tags", [*_snapshot_placement(), _known_org("the snapshot date")], check_known_org=True)
 
 
 def subscriptions() -> DatasetSuite:
     """One row per subscription per snapshot date."""
-    key = ("org_id", "subscription_id")
-    return DatasetSuite(
+    return _suite(
         "subscriptions",
         [
-            *_not_null("subscription_id", "org_id"),
-            _unique_key(key),
             *_snapshot_placement(),
-            _in_set("subscription_type", SUBSCRIPTION_TYPES, notes="Unknown values are kept by ingestion."),
-            _in_set("status", SUBSCRIPTION_STATUSES, notes="Unknown values are kept by ingestion."),
             _a_at_least_b("end_date", "start_date", SOFT, notes="A subscription ends on or after its start."),
             _known_org("the snapshot date"),
-            *_lineage(),
         ],
-        unique_key=key,
         check_known_org=True,
     )
 
 
 def licenses() -> DatasetSuite:
     """One row per license per snapshot date."""
-    key = ("org_id", "license_id")
-    return DatasetSuite(
+    return _suite(
         "licenses",
         [
-            *_not_null("license_id", "org_id"),
-            _unique_key(key),
             *_snapshot_placement(),
             _at_least("consumed_units", 0),
             _at_least("consumed_by_users", 0),
@@ -404,124 +380,73 @@ def licenses() -> DatasetSuite:
             # Soft: a negative total (e.g. an unlimited license reported as -1) is odd, not fatal.
             _at_least("total_units", 0, SOFT),
             _known_org("the snapshot date"),
-            *_lineage(),
         ],
-        unique_key=key,
         check_known_org=True,
     )
 
 
 def people() -> DatasetSuite:
     """One row per person per snapshot date."""
-    key = ("org_id", "person_id")
-    return DatasetSuite(
+    return _suite(
         "people",
-        [
-            *_not_null("person_id", "org_id"),
-            _unique_key(key),
-            *_snapshot_placement(),
-            *_not_null("primary_email", severity=SOFT),
-            _known_org("the snapshot date"),
-            *_lineage(),
-        ],
-        unique_key=key,
+        [*_snapshot_placement(), *_not_null("primary_email", severity=SOFT), _known_org("the snapshot date")],
         check_known_org=True,
     )
 
 
 def people_emails() -> DatasetSuite:
     """One row per email of a person per snapshot date."""
-    key = ("org_id", "person_id", "email_index")
-    return DatasetSuite(
+    return _suite(
         "people_emails",
         [
-            *_not_null("person_id", "org_id", "email", "email_index"),
-            _unique_key(key),
             *_snapshot_placement(),
             _at_least("email_index", 1),
             _regex("email", r"^[^@\s]+@[^@\s]+$", SOFT, notes="Looks like an email address."),
             _known_org("the snapshot date"),
-            *_lineage(),
         ],
-        unique_key=key,
         check_known_org=True,
     )
 
 
 def people_licenses() -> DatasetSuite:
     """One row per license held by a person per snapshot date."""
-    key = ("org_id", "person_id", "license_id")
-    return DatasetSuite(
-        "people_licenses",
-        [
-            *_not_null("person_id", "org_id", "license_id"),
-            _unique_key(key, SOFT),
-            *_snapshot_placement(),
-            _known_org("the snapshot date"),
-            *_lineage(),
-        ],
-        unique_key=key,
-        check_known_org=True,
-    )
+    return _suite("people_licenses", [*_snapshot_placement(), _known_org("the snapshot date")], check_known_org=True)
 
 
 def locations() -> DatasetSuite:
     """One row per location per snapshot date."""
-    key = ("org_id", "location_id")
-    return DatasetSuite(
-        "locations",
-        [
-            *_not_null("location_id", "org_id"),
-            _unique_key(key),
-            *_snapshot_placement(),
-            _known_org("the snapshot date"),
-            *_lineage(),
-        ],
-        unique_key=key,
-        check_known_org=True,
-    )
+    return _suite("locations", [*_snapshot_placement(), _known_org("the snapshot date")], check_known_org=True)
 
 
 def devices() -> DatasetSuite:
     """One row per device per snapshot date."""
-    key = ("org_id", "device_id")
-    return DatasetSuite(
+    return _suite(
         "devices",
         [
-            *_not_null("device_id", "org_id"),
-            _unique_key(key),
             *_snapshot_placement(),
             _regex("mac", MAC_REGEX, HARD, notes="Normalised by ingestion: 12 upper-case hex digits."),
             _known_org("the snapshot date"),
-            *_lineage(),
         ],
-        unique_key=key,
         check_known_org=True,
     )
 
 
 def numbers() -> DatasetSuite:
     """One row per phone number / extension item per snapshot date."""
-    key = ("org_id", "phone_number")
-    return DatasetSuite(
+    return _suite(
         "numbers",
         [
-            *_not_null("org_id", "number_index"),
             _flag(
                 "has_number_or_extension",
                 HARD,
                 list(LINEAGE_COLUMNS),
                 "Every item has a phone number or an extension (ingestion quarantines the others).",
             ),
-            _unique_key(key, SOFT),
             *_snapshot_placement(),
             _at_least("number_index", 1),
-            _in_set("state", NUMBER_STATES, notes="Unknown values are kept by ingestion."),
             _regex("phone_number", E164_REGEX, SOFT, notes="E.164: + then up to 15 digits."),
             _known_org("the snapshot date"),
-            *_lineage(),
         ],
-        unique_key=key,
         check_known_org=True,
         derived={
             "has_number_or_extension": pl.col("phone_number").is_not_null() | pl.col("extension").is_not_null()
@@ -534,50 +459,23 @@ def numbers() -> DatasetSuite:
 
 def partner_admins() -> DatasetSuite:
     """One row per partner administrator per snapshot date."""
-    key = ("admin_id",)
-    return DatasetSuite(
-        "partner_admins",
-        [
-            *_not_null("admin_id"),
-            _unique_key(key),
-            *_snapshot_placement(),
-            *_not_null("email", severity=SOFT),
-            _in_set("role", PARTNER_ADMIN_ROLES, notes="Unknown roles are kept by ingestion."),
-            *_lineage(),
-        ],
-        unique_key=key,
-    )
+    return _suite("partner_admins", [*_snapshot_placement(), *_not_null("email", severity=SOFT)])
 
 
 def partner_admin_orgs() -> DatasetSuite:
     """One row per customer org assigned to a partner administrator per snapshot date."""
-    key = ("admin_id", "org_id")
-    return DatasetSuite(
-        "partner_admin_orgs",
-        [
-            *_not_null("admin_id", "org_id"),
-            _unique_key(key, SOFT),
-            *_snapshot_placement(),
-            *_lineage(),
-        ],
-        unique_key=key,
-    )
+    return _suite("partner_admin_orgs", [*_snapshot_placement()])
 
 
 def subscription_orders() -> DatasetSuite:
     """One row per order of a subscription per snapshot date."""
-    key = ("org_id", "subscription_id", "order_index")
-    return DatasetSuite(
+    return _suite(
         "subscription_orders",
         [
-            *_not_null("org_id", "subscription_id", "order_index"),
-            _unique_key(key),
             *_snapshot_placement(),
             *_not_null("order_id", "ordered_at", "action", severity=SOFT),
             _at_least("quantity", 0),
-            *_lineage(),
         ],
-        unique_key=key,
     )
 
 

@@ -46,11 +46,8 @@ class DatasetSpec:
     kind: str  # "event" | "snapshot"
     formats: tuple[str, ...]  # accepted file suffixes
     fields: list[Field]
-    required: list[str]  # source fields that must be present
-    key: list[str | pl.Expr]  # dedupe key: lake columns or expressions over them
     time: str | None = None  # lake column: the latest value wins a dedupe (CDR report_at)
     placed_by: str | None = None  # events: lake column whose UTC week is the partition
-    enums: dict[str, frozenset[str]] = field(default_factory=dict)  # source field -> known values
     arrays: dict[str, str] = field(default_factory=dict)  # JSON arrays to extract: field -> DuckDB type
     prepare: Callable[[pl.DataFrame], pl.DataFrame] | None = None  # reshape records before typing
     rules: Callable[[Checks, FileContext], None] | None = None  # checks beyond required/parse
@@ -60,6 +57,23 @@ class DatasetSpec:
     extra_fields: tuple[str, ...] = ()  # source fields read for rules only (no lake column)
     item_fields: tuple[str, ...] | None = None  # JSON item fields to read when `prepare` reshapes items
     id_arrays: tuple[str, ...] = ()  # source arrays of ids (people.licenses): elements normalised (ingestion/ids.py)
+    # Contract-required lake columns guaranteed otherwise than by a required source field: derived
+    # by `prepare` (numbers.number_index) or checked by a rule of `rules` (media startTime).
+    required_otherwise: tuple[str, ...] = ()
+    # Derived from the lake dataset's contract (ingestion/schemas.py CONTRACTS), never declared here:
+    required: list[str] = field(init=False)  # source fields that must be present
+    key: list[str | pl.Expr] = field(init=False)  # dedupe key: lake columns or expressions over them
+    enums: dict[str, frozenset[str]] = field(init=False)  # source field -> known values
+
+    def __post_init__(self) -> None:
+        contract = schemas.contract(self.lake)
+        by_column = {f.column: f.source for f in self.fields}
+        unsourced = [c for c in (*contract.required, *contract.enums) if c not in by_column and c not in self.required_otherwise]
+        if unsourced:
+            raise ValueError(f"{self.name}: contract columns {unsourced} have no source field and are not required_otherwise")
+        self.required = [f.source for f in self.fields if f.column in contract.required and f.column not in self.required_otherwise]
+        self.key = [pl.col(k).str.to_lowercase() if k in contract.lowercase else k for k in contract.key]
+        self.enums = {by_column[c]: known for c, known in contract.enums.items()}
 
     @property
     def lake(self) -> str:

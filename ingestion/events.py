@@ -51,11 +51,8 @@ CDR = DatasetSpec(
         Field("Related reason", "related_reason"),
         Field("Call outcome", "call_outcome"),
     ],
-    required=["Report ID", "Report time", "Org UUID", "Start time"],
-    key=["report_id"],
     time="report_at",
     placed_by="started_at",
-    enums={"Direction": frozenset({"ORIGINATING", "TERMINATING"})},
     rules=_cdr_rules,
     derive={"week_ending": _week_of("started_at")},
 )
@@ -180,12 +177,11 @@ MEDIA_QUALITY = DatasetSpec(
     kind="event",
     formats=(".json",),
     fields=[Field("orgId", "org_id", "id"), Field("correlationId", "correlation_id"), Field("localSessionId", "local_session_id")],
-    required=["orgId", "localSessionId"],
-    key=["org_id", "local_session_id"],
     placed_by="started_at",
     arrays={name: INTERVALS for name, _ in STREAMS},
     prepare=_media_prepare,
     rules=_media_rules,
+    required_otherwise=("started_at",),  # startTime is nested: _media_rules checks it
     derive={"week_ending": _week_of("started_at")},
 )
 
@@ -230,8 +226,6 @@ CALL_QUEUE_STATS = DatasetSpec(
         *[Field(s, c, "integer") for s, c in QUEUE_COUNTS],
         *[Field(s, c, "number") for s, c in QUEUE_AVERAGES],
     ],
-    required=["Org ID", "Queue ID", "Date"],
-    key=["org_id", "queue_id", "stats_date"],
     placed_by="stats_date",
     rules=_queue_rules,
     derive={"week_ending": _week_of("stats_date")},
@@ -251,8 +245,6 @@ MEETING_PARTICIPANTS = DatasetSpec(
         Field("joinedTime", "joined_at", "timestamp"),
         Field("leftTime", "left_at", "timestamp"),
     ],
-    required=["orgId", "meetingId", "email", "joinedTime"],
-    key=["org_id", "meeting_id", pl.col("email").str.to_lowercase(), "joined_at"],
     placed_by="joined_at",
     derive={"week_ending": _week_of("joined_at")},
 )

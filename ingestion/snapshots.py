@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import polars as pl
 
+from ingestion import schemas
 from ingestion.datasets import DatasetSpec, Field, FileContext
 from ingestion.parsing import Checks, show
 from ingestion.readers import present, src
 
 LINEAGE = ("snapshot_date", "source_file", "source_row")
+
+
+def _key(dataset: str) -> list[str]:
+    """A bridge dataset's key, from its contract (ingestion/schemas.py)."""
+    return list(schemas.contract(dataset).key)
 
 
 def _snapshot_date(ctx: FileContext) -> pl.Expr:
@@ -53,14 +59,12 @@ CUSTOMERS = DatasetSpec(
         Field("createdAt", "created_at", "timestamp"),
         Field("lastAdminActivityAt", "last_admin_activity_at", "timestamp"),
     ],
-    required=["orgId"],
-    key=["org_id"],
-    enums={"managedBy": frozenset({"PARTNER", "EXTERNAL_ADMIN"})},
     arrays={"tags": '["VARCHAR"]'},
     rules=_customer_rules,
+    required_otherwise=("region",),  # _customer_rules checks it (after the parse checks)
     derive={"snapshot_date": _snapshot_date},
     keep=(src("tags"),),
-    bridges=lambda rows: {"customer_tags": _explode(rows, ["org_id"], src("tags"), "tag").unique(["org_id", "tag"], keep="first", maintain_order=True)},
+    bridges=lambda rows: {"customer_tags": _explode(rows, ["org_id"], src("tags"), "tag").unique(_key("customer_tags"), keep="first", maintain_order=True)},
 )
 
 ORDER_FIELDS = {"orderId": "order_id", "orderedAt": "ordered_at", "action": "action", "quantity": "quantity"}
@@ -102,12 +106,6 @@ SUBSCRIPTIONS = DatasetSpec(
         Field("autoRenew", "is_auto_renew", "boolean"),
         Field("invoiceId", "invoice_id"),
     ],
-    required=["subscriptionId", "orgId"],
-    key=["subscription_id", "org_id"],
-    enums={
-        "type": frozenset({"SUBSCRIPTION", "TRIAL"}),
-        "status": frozenset({"ACTIVE", "PROVISIONING", "SUSPENDED", "EXPIRED", "CANCELLED"}),
-    },
     arrays={"orders": '["JSON"]'},
     derive={"snapshot_date": _snapshot_date},
     keep=(src("orders"),),
@@ -140,8 +138,6 @@ LICENSES = DatasetSpec(
         Field("siteUrl", "site_url"),
         Field("siteType", "site_type"),
     ],
-    required=["id", "orgId"],
-    key=["license_id", "org_id"],
     rules=_license_rules,
     derive={"snapshot_date": _snapshot_date},
 )
@@ -151,7 +147,7 @@ def _people_bridges(rows: pl.DataFrame) -> dict[str, pl.DataFrame]:
     ids = ["person_id", "org_id"]
     return {
         "people_emails": _explode(rows, ids, src("emails"), "email", "email_index"),
-        "people_licenses": _explode(rows, ids, src("licenses"), "license_id").unique([*ids, "license_id"], keep="first", maintain_order=True),
+        "people_licenses": _explode(rows, ids, src("licenses"), "license_id").unique(_key("people_licenses"), keep="first", maintain_order=True),
     }
 
 
@@ -166,8 +162,6 @@ PEOPLE = DatasetSpec(
         Field("locationId", "location_id", "id"),
         Field("created", "created_at", "timestamp"),
     ],
-    required=["id", "orgId"],
-    key=["person_id", "org_id"],
     arrays={"emails": '["VARCHAR"]', "licenses": '["VARCHAR"]'},
     derive={
         "snapshot_date": _snapshot_date,
@@ -190,8 +184,6 @@ LOCATIONS = DatasetSpec(
         Field("address.country", "country"),
         Field("pstnConnection.providerName", "pstn_provider_name"),
     ],
-    required=["id", "orgId"],
-    key=["location_id", "org_id"],
     derive={"snapshot_date": _snapshot_date},
 )
 
@@ -213,8 +205,6 @@ DEVICES = DatasetSpec(
         Field("software", "firmware"),
         Field("connectionStatus", "connection_status"),  # free text: not an enum
     ],
-    required=["id", "orgId"],
-    key=["device_id", "org_id"],
     derive={"snapshot_date": _snapshot_date},
 )
 
@@ -269,34 +259,27 @@ NUMBERS = DatasetSpec(
         Field("owner.firstName", "owner_first_name"),
         Field("owner.lastName", "owner_last_name"),
     ],
-    required=["orgId"],
-    key=["org_id", "phone_number", "extension"],
-    enums={"state": frozenset({"ACTIVE", "INACTIVE"})},
     item_fields=("orgId",),
     arrays={"phoneNumbers": '["JSON"]'},
     prepare=_numbers_prepare,
     rules=_numbers_rules,
+    required_otherwise=("number_index",),  # set by _numbers_prepare
     derive={"snapshot_date": _snapshot_date},
 )
 
 # ----------------------------------------------------------------------------------- partner admins
-
-PARTNER_ROLES = frozenset({"PARTNER_FULL_ADMIN", "PARTNER_ADMIN", "PARTNER_READ_ONLY_ADMIN", "SALES_FULL_ADMIN", "SALES_ADMIN"})
 
 PARTNER_ADMINS = DatasetSpec(
     name="partner_admins",
     kind="snapshot",
     formats=(".json",),
     fields=[Field("id", "admin_id", "id"), Field("email", "email"), Field("displayName", "display_name"), Field("role", "role")],
-    required=["id"],
-    key=["admin_id"],
-    enums={"role": PARTNER_ROLES},
     arrays={"assignedOrgIds": '["VARCHAR"]'},
     derive={"snapshot_date": _snapshot_date},
     keep=(src("assignedOrgIds"),),
     id_arrays=("assignedOrgIds",),
     bridges=lambda rows: {
-        "partner_admin_orgs": _explode(rows, ["admin_id"], src("assignedOrgIds"), "org_id").unique(["admin_id", "org_id"], keep="first", maintain_order=True)
+        "partner_admin_orgs": _explode(rows, ["admin_id"], src("assignedOrgIds"), "org_id").unique(_key("partner_admin_orgs"), keep="first", maintain_order=True)
     },
 )
 

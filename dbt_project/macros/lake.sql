@@ -1,10 +1,11 @@
-{#- The lake's sources on every adapter.
+{#- The lake's source (`webex`, models/staging/webex/_webex__sources.yml) on every adapter.
 
-    DuckDB reads a source through its `meta.external_location` (read_parquet over the dataset's
-    partition files, models/staging/webex/_webex__sources.yml). dbt-spark has no such setting, so this
+    DuckDB reads a source table through its `meta.external_location`: read_parquet over
+    `<meta.lake_dir>/<table>/*/*.parquet`, lake_dir being `lake/<region>` (or `lake/partner` for the
+    partner admin tables), relative to the pipeline home. dbt-spark has no such setting, so this
     project masks dbt's `source()` (dbt's documented `builtins` override; a root project may do it):
     the dependency is still recorded by `builtins.source`, and on Spark the relation becomes the
-    same files read by path, parquet.`<home>/lake/<region>/<dataset>/*/*.parquet`; the `_schema/empty.parquet`
+    same files read by path, parquet.`<home>/<lake_dir>/<table>/*/*.parquet`; the `_schema/empty.parquet`
     file gives an empty dataset its columns there too. Spark has no file_search_path: var `home` is an
     absolute path or URI there (e.g. s3a://bucket/home). -#}
 {% macro source(source_name, table_name) -%}
@@ -17,14 +18,14 @@
 {%- endmacro %}
 
 {% macro spark__lake_source_relation(relation, source_name, table_name) -%}
-{%- set lake_dirs = {'lake': var('home') ~ '/lake/' ~ var('region'), 'partner_lake': var('home') ~ '/lake/partner'} -%}
-{%- if source_name not in lake_dirs -%}
+{%- set node = graph.sources.get('source.' ~ project_name ~ '.' ~ source_name ~ '.' ~ table_name) if execute else none -%}
+{%- if node is none or 'lake_dir' not in node.meta -%}
 {{ return(relation) }}
 {%- endif -%}
 {%- set identifier = relation.identifier or table_name -%}
 {{ return(api.Relation.create(
     schema='parquet',
-    identifier=lake_dirs[source_name] ~ '/' ~ identifier ~ '/*/*.parquet',
+    identifier=var('home') ~ '/' ~ node.meta.lake_dir ~ '/' ~ identifier ~ '/*/*.parquet',
     quote_policy={'identifier': true},
     type='table'
 )) }}

@@ -39,6 +39,13 @@ def week_ending_of(moment: dt.datetime | dt.date) -> dt.date:
     return day + dt.timedelta(days=(6 - day.weekday()) % 7 or 7)
 
 
+def as_ingested(dataset: str, row: dict, region: str) -> dict:
+    """A hand-made row with the required columns ingestion always sets (ingestion/schemas.py CONTRACTS):
+    a customer's region is its landing folder's, a CDR leg without a report time was reported at its start."""
+    defaults = {"customers": {"region": region}, "cdr": {"report_at": row.get("started_at")}}.get(dataset, {})
+    return {**defaults, **row}
+
+
 class LakeBuilder:
     """Collects rows per lake dataset and partition, then writes them with the exact lake schemas."""
 
@@ -66,7 +73,7 @@ class LakeBuilder:
             records = [
                 {
                     **{column: None for column in schema},
-                    **row,
+                    **as_ingested(dataset, row, self.region),
                     key: value,
                     "source_file": f"{self.region}/{dataset}/{value.isoformat()}.json",
                     "source_row": index,

@@ -63,6 +63,26 @@ def test_duplicate_keys_ignore_null_parts_and_lowercase_email(tmp_path):
     assert flagged["is_known_org"].to_list() == [True] * 5
 
 
+def test_duplicate_numbers_compare_null_optional_key_parts_equal(tmp_path):
+    # numbers key (org_id, phone_number, extension), phone_number and extension optional (contract):
+    # extension 1001 twice without a number -> one duplicated key, as ingestion's dedupe sees it;
+    # 1002 and the number-only row are single; a row without its required org_id is not compared.
+    frame = pl.DataFrame({
+        "org_id": ["o1", "o1", "o1", "o1", None, None],
+        "phone_number": [None, None, None, "+41445551234", None, None],
+        "extension": ["1001", "1001", "1002", None, "1001", "1001"],
+    })
+    path = tmp_path / "data.parquet"
+    frame.write_parquet(path)
+    suite = suite_for("numbers")
+    assert suite.unique_key_nullable == ("phone_number", "extension")
+    [dups] = flags.duplicate_keys([path], suite)
+    assert dups.rows() == [("o1", None, "1001")]
+    bounds = PartitionBounds.of(dt.date(2026, 11, 22))
+    flagged = flags.add_flags(frame.with_columns(snapshot_date=dt.date(2026, 11, 22)), suite, dups, pl.Series(["o1"]), bounds)
+    assert flagged["has_unique_key"].to_list() == [False, False, True, True, True, True]
+
+
 def test_duplicate_keys_are_per_partition(tmp_path):
     # File 0: k1, k2, k1 -> k1 duplicated.  File 1: k2, k3 -> nothing (k2 also in file 0: another partition).
     # File 2: no rows -> nothing.

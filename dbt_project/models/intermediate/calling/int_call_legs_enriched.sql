@@ -22,12 +22,12 @@ devices_by_mac as (
     from (
         select
             org_id,
-            {{ calling_normalised_mac('mac') }} as mac,
+            {{ normalised_mac('mac') }} as mac,
             device_id,
             lower(device_type) as device_type,
             lower(device_platform) as device_platform,
             row_number() over (
-                partition by org_id, {{ calling_normalised_mac('mac') }}
+                partition by org_id, {{ normalised_mac('mac') }}
                 order by device_id
             ) as mac_rank
         from devices_in_force
@@ -53,7 +53,7 @@ media as (
         coalesce(video_in_sample_count, 0) + coalesce(video_out_sample_count, 0) as video_sample_count,
         {%- for stream in ['audio', 'video'] %}
         {%- for metric in ['jitter_ms', 'latency_ms', 'packet_loss_pct'] %}
-        {{ calling_worse_of(
+        {{ greater_of(
             'case when coalesce(' ~ stream ~ '_in_sample_count, 0) > 0 then ' ~ stream ~ '_in_' ~ metric ~ ' end',
             'case when coalesce(' ~ stream ~ '_out_sample_count, 0) > 0 then ' ~ stream ~ '_out_' ~ metric ~ ' end'
         ) }} as {{ stream }}_{{ metric }}{{ ',' if not (stream == 'video' and metric == 'packet_loss_pct') }}
@@ -119,7 +119,7 @@ enriched as (
     from legs
     left join devices_by_mac
         on legs.org_id = devices_by_mac.org_id
-        and {{ calling_normalised_mac('legs.device_mac') }} = devices_by_mac.mac
+        and {{ normalised_mac('legs.device_mac') }} = devices_by_mac.mac
     left join device_endpoint_types
         on devices_by_mac.device_platform = lower(device_endpoint_types.device_platform)
         and devices_by_mac.device_type = lower(device_endpoint_types.device_type)

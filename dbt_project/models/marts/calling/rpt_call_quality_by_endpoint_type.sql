@@ -19,5 +19,5 @@ select
     endpoint_type,
     rated_call_legs,
     poor_quality_call_legs,
-    {{ calling_percent('poor_quality_call_legs', 'rated_call_legs') }} as poor_quality_pct
+    {{ percent('poor_quality_call_legs', 'rated_call_legs') }} as poor_quality_pct
 from by_type

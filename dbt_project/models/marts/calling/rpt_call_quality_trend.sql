@@ -3,5 +3,5 @@ select
     week_ending_date as week_ending,
     rated_call_legs,
     poor_quality_call_legs,
-    {{ calling_percent('poor_quality_call_legs', 'rated_call_legs') }} as poor_quality_pct
+    {{ percent('poor_quality_call_legs', 'rated_call_legs') }} as poor_quality_pct
 from {{ ref('int_call_legs_by_trend_week') }}

@@ -24,9 +24,9 @@ select
     total_calls,
     answered_calls,
     abandoned_calls,
-    {{ calling_rounded_ratio('speed_of_answer_ms_x_answered', 'answered_calls_with_speed * 1000', 1) }}
+    {{ rounded_ratio('speed_of_answer_ms_x_answered', 'answered_calls_with_speed * 1000', scale=1) }}
         as average_speed_of_answer_seconds,
-    {{ calling_rounded_ratio('abandon_time_ms_x_abandoned', 'abandoned_calls_with_time * 1000', 1) }}
+    {{ rounded_ratio('abandon_time_ms_x_abandoned', 'abandoned_calls_with_time * 1000', scale=1) }}
         as average_wait_before_abandon_seconds,
-    {{ calling_percent('abandoned_calls', 'total_calls') }} as abandoned_rate_pct
+    {{ percent('abandoned_calls', 'total_calls') }} as abandoned_rate_pct
 from totals

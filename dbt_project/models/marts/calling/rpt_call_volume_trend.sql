@@ -4,5 +4,5 @@ select
     calls,
     call_legs,
     active_users,
-    {{ calling_minutes('duration_seconds') }} as call_minutes
+    {{ minutes('duration_seconds') }} as call_minutes
 from {{ ref('int_call_legs_by_trend_week') }}

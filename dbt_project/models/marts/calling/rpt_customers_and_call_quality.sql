@@ -25,7 +25,7 @@ select
     by_org.org_id,
     by_org.rated_call_legs,
     by_org.poor_quality_call_legs,
-    {{ calling_percent('by_org.poor_quality_call_legs', 'by_org.rated_call_legs') }} as poor_quality_pct
+    {{ percent('by_org.poor_quality_call_legs', 'by_org.rated_call_legs') }} as poor_quality_pct
 from by_org
 left join customers
     on by_org.org_id = customers.org_id

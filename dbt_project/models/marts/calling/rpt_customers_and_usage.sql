@@ -54,7 +54,7 @@ select
     active_users,
     calls,
     call_legs,
-    {{ calling_minutes('duration_seconds') }} as call_minutes,
+    {{ minutes('duration_seconds') }} as call_minutes,
     -- empty (not 0, not infinite) when the previous period had no calls
-    {{ calling_percent('calls - previous_calls', 'previous_calls') }} as calls_change_pct
+    {{ percent('calls - previous_calls', 'previous_calls') }} as calls_change_pct
 from joined

@@ -37,7 +37,7 @@ joined as (
         devices.location_id,
         locations.location_name,
         devices.product,
-        {{ calling_normalised_mac('devices.mac') }} as mac_address,
+        {{ normalised_mac('devices.mac') }} as mac_address,
         devices.firmware,
         -- both from one entry: the person's PRIMARY entry, else the workspace's
         case

@@ -71,13 +71,13 @@ joined as (
             when number_rows.owner_type = 'HUNT_GROUP' then 'Hunt Group'
             when number_rows.owner_type = 'CALL_QUEUE' then 'Call Queue'
             when number_rows.owner_type = 'VIRTUAL_LINE' then 'Virtual Line'
-            else {{ calling_title_case('number_rows.owner_type') }}
+            else {{ title_case('number_rows.owner_type') }}
         end as user_type,
         case
             when not number_rows.is_phone_number_row or number_rows.owner_id is null then null
             when upper(number_rows.phone_number_type) = 'PRIMARY' then 'Primary'
             when upper(number_rows.phone_number_type) = 'ALTERNATE' then 'Alternate'
-            else {{ calling_title_case('number_rows.phone_number_type') }}
+            else {{ title_case('number_rows.phone_number_type') }}
         end as number_type,
         case when number_rows.owner_type = 'PEOPLE' then people.primary_email end as user_id,
         number_rows.owner_id as user_uuid

@@ -47,18 +47,18 @@ select
     coalesce(sections.new_customers, 0) as new_customers,
     coalesce(sections.recently_added_total_licenses, 0) as recently_added_total_licenses,
     coalesce(sections.nearing_expiration, 0) as customers_expiring,
-    {{ ratio_rounded('sections.expiring_assigned', 'sections.expiring_total', 100, 1) }} as expiring_license_assignment_pct,
-    {{ ratio_rounded('sections.expiring_used', 'sections.expiring_total', 100, 1) }} as expiring_license_usage_pct,
+    {{ percent('sections.expiring_assigned', 'sections.expiring_total') }} as expiring_license_assignment_pct,
+    {{ percent('sections.expiring_used', 'sections.expiring_total') }} as expiring_license_usage_pct,
     coalesce(sections.nearing_renewal, 0) as customers_renewing,
-    {{ ratio_rounded('sections.renewing_assigned', 'sections.renewing_total', 100, 1) }} as renewing_license_assignment_pct,
-    {{ ratio_rounded('sections.renewing_used', 'sections.renewing_total', 100, 1) }} as renewing_license_usage_pct,
+    {{ percent('sections.renewing_assigned', 'sections.renewing_total') }} as renewing_license_assignment_pct,
+    {{ percent('sections.renewing_used', 'sections.renewing_total') }} as renewing_license_usage_pct,
     coalesce(sections.low_license_assignment, 0) as customers_with_low_assignment,
-    {{ ratio_rounded('sections.low_assigned', 'sections.low_total', 100, 1) }} as low_assignment_license_assignment_pct,
-    {{ ratio_rounded('sections.low_used', 'sections.low_total', 100, 1) }} as low_assignment_license_usage_when_assigned_pct,
+    {{ percent('sections.low_assigned', 'sections.low_total') }} as low_assignment_license_assignment_pct,
+    {{ percent('sections.low_used', 'sections.low_total') }} as low_assignment_license_usage_when_assigned_pct,
     coalesce(sections.total_unassigned_licenses, 0) as total_unassigned_licenses,
     coalesce(sections.license_overage, 0) as customers_with_overage,
     coalesce(sections.total_overage_licenses, 0) as total_overage_licenses,
-    {{ ratio_rounded('sections.total_overage_licenses', 'sections.license_overage', 1, 1) }} as average_overage
+    {{ rounded_ratio('sections.total_overage_licenses', 'sections.license_overage', scale=1) }} as average_overage
 from products
 left join sections
     on sections.product = products.product

@@ -1,6 +1,6 @@
 -- One row per call queue per day (org_id, queue_id, stats_date).
 with source as (
-    select * from {{ source('lake', 'call_queue_stats') }}
+    select * from {{ source('webex', 'call_queue_stats') }}
 ),
 renamed as (
     select

@@ -1,6 +1,6 @@
 -- One row per call leg (CDR), deduplicated on report_id at ingestion (latest report time wins).
 with source as (
-    select * from {{ source('lake', 'cdr') }}
+    select * from {{ source('webex', 'cdr') }}
 ),
 renamed as (
     select

@@ -1,6 +1,6 @@
 -- One row per customer tag per snapshot date.
 with source as (
-    select * from {{ source('lake', 'customer_tags') }}
+    select * from {{ source('webex', 'customer_tags') }}
 ),
 renamed as (
     select

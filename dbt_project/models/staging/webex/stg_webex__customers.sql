@@ -1,6 +1,6 @@
 -- One row per customer organisation per snapshot date.
 with source as (
-    select * from {{ source('lake', 'customers') }}
+    select * from {{ source('webex', 'customers') }}
 ),
 renamed as (
     select

@@ -1,6 +1,6 @@
 -- One row per device per snapshot date.
 with source as (
-    select * from {{ source('lake', 'devices') }}
+    select * from {{ source('webex', 'devices') }}
 ),
 renamed as (
     select

@@ -1,6 +1,6 @@
 -- One row per license (org_id, license_id) per snapshot date, with its product derived from the name.
 with source as (
-    select * from {{ source('lake', 'licenses') }}
+    select * from {{ source('webex', 'licenses') }}
 ),
 renamed as (
     select

@@ -1,6 +1,6 @@
 -- One row per location per snapshot date.
 with source as (
-    select * from {{ source('lake', 'locations') }}
+    select * from {{ source('webex', 'locations') }}
 ),
 renamed as (
     select

@@ -1,6 +1,6 @@
 -- One row per call leg media record (org_id, local_session_id), metrics reduced to per-stream, per-direction means at ingestion.
 with source as (
-    select * from {{ source('lake', 'media_quality') }}
+    select * from {{ source('webex', 'media_quality') }}
 ),
 renamed as (
     select

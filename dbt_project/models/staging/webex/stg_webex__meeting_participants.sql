@@ -1,6 +1,6 @@
 -- One row per meeting participation (org_id, meeting_id, lower(email), joined_at).
 with source as (
-    select * from {{ source('lake', 'meeting_participants') }}
+    select * from {{ source('webex', 'meeting_participants') }}
 ),
 renamed as (
     select

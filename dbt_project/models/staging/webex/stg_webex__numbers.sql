@@ -1,6 +1,6 @@
 -- One row per phone number / extension item of an org numbers entry per snapshot date.
 with source as (
-    select * from {{ source('lake', 'numbers') }}
+    select * from {{ source('webex', 'numbers') }}
 ),
 renamed as (
     select

@@ -1,6 +1,6 @@
 -- One row per customer org assigned to a partner administrator per snapshot date.
 with source as (
-    select * from {{ source('partner_lake', 'partner_admin_orgs') }}
+    select * from {{ source('webex', 'partner_admin_orgs') }}
 ),
 renamed as (
     select

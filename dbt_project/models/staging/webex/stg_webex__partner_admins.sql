@@ -1,6 +1,6 @@
 -- One row per partner administrator per snapshot date.
 with source as (
-    select * from {{ source('partner_lake', 'partner_admins') }}
+    select * from {{ source('webex', 'partner_admins') }}
 ),
 renamed as (
     select

@@ -1,6 +1,6 @@
 -- One row per person per snapshot date.
 with source as (
-    select * from {{ source('lake', 'people') }}
+    select * from {{ source('webex', 'people') }}
 ),
 renamed as (
     select

@@ -1,6 +1,6 @@
 -- One row per email of a person per snapshot date.
 with source as (
-    select * from {{ source('lake', 'people_emails') }}
+    select * from {{ source('webex', 'people_emails') }}
 ),
 renamed as (
     select

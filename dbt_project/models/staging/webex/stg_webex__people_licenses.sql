@@ -1,6 +1,6 @@
 -- One row per license held by a person per snapshot date.
 with source as (
-    select * from {{ source('lake', 'people_licenses') }}
+    select * from {{ source('webex', 'people_licenses') }}
 ),
 renamed as (
     select

@@ -1,6 +1,6 @@
 -- One row per order of a subscription per snapshot date.
 with source as (
-    select * from {{ source('lake', 'subscription_orders') }}
+    select * from {{ source('webex', 'subscription_orders') }}
 ),
 renamed as (
     select

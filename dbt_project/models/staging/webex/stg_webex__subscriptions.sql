@@ -1,6 +1,6 @@
 -- One row per subscription per snapshot date.
 with source as (
-    select * from {{ source('lake', 'subscriptions') }}
+    select * from {{ source('webex', 'subscriptions') }}
 ),
 renamed as (
     select

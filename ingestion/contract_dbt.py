@@ -1,0 +1,91 @@
+"""The dbt staging models' properties, generated from the lake contract (ingestion/schemas.py).
+
+`python -m ingestion.contract_dbt` rewrites dbt_project/models/staging/webex/_webex__models.yml: one
+entry per lake dataset (stg_webex__<dataset>) with its description and data tests, all derived from
+its Contract:
+
+    unique_combination     the grain: the key within its partition (key columns compared in lower
+                           case where the contract says so). Event datasets are checked on the run's
+                           week only (`where week_ending = D`): earlier weeks were checked when they
+                           were built, and the whole CDR history is the largest table of the lake.
+    not_null_columns       the required columns and the partition column (error: ingestion
+                           quarantines rows without them, so a NULL means the lake was written around it)
+    relationship_in_force  each parent reference (warn: real Webex data has orphans)
+
+Edit the contract, not the yml: tests/dbt/test_dataset_contract.py fails when the committed file is
+not what this module generates. The staging unit tests live in `_webex__unit_tests.yml`.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from ingestion import schemas
+from partner_analytics import paths
+
+STAGING_YML = paths.DBT_PROJECT_DIR / "models" / "staging" / "webex" / "_webex__models.yml"
+
+HEADER = """\
+# GENERATED from the lake contract (ingestion/schemas.py CONTRACTS) by `python -m ingestion.contract_dbt`.
+# Do not edit: change the contract and regenerate (tests/dbt/test_dataset_contract.py compares them).
+version: 2
+
+models:
+"""
+
+
+def staging_model(dataset: str) -> str:
+    """The name of the staging model of a lake dataset."""
+    return f"stg_webex__{dataset}"
+
+
+def _columns(columns) -> str:
+    return "[" + ", ".join(columns) + "]"
+
+
+def _entry(contract: schemas.Contract) -> str:
+    grain = [f"lower({c})" if c in contract.lowercase else c for c in contract.grain]
+    lines = [
+        f"  - name: {staging_model(contract.name)}",
+        f"    description: {_quoted(contract.description)}",
+        "    data_tests:",
+        "      - unique_combination:",
+        "          arguments:",
+        f"            columns: {_columns(grain)}",
+    ]
+    if contract.partition == "week_ending":
+        lines += ["          config:", '            where: "week_ending = cast(\'{{ var(\'week_ending\') }}\' as date)"']
+    lines += [
+        "      - not_null_columns:",
+        "          arguments:",
+        f"            columns: {_columns([*contract.required, contract.partition])}",
+    ]
+    for columns, parent in contract.parents:
+        lines += [
+            "      - relationship_in_force:",
+            "          arguments:",
+            f"            columns: {_columns(columns)}",
+            f"            parent: ref('{staging_model(parent)}')",
+            "          config:",
+            "            severity: warn",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def render() -> str:
+    """The staging models' yml, exactly as committed."""
+    return HEADER + "\n".join(_entry(c) for c in schemas.CONTRACTS.values())
+
+
+def main() -> int:
+    STAGING_YML.write_text(render(), encoding="utf-8")
+    print(f"wrote {STAGING_YML}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from partner_analytics import pipeline
+from partner_analytics import pipeline, process
 from partner_analytics.errors import FileFormatError, ValidationError
 
 
@@ -30,9 +30,9 @@ def _hold_bytes(n: int) -> int:
 
 
 def test_in_child_returns_the_step_result_and_raises_its_error():
-    assert pipeline.in_child(divmod, 17, 5) == (3, 2)
+    assert process.in_child(divmod, 17, 5).value == (3, 2)
     with pytest.raises(ValidationError, match=r"^cdr: expectation failed for 3 row\(s\)$"):
-        pipeline.in_child(_raises_validation_error, "cdr")
+        process.in_child(_raises_validation_error, "cdr")
 
 
 def test_the_orchestrating_process_never_imports_the_data_libraries():
@@ -45,11 +45,11 @@ def test_record_step_keeps_the_child_peak_rss_of_each_step(tmp_path):
     # both children start from the same baseline (interpreter, imports); the one holding 200 MiB peaks
     # about 200 MiB above the one holding nothing
     summary = pipeline.new_summary("US", pipeline.periods.week_ending("2026-11-22"))
-    summary = pipeline.record_step(tmp_path, summary, "ingest", "datasets", lambda: pipeline.in_child(_hold_bytes, 200 * 2**20))
-    summary = pipeline.record_step(tmp_path, summary, "validate", "data_quality", lambda: pipeline.in_child(divmod, 1, 1))
+    summary = pipeline.record_step(tmp_path, summary, "ingest", "datasets", lambda: process.in_child(_hold_bytes, 200 * 2**20))
+    summary = pipeline.record_step(tmp_path, summary, "validate", "data_quality", lambda: process.in_child(divmod, 1, 1))
     assert summary["datasets"] == 200 * 2**20
     assert 150 * 2**20 < summary["peak_rss_bytes"]["ingest"] - summary["peak_rss_bytes"]["validate"] < 260 * 2**20
-    summary = pipeline.record_step(tmp_path, summary, "build", "warehouse", lambda: pipeline.in_process(divmod, 1, 1))
+    summary = pipeline.record_step(tmp_path, summary, "build", "warehouse", lambda: process.in_process(divmod, 1, 1))
     assert set(summary["peak_rss_bytes"]) == {"ingest", "validate"}  # in-process steps have no peak of their own
 
 
@@ -62,7 +62,7 @@ def test_a_stage_worker_runs_steps_in_one_child_and_reports_each_steps_own_peak(
     # the first step holds 200 MiB and frees it; the second, in the same child, holds nothing: its
     # peak is its own (reset before it ran), about 200 MiB below the first
     summary = pipeline.new_summary("US", pipeline.periods.week_ending("2026-11-22"))
-    with pipeline.StageWorker() as worker:
+    with process.StageWorker() as worker:
         first = pipeline.record_step(tmp_path, summary, "validate", "data_quality", lambda: worker(_hold_bytes_then_pid, 200 * 2**20))
         second = pipeline.record_step(tmp_path, summary, "validate", "data_quality", lambda: worker(_hold_bytes_then_pid, 0))
         assert worker.steps_run == 2
@@ -71,10 +71,10 @@ def test_a_stage_worker_runs_steps_in_one_child_and_reports_each_steps_own_peak(
 
 
 def test_a_stage_worker_starts_a_fresh_child_after_a_failed_step():
-    with pipeline.StageWorker() as worker:
-        before = worker(_hold_bytes_then_pid, 0)
+    with process.StageWorker() as worker:
+        before = worker(_hold_bytes_then_pid, 0).value
         with pytest.raises(ValidationError, match=r"^cdr: expectation failed"):
             worker(_raises_validation_error, "cdr")
-        after = worker(_hold_bytes_then_pid, 0)
+        after = worker(_hold_bytes_then_pid, 0).value
     assert before != after  # the next region never runs where a failure happened
     assert worker.steps_run == 2

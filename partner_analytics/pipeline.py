@@ -23,7 +23,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 from partner_analytics import paths, periods, progress
 from partner_analytics.process import Ran, in_child, in_process, preload_great_expectations, return_freed_memory_promptly, stage_runner

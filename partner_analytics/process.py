@@ -24,9 +24,10 @@ import multiprocessing
 import os
 import resource
 import threading
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from partner_analytics import progress
 
@@ -167,7 +168,7 @@ class StageWorker:
             pool, self._pool = self._pool, None
             pool.shutdown(wait=True, cancel_futures=broken)
 
-    def __enter__(self) -> "StageWorker":
+    def __enter__(self) -> StageWorker:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -180,7 +181,7 @@ class InProcess:
     def __call__(self, step: Step, *args: Any) -> Ran:
         return in_process(step, *args)
 
-    def __enter__(self) -> "InProcess":
+    def __enter__(self) -> InProcess:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from partner_analytics import pipeline
-from partner_analytics.errors import ValidationError
+from partner_analytics.errors import PipelineError, ValidationError
 
 UTC = dt.timezone.utc
 D = dt.date(2026, 11, 22)
@@ -155,7 +155,7 @@ def test_an_unexpected_error_is_recorded_like_the_cli_records_it(fake_steps):
     from partner_analytics import locks, orchestration
 
     fake_steps.crash_eu_export()
-    with pytest.raises(Exception):
+    with pytest.raises(PipelineError, match=r"^EU: No space left on device$"):
         pipeline.run(fake_steps.landing, fake_steps.home, D)
     cli = _summaries(fake_steps.home)
     shutil.rmtree(fake_steps.home / "runs")

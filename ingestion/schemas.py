@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from partner_analytics import paths
+from pa_base import paths
 
 TS = pl.Datetime("us", "UTC")
 STR = pl.String

@@ -20,7 +20,6 @@ import datetime as dt
 import json
 import logging
 import os
-import sys
 import time
 from pathlib import Path
 from typing import Callable
@@ -256,13 +255,6 @@ def new_summary(region: str, week_ending: dt.date, partner: dict | None = None) 
 def finish_summary(home: Path, summary: dict) -> Path:
     """Mark the region's run succeeded and write its summary.json."""
     return write_summary(home, summary["region"], periods.week_ending(summary["week_ending"]), {**summary, "status": "succeeded"})
-
-
-def configure_logging(level: int) -> None:
-    """The command line's logging, in its own process and in every child a step runs in."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    for noisy in ("great_expectations", "dbt", "airflow"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def run(

@@ -24,8 +24,8 @@ from exports.csvfmt import render
 from exports.naming import export_file_name
 from exports.templates import Template, load_default_templates
 from exports.writer import _query as template_query  # the CSV's own SQL: one implementation of every number
-from partner_analytics import paths, periods
-from partner_analytics.warehouse import open_read_only
+from pa_base import paths, periods
+from pa_base.warehouse import open_read_only
 
 log = logging.getLogger(__name__)
 

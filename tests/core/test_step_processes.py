@@ -6,6 +6,7 @@ import os
 import pickle
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -78,3 +79,29 @@ def test_a_stage_worker_starts_a_fresh_child_after_a_failed_step():
         after = worker(_hold_bytes_then_pid, 0).value
     assert before != after  # the next region never runs where a failure happened
     assert worker.steps_run == 2
+
+
+def test_each_step_takes_its_arguments_from_the_regions_summary(tmp_path):
+    # the one place the CLI loop and the DAG tasks get a step's arguments from
+    d = pipeline.periods.week_ending("2026-11-22")
+    summary = {**pipeline.new_summary("EU", d), "run_id": "run-1", "datasets": {"cdr": {"partitions": ["2026-11-22"]}, "devices": {}}}
+    assert pipeline.step_call("ingest", "landing", tmp_path, summary) == (pipeline.ingest_step, Path("landing"), tmp_path, "EU", d)
+    assert pipeline.step_call("validate", "landing", tmp_path, summary) == (pipeline.validate_step, tmp_path, "EU", d, {"cdr": ["2026-11-22"], "devices": []})
+    assert pipeline.step_call("build", "landing", tmp_path, summary) == (pipeline.build_step, tmp_path, "EU", d, "run-1")
+    assert pipeline.step_call("export", "landing", tmp_path, summary) == (pipeline.export_step, tmp_path, "EU", d)
+    with pytest.raises(ValueError, match=r"^unknown step 'publish'; steps are ingest, validate, build, export$"):
+        pipeline.step_call("publish", "landing", tmp_path, summary)
+
+
+def test_run_step_records_the_value_under_the_steps_key_and_the_peak_the_runner_returned(tmp_path):
+    summary = {**pipeline.new_summary("EU", pipeline.periods.week_ending("2026-11-22")), "run_id": "run-1"}
+
+    def runner(step, home, region, d, run_id):  # stands for a child process: the step is not run
+        return process.Ran(f"{step.__name__} {region} {d} {run_id}", 123_456_789)
+
+    built = pipeline.run_step("build", "landing", tmp_path, summary, runner)
+    assert built["warehouse"] == "build_step EU 2026-11-22 run-1"
+    assert built["peak_rss_bytes"] == {"build": 123_456_789}
+    assert set(built["timings_seconds"]) == {"build"}
+    with pytest.raises(AttributeError):  # a runner must return a Ran: a bare value is never taken as one
+        pipeline.run_step("build", "landing", tmp_path, summary, lambda step, *args: ("value", 1))

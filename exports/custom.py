@@ -11,8 +11,14 @@ filtered by org ids, customer tags and locations (SPEC 7), one YAML file per tem
     schedules: [daily, weekly, monthly]     # optional: the report schedules that produce it
 
 Reports carry no tag column, so a tag filter is resolved when the report is written: the tags of the
-customers snapshot in force at the warehouse's week ending D give a set of org ids, and the report is
-filtered on its org id column (intersected with `org_ids` when both are given). Org and tag filters
+conformed customers (dbt model int_customers_at_period_end: the customers snapshot in force at the
+end of the report's period, D for the weekly run) give a set of org ids, and the report is filtered
+on its org id column (intersected with `org_ids` when both are given). Tags match case-insensitively
+(`Gold` = `gold`), here and in the `customers` command.
+
+A base report that is a weekly table (exports.templates.is_weekly_relation: the subscription tables,
+both trends, Customers, the customer-detail reports) exists only for a week ending D, so such a
+template may be scheduled weekly only: `daily` or `monthly` fails validation (SPEC 7 "Periods"). Org and tag filters
 therefore need a base report with an org id column; location filters one with a location column."""
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from pathlib import Path
 import yaml
 
 from exports.naming import check_template_name
-from exports.templates import Template, TemplateError, load_default_templates
+from exports.templates import Template, TemplateError, is_weekly_relation, load_default_templates
 from pa_base.warehouse import relation
 
 CUSTOM_TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -37,8 +43,9 @@ ORG_HEADERS = ("Org ID", "Customer Org ID")
 ORG_COLUMNS = ("org_id", "customer_org_id")
 LOCATION_HEADERS = ("Location", "Location Name")
 LOCATION_COLUMNS = ("location", "location_name")
-# Customer tags relation (dbt staging): one row per customer tag per snapshot date.
-TAGS_RELATION = relation("stg_webex__customer_tags")
+# The conformed customers of the warehouse's period (one row per customer; `tags` joined with '; ').
+CUSTOMERS_RELATION = relation("int_customers_at_period_end")
+TAG_SEPARATOR = "; "
 
 
 @dataclass(frozen=True)
@@ -142,6 +149,11 @@ def parse_custom_template(raw, where: str, defaults: list[Template]) -> CustomTe
         for s in schedules:
             if s not in CADENCES:
                 raise TemplateError(f"{where}: field 'schedules': unknown schedule {s!r} (schedules are {', '.join(CADENCES)})")
+            if s != "weekly" and is_weekly_relation(base.relation):
+                raise TemplateError(
+                    f"{where}: field 'schedules': {s!r} is not possible for base {base.name!r}, a weekly table that "
+                    "exists only for a week ending D (SPEC 7 Periods); schedule it weekly"
+                )
 
     template = Template(
         name=name,
@@ -183,17 +195,21 @@ def load_custom_templates(directory: Path = CUSTOM_TEMPLATES_DIR, defaults: list
     return out
 
 
-def tagged_org_ids(con, tags: tuple[str, ...], as_of: dt.date) -> tuple[str, ...]:
-    """Org ids of the customers carrying any of `tags` (case-insensitive) in the tags snapshot in force at `as_of`."""
-    marks = ", ".join("?" for _ in tags)
+def tag_match_sql(tags_column: str, count: int) -> str:
+    """SQL true when the '; '-joined `tags_column` holds any of `count` bound tags, case-insensitively
+    (the one tag-matching rule: custom templates and the `customers` command). Bind the tags lower-cased."""
+    marks = ", ".join("?" for _ in range(count))
+    return (
+        f"list_has_any(list_transform(string_split(coalesce({tags_column}, ''), '{TAG_SEPARATOR}'), lambda t: lower(t)), [{marks}])"
+    )
+
+
+def tagged_org_ids(con, tags: tuple[str, ...]) -> tuple[str, ...]:
+    """Org ids of the customers carrying any of `tags` (case-insensitive) in the warehouse's conformed
+    customers (int_customers_at_period_end: in force at the end of the period it was built for)."""
     rows = con.execute(
-        f"""
-        select distinct cast(org_id as varchar) from {TAGS_RELATION}
-        where snapshot_date = (select max(snapshot_date) from {TAGS_RELATION} where snapshot_date <= ?)
-          and lower(tag) in ({marks})
-        order by 1
-        """,
-        [as_of, *[t.lower() for t in tags]],
+        f"select distinct cast(org_id as varchar) from {CUSTOMERS_RELATION} where {tag_match_sql('tags', len(tags))} order by 1",
+        [t.lower() for t in tags],
     ).fetchall()
     return tuple(r[0] for r in rows)
 
@@ -202,11 +218,14 @@ def tagged_org_ids(con, tags: tuple[str, ...], as_of: dt.date) -> tuple[str, ...
 _NO_ORG = ("",)
 
 
-def resolve(custom: CustomTemplate, con, as_of: dt.date) -> Template:
-    """The writer-ready template: tag filters turned into org ids (AND with any org_ids filter)."""
+def resolve(custom: CustomTemplate, con, as_of: dt.date | None = None) -> Template:
+    """The writer-ready template: tag filters turned into org ids (AND with any org_ids filter).
+
+    The tags are those of the warehouse `con` reads (a period's rebuilt copy holds the customers at
+    that period's end); `as_of` is accepted for older callers and not used."""
     if not custom.tags:
         return custom.template
-    tagged = tagged_org_ids(con, custom.tags, as_of)
+    tagged = tagged_org_ids(con, custom.tags)
     filters = list(custom.template.filters)
     for i, (column, values) in enumerate(filters):
         if column == custom.org_column:

@@ -15,6 +15,25 @@ from exports.naming import check_template_name
 DEFAULT_TEMPLATES_DIR = Path(__file__).resolve().parent / "default_templates"
 
 
+# SPEC 7 "Periods": the relations that can be computed for any period [A, B] - the period tables
+# (over the period; Calls Change % against the equally long period before) and the inventories (as in
+# force at the period's end). Every other report is a weekly table: it exists only for the week ending
+# D the warehouse was built for (the subscription tables, both trends, Customers, and the SPEC 12
+# customer-detail reports, all "as of D"), so a custom period or a daily/monthly schedule is refused.
+# A new report is weekly until it is listed here.
+PERIOD_RELATIONS = frozenset({
+    "rpt_calling_usage_detail", "rpt_customers_and_usage", "rpt_customers_and_call_quality",
+    "rpt_call_quality_by_endpoint_type", "rpt_feature_usage", "rpt_call_queue_kpis",
+    "rpt_customers_and_call_queues",
+})
+INVENTORY_RELATIONS = frozenset({"rpt_devices", "rpt_phone_numbers"})
+
+
+def is_weekly_relation(relation: str) -> bool:
+    """True for a weekly table (SPEC 7 "Periods"): only the built week ending D can be exported."""
+    return relation not in PERIOD_RELATIONS and relation not in INVENTORY_RELATIONS
+
+
 class TemplateError(ValueError):
     """A template file that does not describe a valid template; the message names file and field."""
 

@@ -1,9 +1,12 @@
-"""Analyst access to the customer list (SPEC 6.3): the Customers report filtered by the dim_customers flags."""
+"""Analyst access to the customer list (SPEC 6.3): the Customers report filtered by the dim_customers flags
+and its tags (the customers snapshot in force at D, as in int_customers_at_period_end) with the one
+tag-matching rule of exports.custom: whole tags, case-insensitive."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from exports.custom import tag_match_sql
 from exports.templates import template_by_name
 from partner_analytics import paths
 from partner_analytics.errors import BadArgumentError, PipelineError
@@ -64,8 +67,8 @@ def list_customers(
     if subscription_type:
         where.append(f"d.{_pick(SUBSCRIPTION_TYPES, subscription_type, 'subscription type')}")
     if tags:
-        where.append("(" + " or ".join("list_contains(string_split(coalesce(d.tags, ''), '; '), ?)" for _ in tags) + ")")
-        params.extend(tags)
+        where.append(tag_match_sql("d.tags", len(tags)))
+        params.extend(t.strip().lower() for t in tags)
     cols = ", ".join(f"r.{c.column}" for c in template.columns)
     sql = f"select {cols} from {mart('rpt_customers')} r join {mart('dim_customers')} d on d.org_id = r.org_id"
     if where:

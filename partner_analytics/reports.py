@@ -31,6 +31,18 @@ SCHEDULE_PERIODS = {
 }
 
 
+# Models upstream of the period reports whose SQL reads report_start/report_end: a rebuilt copy
+# rebuilds them too (views re-rendered, fct_call_legs re-windowed; it also types endpoints with the
+# devices in force at the period's end). Listed after the reports in dbt's --select.
+PERIOD_UPSTREAM = (
+    "int_customers_at_period_end",
+    "int_call_legs_windowed",
+    "int_call_legs_enriched",
+    "int_call_leg_features_mapped",
+    "fct_call_legs",
+)
+
+
 class WeekNotBuiltError(PipelineError):
     """The weekly run has not built the week a weekly report asks for (yet): worth retrying later."""
 
@@ -94,6 +106,24 @@ def built_week_ending(home: Path, region: str) -> dt.date:
     return max(built)
 
 
+def refuse_weekly_tables(templates: list, period: Period, built: dt.date) -> None:
+    """BadArgumentError (exit 2) naming the first weekly table asked for another period than the
+    built week W (SPEC 7 "Periods"): it would carry W's numbers under another period's name."""
+    from exports.templates import is_weekly_relation
+
+    week = periods.week(built)
+    if (period.start, period.end) == (week.start, week.end):
+        return
+    for t in templates:
+        if is_weekly_relation(t.relation):
+            last = period.end - dt.timedelta(days=1)
+            raise BadArgumentError(
+                f"report {t.name!r} is a weekly table: it exists only for the week ending {built} "
+                f"([{week.start}, {week.end - dt.timedelta(days=1)}]), not for the period [{period.start}, {last}]; "
+                "run it without --from/--to or schedule it weekly"
+            )
+
+
 def export_reports(home: Path, region: str, templates: list, period: Period, built: dt.date | None = None) -> list[dict]:
     """Write `templates` (default Template or CustomTemplate) for `period` into <home>/exports/<REGION>/.
 
@@ -105,6 +135,7 @@ def export_reports(home: Path, region: str, templates: list, period: Period, bui
     built = built_week_ending(home, region) if built is None else built
     if not templates:
         return []
+    refuse_weekly_tables(templates, period, built)
     live = paths.warehouse_path(home, region)
     week = periods.week(built)
     scratch = None
@@ -113,7 +144,8 @@ def export_reports(home: Path, region: str, templates: list, period: Period, bui
             source = live
         else:
             scratch = Path(tempfile.mkdtemp(prefix=f".report-{region}-", dir=live.parent))
-            source = _rebuilt_copy(home, region, built, period, sorted({t.relation for t in templates}), scratch)
+            relations = sorted({t.relation for t in templates})
+            source = _rebuilt_copy(home, region, built, period, [*relations, *PERIOD_UPSTREAM], scratch)
         con = open_read_only(source, home)
         try:
             ready = [resolve(t, con, built) if isinstance(t, CustomTemplate) else t for t in templates]
@@ -189,6 +221,7 @@ def run_report(
         raise BadArgumentError(f"unknown region {region!r}; regions are {', '.join(REGIONS)}")
     templates = find_report(name, template_path)
     built = built_week_ending(home, region)
+    refuse_weekly_tables(templates, cli_period(date_from, date_to, built), built)
     if as_admin is not None:
         from partner_analytics.scope import export_scoped_reports
 

@@ -165,6 +165,10 @@ def export_scoped_reports(home: Path, region: str, templates: list, period: Peri
     if (period.start, period.end) != (week.start, week.end):
         extra = {"report_start": period.start.isoformat(), "report_end": period.end.isoformat()}
     relations = sorted({t.relation for t in templates})
+    if extra is not None:  # another period: also re-render the models upstream that read it (SPEC 7 Periods)
+        from partner_analytics.reports import PERIOD_UPSTREAM
+
+        relations += [m for m in PERIOD_UPSTREAM if m not in relations]
     with scoped_warehouse(home, region, scope, built, relations, extra) as source:
         con = open_read_only(source)
         try:

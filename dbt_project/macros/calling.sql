@@ -68,9 +68,9 @@ union all
 {%- endmacro %}
 
 {#- The window the enriched leg model keeps: everything any calling mart or report reads, i.e.
-    the 8 trend weeks, the week before W (calls change) and the report period. -#}
+    the 8 trend weeks, the week before W (calls change) and the report period and the one before it. -#}
 {% macro calling_window_start() -%}
-least({{ calling_add_days(-56, week_ending()) }}, cast({{ report_start() }} as date))
+least({{ calling_add_days(-56, week_ending()) }}, {{ previous_period_start() }})
 {%- endmacro %}
 
 {% macro calling_window_end() -%}

@@ -24,11 +24,52 @@ cast('{{ value }}' as date)
 {%- if var('report_end') -%}{{ date_literal(var('report_end')) }}{%- else -%}{{ week_ending() }}{%- endif -%}
 {%- endmacro %}
 
-{#- Rows of a snapshot relation (with snapshot_date) in force at as_of: the newest snapshot dated
-    on or before as_of. Empty when no snapshot is that old. -#}
-{% macro snapshot_in_force(relation, as_of) -%}
-select * from {{ relation }}
-where snapshot_date = (
-    select max(snapshot_date) from {{ relation }} where snapshot_date <= {{ as_of }}
-)
+{#- The report period as Jinja dates: start, end (exclusive) and previous_start, the start of the
+    equally long period just before it (SPEC 7 "Periods": Calls Change % compares with it). Default W
+    and the week before it. Computed at compile time from the vars, so every bound is a date literal. -#}
+{% macro period_dates() -%}
+{%- set date = modules.datetime.date -%}
+{%- set d = date.fromisoformat(var('week_ending') ~ '') -%}
+{%- set start = date.fromisoformat(var('report_start') ~ '') if var('report_start') else d - modules.datetime.timedelta(days=7) -%}
+{%- set end = date.fromisoformat(var('report_end') ~ '') if var('report_end') else d -%}
+{{ return({'start': start, 'end': end, 'previous_start': start - (end - start)}) }}
+{%- endmacro %}
+
+{#- The one period filter of every period-bound model (SPEC 7 "Periods"): `column` (a DATE) inside
+    the report period [report_start, report_end) - W by default - or, with previous=true, inside the
+    equally long period just before it. No model writes W's bounds itself. -#}
+{% macro in_report_period(column, previous=false) -%}
+{%- set p = period_dates() -%}
+{%- if previous -%}
+{{ column }} >= {{ date_literal(p.previous_start) }} and {{ column }} < {{ date_literal(p.start) }}
+{%- else -%}
+{{ column }} >= {{ date_literal(p.start) }} and {{ column }} < {{ date_literal(p.end) }}
+{%- endif -%}
+{%- endmacro %}
+
+{#- Start of the previous period (the calling window must reach back to it). -#}
+{% macro previous_period_start() -%}
+{{ date_literal(period_dates().previous_start) }}
+{%- endmacro %}
+
+{#- The date whose snapshots are in force for the report period: its end, report_end (D by default).
+    The period's last day ends there; a snapshot dated report_end is the one the weekly run uses at D,
+    so the default W reads exactly the weekly tables' snapshots. -#}
+{% macro period_as_of() -%}
+{{ date_literal(period_dates().end) }}
+{%- endmacro %}
+
+{#- The one trend-week spine (SPEC 2): the 8 weeks ending D, D-7, ..., D-49, one row each with
+    week_index (0 = D), week_ending_date and week_start_date = week_ending_date - 7 days. Generated
+    from the week_ending var (no clock, no date table); every trend model starts from it. -#}
+{% macro trend_weeks() -%}
+{%- for week_index in range(8) %}
+select
+    {{ week_index }} as week_index,
+    cast({{ dbt.dateadd('day', -7 * week_index, week_ending()) }} as date) as week_ending_date,
+    cast({{ dbt.dateadd('day', -7 * week_index - 7, week_ending()) }} as date) as week_start_date
+{%- if not loop.last %}
+union all
+{%- endif %}
+{%- endfor %}
 {%- endmacro %}

@@ -119,7 +119,7 @@ def test_the_example_templates_load_against_the_real_default_reports():
 
 @pytest.fixture
 def warehouse(tmp_path):
-    """A tiny warehouse: a usage report and two snapshots of customer tags."""
+    """A tiny warehouse: a usage report and the conformed customers with their tags."""
     path = tmp_path / "US.duckdb"
     con = duckdb.connect(str(path))
     con.execute("create schema marts; create schema staging")
@@ -129,25 +129,25 @@ def warehouse(tmp_path):
         "('Acme', 'o1', 'Austin - HQ', 10, 12.50), ('Acme', 'o1', 'Boston', 4, 3.00), "
         "('Beta', 'o2', 'Austin - HQ', 7, 1.25), ('Core', 'o3', 'Austin - HQ', 2, 0.50)"
     )
-    con.execute("create table staging.stg_webex__customer_tags (org_id varchar, tag varchar, snapshot_date date)")
+    # the conformed customers at the period's end (dbt: int_customers_at_period_end, whose snapshot
+    # choice its unit test pins): tags distinct, sorted, joined with '; ', case as sent
+    con.execute("create schema intermediate")
+    con.execute("create table intermediate.int_customers_at_period_end (org_id varchar, customer_name varchar, tags varchar)")
     con.execute(
-        "insert into staging.stg_webex__customer_tags values "
-        # snapshot 11-15: o2 was gold; snapshot 11-22: o1 and o3 are gold, o2 no longer
-        "('o2', 'gold', '2026-11-15'), ('o1', 'gold', '2026-11-22'), ('o3', 'GOLD', '2026-11-22'), ('o2', 'silver', '2026-11-22'),"
-        # a snapshot after D must not count
-        "('o2', 'gold', '2026-11-29')"
+        "insert into intermediate.int_customers_at_period_end values "
+        "('o1', 'Acme', 'east; gold'), ('o2', 'Beta', 'silver'), ('o3', 'Core', 'GOLD'), ('o4', 'Dyn', null), ('o5', 'Eg', 'golden')"
     )
     con.close()
     return path
 
 
-def test_tags_resolve_to_org_ids_with_the_snapshot_in_force(warehouse):
+def test_tags_resolve_to_org_ids_case_insensitively_and_whole(warehouse):
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        assert tagged_org_ids(con, ("Gold",), dt.date(2026, 11, 22)) == ("o1", "o3")  # case-insensitive
-        assert tagged_org_ids(con, ("gold",), dt.date(2026, 11, 21)) == ("o2",)  # the 11-15 snapshot
-        assert tagged_org_ids(con, ("gold", "silver"), dt.date(2026, 11, 22)) == ("o1", "o2", "o3")  # any tag
-        assert tagged_org_ids(con, ("gold",), dt.date(2026, 11, 1)) == ()  # no snapshot that old
+        assert tagged_org_ids(con, ("Gold",)) == ("o1", "o3")  # case-insensitive; 'golden' is another tag
+        assert tagged_org_ids(con, ("gold", "silver")) == ("o1", "o2", "o3")  # any tag
+        assert tagged_org_ids(con, ("EAST",)) == ("o1",)  # a tag inside a joined cell
+        assert tagged_org_ids(con, ("ea",)) == ()  # whole tags, never substrings
     finally:
         con.close()
 
@@ -173,3 +173,34 @@ def test_filtered_custom_report_bytes(tmp_path, warehouse):
     assert w.path.read_bytes() == b"Customer Name,Total Calls,Call Minutes\r\nAcme,10,12.50\r\n"
     [empty] = write_exports(warehouse, tmp_path / "out", "US", period, [nobody])
     assert empty.rows == 0 and empty.path.read_bytes() == b"Customer Name,Org ID,Location,Total Calls,Call Minutes\r\n"
+
+
+@pytest.mark.parametrize("cadence", ["daily", "monthly"])
+def test_a_weekly_table_scheduled_daily_or_monthly_fails_naming_the_file_and_the_field(tmp_path, cadence):
+    # Call Volume Trend exists only for a week ending D (SPEC 7 Periods)
+    path = write(tmp_path, f"name: Trend Daily\nbase: Call Volume Trend\nschedules: [weekly, {cadence}]\n")
+    with pytest.raises(TemplateError) as err:
+        load_custom_template(path, DEFAULTS)
+    message = str(err.value)
+    assert message.startswith(f"{path}: field 'schedules': '{cadence}' is not possible for base 'Call Volume Trend'")
+    assert "weekly table" in message
+    # weekly is fine for it, and any schedule for a period table
+    assert load_custom_template(write(tmp_path, "name: T\nbase: Call Volume Trend\nschedules: [weekly]\n", "w.yml"), DEFAULTS).schedules == ("weekly",)
+    ok = write(tmp_path, "name: U\nbase: Calling Usage Detail Report\nschedules: [daily, weekly, monthly]\n", "u.yml")
+    assert load_custom_template(ok, DEFAULTS).schedules == ("daily", "weekly", "monthly")
+
+
+def test_every_real_weekly_table_is_classified_as_spec_7_says():
+    from exports.templates import INVENTORY_RELATIONS, PERIOD_RELATIONS, is_weekly_relation
+
+    by_name = {t.name: t.relation for t in load_default_templates()}
+    period = {n for n, r in by_name.items() if r in PERIOD_RELATIONS}
+    inventory = {n for n, r in by_name.items() if r in INVENTORY_RELATIONS}
+    assert period == {"Calling Usage Detail Report", "Customers and Usage", "Customers and Call Quality",
+                      "Call Quality by Endpoint Type", "Feature Usage", "Call Queue KPIs", "Customers and Call Queues"}
+    assert inventory == {"Devices Report", "Phone Numbers Report"}
+    weekly = {n for n, r in by_name.items() if is_weekly_relation(r)}
+    assert {"Customers", "Subscription KPIs", "Recently Added Subscriptions", "Expiring Subscriptions",
+            "Renewing Subscriptions", "Low License Assignment Subscriptions", "License Overage Subscriptions",
+            "License Allocation Trend", "Call Volume Trend", "Call Quality Trend"} <= weekly
+    assert weekly == set(by_name) - period - inventory

@@ -234,3 +234,14 @@ def test_report_command_without_a_warehouse_exits_1(tmp_path, defaults):
     result = runner.invoke(app, ["report", "Calling Usage Detail Report", "--home", str(tmp_path), "--region", "US"])
     assert result.exit_code == 1
     assert "no warehouse" in result.output
+
+
+def test_a_weekly_table_is_refused_for_another_period_before_anything_is_copied(home, fake_dbt, monkeypatch):
+    trend = Template(name="Call Volume Trend", relation="rpt_call_volume_trend",
+                     columns=(Column("week_ending", "Week Ending"),), order_by=("week_ending",))
+    with pytest.raises(BadArgumentError, match=r"'Call Volume Trend' is a weekly table: it exists only for the week ending 2026-11-22"):
+        reports.export_reports(home, "US", [USAGE, trend], reports.cli_period("2026-11-16", "2026-11-23", D))
+    assert fake_dbt == [] and not (home / "exports").exists()
+    assert sorted(p.name for p in (home / "warehouse").iterdir()) == ["US.duckdb"]
+    # the same week given as --from/--to is the built week: allowed (the live warehouse, nothing rebuilt)
+    reports.refuse_weekly_tables([trend], reports.cli_period("2026-11-15", "2026-11-21", D), D)

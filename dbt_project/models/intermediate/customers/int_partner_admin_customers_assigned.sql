@@ -3,15 +3,9 @@
 -- SALES_FULL_ADMIN) every customer, other roles their assignedOrgIds. Partner admins are
 -- partner-level data: assigned org ids of other regions find no customer here and drop out, so
 -- nothing of another region enters this warehouse. Not admin-scoped (scoping is decided from it).
-with weeks as (
-    select * from {{ ref('int_subscription_weeks_spined') }} where week_index = 0
-),
-
-customers as (
-    select customers.org_id, customers.display_name as customer_name
-    from weeks
-    inner join {{ ref('stg_webex__customers') }} as customers
-        on customers.snapshot_date = weeks.customers_snapshot_date
+with customers as (
+    -- the conformed customers at D
+    select org_id, customer_name from {{ ref('int_customers_at_period_end') }}
 ),
 
 admins as (

@@ -1,30 +1,18 @@
 -- One row per subscription of the subscriptions snapshot in force at D and license line of it in the
 -- licenses snapshot in force at D (a subscription without a license line: one row, license columns
 -- null), for the customers of the customers snapshot in force at D, within the admin scope.
-with weeks as (
-    select * from {{ ref('int_subscription_weeks_spined') }} where week_index = 0
-),
-
-customers as (
-    select customers.org_id, customers.display_name as customer_name
-    from weeks
-    inner join {{ ref('stg_webex__customers') }} as customers
-        on customers.snapshot_date = weeks.customers_snapshot_date
-    where {{ in_admin_scope('customers.org_id') }}
+with customers as (
+    -- the conformed customers at D
+    select org_id, customer_name from {{ ref('int_customers_at_period_end') }}
+    where {{ in_admin_scope('org_id') }}
 ),
 
 subscriptions as (
-    select subscriptions.*
-    from weeks
-    inner join {{ ref('stg_webex__subscriptions') }} as subscriptions
-        on subscriptions.snapshot_date = weeks.subscriptions_snapshot_date
+    {{ snapshot_in_force(ref('stg_webex__subscriptions'), week_ending()) }}
 ),
 
 licenses as (
-    select licenses.*
-    from weeks
-    inner join {{ ref('stg_webex__licenses') }} as licenses
-        on licenses.snapshot_date = weeks.licenses_snapshot_date
+    {{ snapshot_in_force(ref('stg_webex__licenses'), week_ending()) }}
 )
 
 select

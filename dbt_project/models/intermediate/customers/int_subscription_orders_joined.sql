@@ -6,11 +6,9 @@ with weeks as (
 ),
 
 customers as (
-    select customers.org_id, customers.display_name as customer_name
-    from weeks
-    inner join {{ ref('stg_webex__customers') }} as customers
-        on customers.snapshot_date = weeks.customers_snapshot_date
-    where {{ in_admin_scope('customers.org_id') }}
+    -- the conformed customers at D
+    select org_id, customer_name from {{ ref('int_customers_at_period_end') }}
+    where {{ in_admin_scope('org_id') }}
 )
 
 select

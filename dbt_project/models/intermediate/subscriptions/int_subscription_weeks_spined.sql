@@ -1,17 +1,17 @@
 -- One row per week of the 8-week trend (weeks ending D, D-7, ..., D-49; week_index 0 = D), with the
 -- snapshot dates in force at each week's end. Built from var('week_ending'), never the clock.
-with weeks as (
-    {%- for week_index in range(8) %}
+with trend_weeks as (
+    {{ trend_weeks() }}
+),
+
+weeks as (
     select
-        {{ week_index }} as week_index,
-        cast({{ dbt.dateadd('day', -7 * week_index, week_ending()) }} as date) as week_ending_date,
-        cast({{ dbt.dateadd('day', -7 * week_index - 7, week_ending()) }} as date) as week_start_date,
+        week_index,
+        week_ending_date,
+        week_start_date,
         -- "usage in last 3 months" window [week end - 90 days, week end)
-        cast({{ dbt.dateadd('day', -7 * week_index - 90, week_ending()) }} as date) as usage_window_start_date
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+        cast({{ dbt.dateadd('day', -90, 'week_ending_date') }} as date) as usage_window_start_date
+    from trend_weeks
 ),
 
 licenses_in_force as (

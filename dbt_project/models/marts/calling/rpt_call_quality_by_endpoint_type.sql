@@ -1,10 +1,9 @@
--- Call Quality by Endpoint Type: one row per endpoint type with legs in W.
+-- Call Quality by Endpoint Type: one row per endpoint type with legs in the report period (W by default).
 with
 
 legs as (
     select * from {{ ref('fct_call_legs') }}
-    where started_date >= {{ calling_add_days(-7, week_ending()) }}
-      and started_date < {{ week_ending() }}
+    where {{ in_report_period('started_date') }}
 ),
 
 by_type as (

@@ -1,10 +1,10 @@
--- Call Queue KPIs: one row for the region over the queue-days of W (weighted averages).
+-- Call Queue KPIs: one row for the region over the queue-days of the report period (W by default;
+-- weighted averages).
 with
 
 queue_days as (
     select * from {{ ref('int_call_queue_days_weighted') }}
-    where stats_date >= {{ calling_add_days(-7, week_ending()) }}
-      and stats_date < {{ week_ending() }}
+    where {{ in_report_period('stats_date') }}
 ),
 
 totals as (

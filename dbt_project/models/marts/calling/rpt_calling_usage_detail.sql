@@ -1,23 +1,21 @@
 -- Calling Usage Detail Report: one row per customer (org) and CDR Location with call legs in the
 -- report period [report_start, report_end) (default W); queue columns from call_queue_stats of the
 -- same org and location name over the same days, 0 where the location has none. Customer name from
--- the customers snapshot in force at report_end.
+-- the customers in force at report_end (int_customers_at_period_end).
 with
 
 legs as (
     select * from {{ ref('fct_call_legs') }}
-    where started_date >= cast({{ report_start() }} as date)
-      and started_date < cast({{ report_end() }} as date)
+    where {{ in_report_period('started_date') }}
 ),
 
 queue_days as (
     select * from {{ ref('int_call_queue_days_weighted') }}
-    where stats_date >= cast({{ report_start() }} as date)
-      and stats_date < cast({{ report_end() }} as date)
+    where {{ in_report_period('stats_date') }}
 ),
 
 customers as (
-    {{ snapshot_in_force(ref('stg_webex__customers'), 'cast(' ~ report_end() ~ ' as date)') }}
+    select * from {{ ref('int_customers_at_period_end') }}
 ),
 
 by_location as (
@@ -57,7 +55,7 @@ queues_by_location as (
 )
 
 select
-    customers.display_name as customer_name,
+    customers.customer_name as customer_name,
     by_location.org_id,
     by_location.location_name as location,
     by_location.total_calls,

@@ -1,15 +1,14 @@
--- Customers and Call Quality: one row per customer (org) with call legs in W; name from the
--- customers snapshot in force at D.
+-- Customers and Call Quality: one row per customer (org) with call legs in the report period (W by
+-- default); name from the customers in force at the period's end (int_customers_at_period_end).
 with
 
 legs as (
     select * from {{ ref('fct_call_legs') }}
-    where started_date >= {{ calling_add_days(-7, week_ending()) }}
-      and started_date < {{ week_ending() }}
+    where {{ in_report_period('started_date') }}
 ),
 
 customers as (
-    {{ snapshot_in_force(ref('stg_webex__customers'), week_ending()) }}
+    select * from {{ ref('int_customers_at_period_end') }}
 ),
 
 by_org as (
@@ -22,7 +21,7 @@ by_org as (
 )
 
 select
-    customers.display_name as customer,
+    customers.customer_name as customer,
     by_org.org_id,
     by_org.rated_call_legs,
     by_org.poor_quality_call_legs,

@@ -1,15 +1,14 @@
--- Customers and Call Queues: one row per customer (org) with queue stats in W (weighted averages);
--- name from the customers snapshot in force at D.
+-- Customers and Call Queues: one row per customer (org) with queue stats in the report period (W by
+-- default; weighted averages); name from the customers in force at the period's end.
 with
 
 queue_days as (
     select * from {{ ref('int_call_queue_days_weighted') }}
-    where stats_date >= {{ calling_add_days(-7, week_ending()) }}
-      and stats_date < {{ week_ending() }}
+    where {{ in_report_period('stats_date') }}
 ),
 
 customers as (
-    {{ snapshot_in_force(ref('stg_webex__customers'), week_ending()) }}
+    select * from {{ ref('int_customers_at_period_end') }}
 ),
 
 by_org as (
@@ -31,7 +30,7 @@ by_org as (
 )
 
 select
-    customers.display_name as customer,
+    customers.customer_name as customer,
     by_org.org_id,
     by_org.queues,
     by_org.total_calls,

@@ -1,5 +1,6 @@
--- Customers and Usage: one row per customer (org) with call legs in W; name from the customers
--- snapshot in force at D.
+-- Customers and Usage: one row per customer (org) with call legs in the report period (W by
+-- default); Calls Change % against the equally long period just before it (the week before W by
+-- default); name from the customers in force at the period's end (int_customers_at_period_end).
 with
 
 legs as (
@@ -7,10 +8,10 @@ legs as (
 ),
 
 customers as (
-    {{ snapshot_in_force(ref('stg_webex__customers'), week_ending()) }}
+    select * from {{ ref('int_customers_at_period_end') }}
 ),
 
-this_week as (
+this_period as (
     select
         org_id,
         count(distinct case when is_user_leg then user_id end) as active_users,
@@ -18,35 +19,33 @@ this_week as (
         count(*) as call_legs,
         cast(sum(duration_seconds) as bigint) as duration_seconds
     from legs
-    where started_date >= {{ calling_add_days(-7, week_ending()) }}
-      and started_date < {{ week_ending() }}
+    where {{ in_report_period('started_date') }}
     group by org_id
 ),
 
-previous_week as (
+previous_period as (
     select
         org_id,
         count(case when is_originating then 1 end) as calls
     from legs
-    where started_date >= {{ calling_add_days(-14, week_ending()) }}
-      and started_date < {{ calling_add_days(-7, week_ending()) }}
+    where {{ in_report_period('started_date', previous=true) }}
     group by org_id
 ),
 
 joined as (
     select
-        customers.display_name as customer,
-        this_week.org_id,
-        this_week.active_users,
-        this_week.calls,
-        this_week.call_legs,
-        this_week.duration_seconds,
-        coalesce(previous_week.calls, 0) as previous_calls
-    from this_week
-    left join previous_week
-        on this_week.org_id = previous_week.org_id
+        customers.customer_name as customer,
+        this_period.org_id,
+        this_period.active_users,
+        this_period.calls,
+        this_period.call_legs,
+        this_period.duration_seconds,
+        coalesce(previous_period.calls, 0) as previous_calls
+    from this_period
+    left join previous_period
+        on this_period.org_id = previous_period.org_id
     left join customers
-        on this_week.org_id = customers.org_id
+        on this_period.org_id = customers.org_id
 )
 
 select
@@ -56,6 +55,6 @@ select
     calls,
     call_legs,
     {{ calling_minutes('duration_seconds') }} as call_minutes,
-    -- empty (not 0, not infinite) when the previous week had no calls
+    -- empty (not 0, not infinite) when the previous period had no calls
     {{ calling_percent('calls - previous_calls', 'previous_calls') }} as calls_change_pct
 from joined

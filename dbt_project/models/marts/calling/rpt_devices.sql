@@ -2,24 +2,10 @@
 -- (D by default), with its customer, location, primary number and user.
 with
 
-devices as (
-    {{ snapshot_in_force(ref('stg_webex__devices'), 'cast(' ~ report_end() ~ ' as date)') }}
-),
+{{ snapshots_at_period_end(['devices', 'locations', 'people', 'numbers']) }},
 
 customers as (
-    {{ snapshot_in_force(ref('stg_webex__customers'), 'cast(' ~ report_end() ~ ' as date)') }}
-),
-
-locations as (
-    {{ snapshot_in_force(ref('stg_webex__locations'), 'cast(' ~ report_end() ~ ' as date)') }}
-),
-
-people as (
-    {{ snapshot_in_force(ref('stg_webex__people'), 'cast(' ~ report_end() ~ ' as date)') }}
-),
-
-numbers as (
-    {{ snapshot_in_force(ref('stg_webex__numbers'), 'cast(' ~ report_end() ~ ' as date)') }}
+    select * from {{ ref('int_customers_at_period_end') }}
 ),
 
 -- one PRIMARY entry per owner; should an owner hold several, the first in a fixed order wins
@@ -46,7 +32,7 @@ primary_numbers as (
 joined as (
     select
         customers.external_id,
-        customers.display_name as customer,
+        customers.customer_name as customer,
         devices.org_id as customer_org_id,
         devices.location_id,
         locations.location_name,

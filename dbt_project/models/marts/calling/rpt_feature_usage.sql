@@ -1,11 +1,10 @@
--- Feature Usage: one row per calling feature with at least one call in W; a call counts once per
--- feature however many of its legs (e.g. hunt-group legs) mark it.
+-- Feature Usage: one row per calling feature with at least one call in the report period (W by
+-- default); a call counts once per feature however many of its legs (e.g. hunt-group legs) mark it.
 with
 
 leg_features as (
     select * from {{ ref('int_call_leg_features_mapped') }}
-    where started_date >= {{ calling_add_days(-7, week_ending()) }}
-      and started_date < {{ week_ending() }}
+    where {{ in_report_period('started_date') }}
 )
 
 select

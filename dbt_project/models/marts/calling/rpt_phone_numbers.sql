@@ -2,20 +2,10 @@
 -- force at the report period's end (D by default); an entry with both gives both rows.
 with
 
-numbers as (
-    {{ snapshot_in_force(ref('stg_webex__numbers'), 'cast(' ~ report_end() ~ ' as date)') }}
-),
+{{ snapshots_at_period_end(['numbers', 'locations', 'people']) }},
 
 customers as (
-    {{ snapshot_in_force(ref('stg_webex__customers'), 'cast(' ~ report_end() ~ ' as date)') }}
-),
-
-locations as (
-    {{ snapshot_in_force(ref('stg_webex__locations'), 'cast(' ~ report_end() ~ ' as date)') }}
-),
-
-people as (
-    {{ snapshot_in_force(ref('stg_webex__people'), 'cast(' ~ report_end() ~ ' as date)') }}
+    select * from {{ ref('int_customers_at_period_end') }}
 ),
 
 entries as (
@@ -33,40 +23,35 @@ entries as (
     from numbers
 ),
 
+-- one row per value an entry has: its phone number (is_phone_number_row) and its extension
+row_kinds as (
+    select true as is_phone_number_row
+    union all
+    select false as is_phone_number_row
+),
+
 number_rows as (
     select
-        org_id,
-        phone_number,
-        cast(null as {{ dbt.type_string() }}) as extension,
-        true as is_phone_number_row,
-        state,
-        phone_number_type,
-        location_id,
-        location_name,
-        owner_id,
-        owner_type
+        entries.org_id,
+        case when row_kinds.is_phone_number_row then entries.phone_number end as phone_number,
+        case when not row_kinds.is_phone_number_row then entries.extension end as extension,
+        row_kinds.is_phone_number_row,
+        entries.state,
+        entries.phone_number_type,
+        entries.location_id,
+        entries.location_name,
+        entries.owner_id,
+        entries.owner_type
     from entries
-    where phone_number is not null
-    union all
-    select
-        org_id,
-        cast(null as {{ dbt.type_string() }}) as phone_number,
-        extension,
-        false as is_phone_number_row,
-        state,
-        phone_number_type,
-        location_id,
-        location_name,
-        owner_id,
-        owner_type
-    from entries
-    where extension is not null
+    cross join row_kinds
+    where (row_kinds.is_phone_number_row and entries.phone_number is not null)
+       or (not row_kinds.is_phone_number_row and entries.extension is not null)
 ),
 
 joined as (
     select
         customers.external_id,
-        customers.display_name as customer,
+        customers.customer_name as customer,
         number_rows.org_id as customer_org_id,
         number_rows.location_id,
         coalesce(number_rows.location_name, locations.location_name) as location_name,

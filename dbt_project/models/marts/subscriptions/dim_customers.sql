@@ -5,23 +5,9 @@ with weeks as (
 ),
 
 customers as (
-    select customers.*
-    from weeks
-    inner join {{ ref('stg_webex__customers') }} as customers
-        on customers.snapshot_date = weeks.customers_snapshot_date
-    where {{ in_admin_scope('customers.org_id') }}
-),
-
-tags as (
-    -- the tags bridge shares the customers partition: read it at the customers' snapshot date
-    select
-        tags.org_id,
-        {{ sorted_join('tags.tag') }} as tags
-    from weeks
-    inner join {{ ref('stg_webex__customer_tags') }} as tags
-        on tags.snapshot_date = weeks.customers_snapshot_date
-    where tags.tag is not null
-    group by tags.org_id
+    -- the conformed customers (name, tags, ...) of the snapshot in force at D
+    select * from {{ ref('int_customers_at_period_end') }}
+    where {{ in_admin_scope('org_id') }}
 ),
 
 subscriptions as (
@@ -91,27 +77,14 @@ org_subscriptions as (
     group by org_id
 ),
 
-partner_admins as (
-    {{ snapshot_in_force(ref('stg_webex__partner_admins'), week_ending()) }}
-),
-
 org_admins as (
-    -- the admin-orgs bridge shares the partner admins partition
-    select
-        admin_orgs.org_id,
-        {{ sorted_join('partner_admins.email') }} as partner_admins
-    from partner_admins
-    inner join {{ ref('stg_webex__partner_admin_orgs') }} as admin_orgs
-        on admin_orgs.admin_id = partner_admins.admin_id
-        and admin_orgs.snapshot_date = partner_admins.snapshot_date
-    where partner_admins.email is not null
-    group by admin_orgs.org_id
+    select * from {{ ref('int_customer_partner_admins_listed') }}
 ),
 
 flagged as (
     select
         customers.org_id,
-        customers.display_name as customer_name,
+        customers.customer_name,
         customers.external_id,
         customers.managed_by as managed_by_code,
         case
@@ -122,7 +95,7 @@ flagged as (
         end as managed_by,
         org_products.products,
         org_subscriptions.subscription_types,
-        tags.tags,
+        customers.tags,
         org_admins.partner_admins,
         org_subscriptions.next_expiry_date,
         customers.last_admin_activity_at,
@@ -150,7 +123,6 @@ flagged as (
             false
         ) as is_status_expired
     from customers
-    left join tags on tags.org_id = customers.org_id
     left join org_products on org_products.org_id = customers.org_id
     left join org_subscriptions on org_subscriptions.org_id = customers.org_id
     left join overage_subscriptions on overage_subscriptions.org_id = customers.org_id

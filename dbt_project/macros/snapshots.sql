@@ -1,0 +1,23 @@
+{#- Snapshot macros: which rows of a snapshot dataset are "in force" (SPEC 4: the newest snapshot
+    dated on or before a date). Python callers (expectations/flags.py, exports/custom.py) generate the
+    same SQL with partner_analytics.snapshots.snapshot_in_force_sql. -#}
+
+{#- Rows of a snapshot relation (with snapshot_date) in force at as_of (a DATE expression): the newest
+    snapshot dated on or before as_of. Empty when no snapshot is that old. -#}
+{% macro snapshot_in_force(relation, as_of) -%}
+select * from {{ relation }}
+where snapshot_date = (
+    select max(snapshot_date) from {{ relation }} where snapshot_date <= {{ as_of }}
+)
+{%- endmacro %}
+
+{#- One CTE per snapshot dataset, named after it, with its rows in force at the report period's end
+    (report_end; D by default) - the inventories' "in force on the period's last day" (SPEC 7
+    "Periods"). Use as `with {{ snapshots_at_period_end(['devices', 'people']) }}, next as (...)`. -#}
+{% macro snapshots_at_period_end(datasets) -%}
+{%- for dataset in datasets %}
+{{ dataset }} as (
+    {{ snapshot_in_force(ref('stg_webex__' ~ dataset), period_as_of()) }}
+){{ ',' if not loop.last }}
+{%- endfor %}
+{%- endmacro %}

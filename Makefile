@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 DEMO_GENERATE_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: install demo demo-cli test docs bench clean
+.PHONY: install demo demo-cli test lint lint-fix docs bench clean
 
 $(BIN)/python: pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
@@ -46,9 +46,18 @@ demo-cli: install ## the same pipeline without Airflow (partner-analytics run)
 	$(BIN)/partner-analytics generate --landing $(DEMO_DIR)/landing --week-ending $(WEEK_ENDING) --scale $(DEMO_SCALE) $(DEMO_GENERATE_ARGS)
 	$(BIN)/partner-analytics run --landing $(DEMO_DIR)/landing --home $(DEMO_DIR)/home --week-ending $(WEEK_ENDING)
 
-test: install ## run every test (unit, dbt, DAG, end to end)
+test: install lint ## run the linters, then every test (unit, dbt, DAG, end to end)
 	uv sync --frozen --group spark --python $(PYTHON)  # pyspark + dbt-spark for tests/spark/ (Spark parity)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# ruff (pyproject.toml [tool.ruff]) and sqlfluff (.sqlfluff) check; they change nothing.
+lint: install ## ruff lint + format check of the Python, sqlfluff of the dbt SQL
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint dbt_project
+
+lint-fix: install ## apply every automatic fix of the linters (then `make lint` says what is left)
+	bash scripts/lint-fix.sh
 
 REGION ?= US
 docs: install ## dbt docs for the demo's REGION warehouse as one file that opens from disk: $(DEMO_DIR)/dbt-docs/index.html

@@ -32,33 +32,15 @@ from datetime import timedelta
 
 from pendulum import datetime
 
-from airflow.sdk import CronDataIntervalTimetable, ExceptionRetryPolicy, Param, RetryAction, RetryRule, dag, task
+from airflow.sdk import CronDataIntervalTimetable, Param, dag, task
 
-from partner_analytics import notify  # light: no Airflow hook or data library at import
+from partner_analytics import orchestration  # light: no Airflow hook or data library at import
 
-DEFAULT_ARGS = {
-    "owner": "partner-analytics",
-    "execution_timeout": timedelta(minutes=30),
-    "on_failure_callback": notify.failure_notifiers(),  # the weekly DAG's notifiers (README "The operator's view")
-    "retries": 3,
-    "retry_delay": timedelta(minutes=10),
-    "retry_exponential_backoff": 2.0,
-    "max_retry_delay": timedelta(hours=2),
-    "retry_policy": ExceptionRetryPolicy(
-        rules=[
-            RetryRule(
-                exception="partner_analytics.pull.client.ScopeError",
-                action=RetryAction.FAIL,
-                reason="401/403: the token or its scopes must be fixed first; a retry fails the same way",
-            ),
-            RetryRule(
-                exception="partner_analytics.pull.credentials.MissingTokenError",
-                action=RetryAction.FAIL,
-                reason="no webex_default connection and no WEBEX_ACCESS_TOKEN",
-            ),
-        ]
-    ),
-}
+RETRY_RULES = [
+    ("partner_analytics.pull.client.ScopeError", "fail", "401/403: the token or its scopes must be fixed first; a retry fails the same way"),
+    ("partner_analytics.pull.credentials.MissingTokenError", "fail", "no webex_default connection and no WEBEX_ACCESS_TOKEN"),
+]
+DEFAULT_ARGS = orchestration.default_args(retries=3, retry_delay=timedelta(minutes=10), max_retry_delay=timedelta(hours=2), rules=RETRY_RULES)
 
 
 @dag(
@@ -76,7 +58,6 @@ DEFAULT_ARGS = {
 def partner_pull():
     @task
     def resolve_pull() -> dict:
-        from partner_analytics import orchestration
         from partner_analytics.pull import tasks
 
         return tasks.pull_config(orchestration.airflow_variable)

@@ -38,9 +38,9 @@ from datetime import timedelta
 
 from pendulum import datetime
 
-from airflow.sdk import CronDataIntervalTimetable, ExceptionRetryPolicy, RetryAction, RetryRule, dag, task
+from airflow.sdk import CronDataIntervalTimetable, dag, task
 
-from partner_analytics import notify  # light: no Airflow hook or data library at import
+from partner_analytics import orchestration  # light: no Airflow hook or data library at import
 
 SCHEDULES = {
     "daily": "0 6 * * *",
@@ -48,30 +48,11 @@ SCHEDULES = {
     "monthly": "0 6 1 * *",
 }
 
-DEFAULT_ARGS = {
-    "owner": "partner-analytics",
-    "retries": 4,
-    "retry_delay": timedelta(minutes=15),
-    "retry_exponential_backoff": 2.0,
-    "max_retry_delay": timedelta(hours=4),
-    "retry_policy": ExceptionRetryPolicy(
-        rules=[
-            RetryRule(
-                exception="partner_analytics.reports.WeekNotBuiltError",
-                action=RetryAction.RETRY,
-                reason="the weekly run has not built this week yet",
-            ),
-            RetryRule(
-                exception="partner_analytics.errors.PipelineError",
-                action=RetryAction.FAIL,
-                reason="data or pipeline failure: the same inputs fail the same way",
-            ),
-        ]
-    ),
-    # The operator's view (issue 23): a timeout on every task, someone told when a task fails for good.
-    "execution_timeout": timedelta(minutes=30),
-    "on_failure_callback": notify.failure_notifiers(),
-}
+RETRY_RULES = [
+    ("partner_analytics.reports.WeekNotBuiltError", "retry", "the weekly run has not built this week yet"),
+    ("partner_analytics.errors.PipelineError", "fail", "data or pipeline failure: the same inputs fail the same way"),
+]
+DEFAULT_ARGS = orchestration.default_args(retries=4, retry_delay=timedelta(minutes=15), max_retry_delay=timedelta(hours=4), rules=RETRY_RULES)
 
 
 def report_schedule(cadence: str, cron: str):
@@ -89,14 +70,10 @@ def report_schedule(cadence: str, cron: str):
     def reports():
         @task
         def resolve_run(data_interval_end=None, dag_run=None) -> dict:
-            from partner_analytics import orchestration
-
             return orchestration.report_run_config(cadence, data_interval_end, dag_run.run_after, orchestration.airflow_variable)
 
         @task
         def list_regions(config: dict) -> list[str]:
-            from partner_analytics import orchestration
-
             return orchestration.regions_with_warehouse(config)
 
         @task(map_index_template="{{ region }}", execution_timeout=timedelta(hours=1))

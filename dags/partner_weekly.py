@@ -4,9 +4,9 @@
 `resolve_run` fixes the run's week ending **D** and its folders; `ingest_partner` ingests the
 partner-level data once; then, for each region with a landing folder (dynamic task mapping over
 `region`): `ingest_region` -> `validate_region` -> `build_marts` -> `export_reports` ->
-`write_summary`. Each task calls one function of `partner_analytics.orchestration`, which runs the
-same step functions as `partner-analytics run`, so `<home>/runs/<D>/<REGION>/summary.json` and the
-exported CSVs are the same bytes as the command line's.
+`write_summary`. Each region task runs one step through `partner_analytics.pipeline.run_step`, the
+function `partner-analytics run` calls for every region and stage, so `<home>/runs/<D>/<REGION>/summary.json`
+and the exported CSVs are the same bytes as the command line's.
 
 ### The week
 D = `data_interval_end` of the run (schedule `CronDataIntervalTimetable("0 0 * * 0", "UTC")`: the
@@ -55,39 +55,20 @@ from airflow.sdk import (
     CronDataIntervalTimetable,
     DeadlineAlert,
     DeadlineReference,
-    ExceptionRetryPolicy,
     Param,
-    RetryAction,
-    RetryRule,
     dag,
     task,
     task_group,
 )
 
-from partner_analytics import notify  # light: no Airflow hook or data library at import
+from partner_analytics import notify, orchestration  # light: no Airflow hook or data library at import
 from partner_analytics.paths import REGIONS
 
-MARTS = AssetAlias("partner_analytics_marts")  # == orchestration.MARTS_ASSET_ALIAS (no package import at parse time)
+MARTS = AssetAlias(orchestration.MARTS_ASSET_ALIAS)
 
-DEFAULT_ARGS = {
-    "owner": "partner-analytics",
-    "retries": 2,
-    "retry_delay": timedelta(minutes=5),
-    "retry_exponential_backoff": 2.0,
-    "max_retry_delay": timedelta(hours=1),
-    "retry_policy": ExceptionRetryPolicy(
-        rules=[
-            RetryRule(
-                exception="partner_analytics.errors.PipelineError",
-                action=RetryAction.FAIL,
-                reason="data or pipeline failure: the same inputs fail the same way, see summary.json",
-            )
-        ]
-    ),
-    # The operator's view (issue 23): a timeout on every task, someone told when a task fails for good.
-    "execution_timeout": timedelta(minutes=30),
-    "on_failure_callback": notify.failure_notifiers(),
-}
+# Data and pipeline failures fail at once: the same inputs fail the same way
+RETRY_RULES = [("partner_analytics.errors.PipelineError", "fail", "data or pipeline failure: the same inputs fail the same way, see summary.json")]
+DEFAULT_ARGS = orchestration.default_args(retries=2, retry_delay=timedelta(minutes=5), max_retry_delay=timedelta(hours=1), rules=RETRY_RULES)
 
 # Ingestion and validation each need about 1 GiB at scale m (README, Performance): they share the pool
 # `partner_memory`, one slot per step, so its slots are the steps that may run at once (default 1).
@@ -104,6 +85,12 @@ def _label(region: str) -> None:
 
     get_current_context()["region"] = region
     progress.quiet_benign_warnings()
+
+
+def _run_step(config: dict, summary: dict, step: str) -> dict:
+    """One step of a region, the pipeline's own step function as `partner-analytics run` calls it."""
+    _label(summary["region"])
+    return orchestration.region_step(config, summary, step)
 
 
 @dag(
@@ -136,8 +123,6 @@ def _label(region: str) -> None:
 def partner_weekly():
     @task
     def resolve_run(data_interval_end=None, dag_run=None) -> dict:
-        from partner_analytics import orchestration
-
         return orchestration.weekly_run_config(data_interval_end, dag_run.run_after, orchestration.airflow_variable)
 
     @task
@@ -150,47 +135,37 @@ def partner_weekly():
 
     @task
     def ingest_partner(config: dict) -> dict:
-        from partner_analytics import orchestration
+        from partner_analytics import locks, periods, pipeline
 
-        return orchestration.ingest_partner(config)
+        return pipeline.partner_step(config["landing"], config["home"], periods.week_ending(config["week_ending"]), locks.new_run_id())
 
     @task
     def list_regions(config: dict, params=None) -> list[str]:
-        from partner_analytics import orchestration
-
         return orchestration.regions_to_run(config, params.get("regions"))
 
     @task_group(group_id="region")
     def region_run(region: str, config: dict, partner: dict):
         @task(pool=MEMORY_POOL, map_index_template=REGION_LABEL, execution_timeout=timedelta(hours=3))
         def ingest_region(config: dict, region: str, partner: dict) -> dict:
-            from partner_analytics import orchestration
+            from partner_analytics import locks, periods, pipeline
 
-            _label(region)
-            return orchestration.ingest_region(config, region, partner)
+            d = periods.week_ending(config["week_ending"])
+            summary = pipeline.start_summary(config["landing"], region, d, locks.new_run_id(), partner)
+            return _run_step(config, summary, "ingest")
 
         @task(pool=MEMORY_POOL, map_index_template=REGION_LABEL, execution_timeout=timedelta(hours=2))
         def validate_region(config: dict, summary: dict) -> dict:
-            from partner_analytics import orchestration
-
-            _label(summary["region"])
-            return orchestration.validate_region(config, summary)
+            return _run_step(config, summary, "validate")
 
         @task(pool="duckdb_writer", map_index_template=REGION_LABEL, execution_timeout=timedelta(hours=3))
         def build_marts(config: dict, summary: dict) -> dict:
-            from partner_analytics import orchestration
-
-            _label(summary["region"])
-            return orchestration.build_region(config, summary)
+            return _run_step(config, summary, "build")
 
         # The export step publishes the built warehouse together with the exports: the marts are
         # new for consumers only from then on, so the asset event comes from this task.
         @task(outlets=[MARTS], map_index_template=REGION_LABEL)
         def export_reports(config: dict, summary: dict, outlet_events=None) -> dict:
-            from partner_analytics import orchestration
-
-            _label(summary["region"])
-            exported = orchestration.export_region(config, summary)
+            exported = _run_step(config, summary, "export")
             region = exported["region"]
             outlet_events[MARTS].add(
                 Asset(name=orchestration.marts_asset_name(region), uri=orchestration.marts_asset_uri(region)),
@@ -200,10 +175,14 @@ def partner_weekly():
 
         @task(map_index_template=REGION_LABEL)
         def write_summary(config: dict, summary: dict) -> str:
-            from partner_analytics import orchestration
+            from pathlib import Path
+
+            from partner_analytics import pipeline
 
             _label(summary["region"])
-            return orchestration.finish_region(config, summary)
+            path = str(pipeline.finish_summary(Path(config["home"]), summary))
+            orchestration.release_region(config, summary)
+            return path
 
         ingested = ingest_region(config, region, partner)
         built = build_marts(config, validate_region(config, ingested))

@@ -27,8 +27,8 @@ from expectations import flags
 from expectations.results import PARTIAL_COUNT, ExpectationTally, Span, SplitTally, merged_suite_result
 from expectations.suites import DatasetSuite, PartitionBounds, suite_for
 from ingestion import schemas
-from partner_analytics import paths
-from partner_analytics.errors import PipelineError, ValidationError
+from pa_base import paths
+from pa_base.errors import PipelineError, ValidationError
 
 log = logging.getLogger(__name__)
 

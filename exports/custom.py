@@ -31,7 +31,7 @@ import yaml
 
 from exports.naming import check_template_name
 from exports.templates import Template, TemplateError, is_weekly_relation, load_default_templates
-from partner_analytics.warehouse import relation
+from pa_base.warehouse import relation
 
 CUSTOM_TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 CADENCES = ("daily", "weekly", "monthly")

@@ -9,8 +9,8 @@ import time
 import uuid
 from pathlib import Path
 
-from partner_analytics import paths
-from partner_analytics.warehouse import MARTS, mart, open_read_only
+from pa_base import paths
+from pa_base.warehouse import MARTS, mart, open_read_only
 
 log = logging.getLogger(__name__)
 

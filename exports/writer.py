@@ -12,8 +12,8 @@ from typing import Callable
 from exports.csvfmt import csv_writer, render, safe_text
 from exports.naming import export_file_name
 from exports.templates import Template
-from partner_analytics.periods import Period
-from partner_analytics.warehouse import mart, open_read_only
+from pa_base.periods import Period
+from pa_base.warehouse import mart, open_read_only
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from ingestion.readers import BOM, LandingFile, Records, read_csv_records
-from partner_analytics.errors import FileFormatError
+from pa_base.errors import FileFormatError
 
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")  # local file header, empty archive, spanned
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from partner_analytics.errors import BadArgumentError, PipelineError
+from pa_base.errors import BadArgumentError, PipelineError
 
 ENV = "PA_MAX_QUARANTINE_PCT"
 DEFAULT_PCT = 5.0

@@ -24,7 +24,7 @@ import numpy as np
 import orjson
 import polars as pl
 
-from partner_analytics.errors import FileFormatError
+from pa_base.errors import FileFormatError
 
 T = TypeVar("T")
 BOM = b"\xef\xbb\xbf"

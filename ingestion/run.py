@@ -30,8 +30,8 @@ from ingestion.quarantine import write_quarantine
 from ingestion.readers import LandingFile, Records, file_sha256, read_csv_records, read_json_items
 from ingestion.snapshots import PARTNER_ADMINS, SNAPSHOTS
 from ingestion.spill import EventSpill
-from partner_analytics import paths, periods, progress
-from partner_analytics.errors import BadArgumentError, FileFormatError
+from pa_base import events, paths, periods
+from pa_base.errors import BadArgumentError, FileFormatError
 
 # Rows of one event dataset a run keeps in memory before it spills (about 0.5-1 GB of polars frames
 # for CDRs): a weekly run at scale s stays in memory (faster); more is spilled and deduped on disk.
@@ -163,7 +163,7 @@ class Run:
         if records is None:
             records = read_records(spec, file)
         parsed = transform(spec, records, FileContext(file, self.region, snapshot_date))
-        progress.file_parsed(parsed.rows.height + parsed.quarantine.height)
+        events.file_parsed(parsed.rows.height + parsed.quarantine.height)
         if parsed.quarantine.height:
             self.quarantines.append((spec.name, file.hash8, parsed.quarantine))
         return parsed
@@ -376,7 +376,7 @@ def _hashed_landing_files(prefix: str):
 
 def _execute(run: Run, specs: list[DatasetSpec], base: Path, lake_datasets: dict) -> dict:
     summary: dict[str, dict] = {}
-    progress.files_expected(sum(len(run.landing_files(base / spec.name)) for spec in specs))
+    events.files_expected(sum(len(run.landing_files(base / spec.name)) for spec in specs))
     try:
         try:
             for spec in specs:

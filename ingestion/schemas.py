@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from partner_analytics import paths
+from pa_base import paths
 
 TS = pl.Datetime("us", "UTC")
 STR = pl.String

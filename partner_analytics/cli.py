@@ -34,7 +34,7 @@ class Scale(str, Enum):
 
 
 def _setup_logging(verbose: bool) -> None:
-    from partner_analytics.pipeline import configure_logging  # light: no data library
+    from pa_base.logs import configure_logging  # light: no data library
 
     configure_logging(logging.INFO if verbose else logging.WARNING)
 

@@ -1,8 +1,11 @@
-"""What the Airflow tasks call: run dates from data intervals, locations from Variables/env, and one
-wrapper per weekly step that keeps summary.json identical to the CLI run's (pipeline.run).
+"""What only the Airflow DAGs need: run dates from data intervals, locations from Variables/env, a
+weekly task's hold on its region's lock (`region_step`), and the DAGs' shared default arguments.
 
-Nothing here imports Airflow: the DAG files pass in what they read from the task context, so every
-rule is a plain function with plain tests."""
+The weekly DAG's tasks call the pipeline's own step functions (`pipeline.partner_step`,
+`pipeline.run_step` through `region_step`, `pipeline.finish_summary`), the ones `partner-analytics
+run` calls, so summary.json and the exports are the same bytes. Nothing here imports Airflow at import time: the
+DAG files pass in what they read from the task context, so every rule is a plain function with
+plain tests (`default_args` imports airflow.sdk when called, from a DAG file that already has)."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from partner_analytics import paths, periods, pipeline
+from partner_analytics import paths, periods  # light: the DAG files import this module when parsed
 from partner_analytics.errors import PipelineError
 
 log = logging.getLogger(__name__)
@@ -115,6 +118,8 @@ def report_run_config(
 
 def regions_to_run(config: dict, requested: list[str] | None = None) -> list[str]:
     """Regions of the weekly run: those with a landing folder (or the requested ones)."""
+    from partner_analytics import pipeline
+
     return pipeline.landing_regions(Path(config["landing"]), requested or None)
 
 
@@ -125,64 +130,48 @@ def regions_with_warehouse(config: dict) -> list[str]:
     return [r for r in REGIONS if paths.warehouse_path(Path(config["home"]), r).exists()]
 
 
-def ingest_partner(config: dict) -> dict:
-    """The partner-level ingest, once per run before the regions."""
-    from partner_analytics import locks
+def region_step(config: dict, summary: dict, step: str) -> dict:
+    """One step of a region as a weekly task runs it: `pipeline.run_step` (what `partner-analytics run`
+    calls per region and stage) in this process, holding the region's lock while it runs and leaving
+    the run's claim on the region between tasks (partner_analytics.locks); a failed step closes the
+    claim: the region's run is over."""
+    from partner_analytics import locks, pipeline
 
-    d = periods.week_ending(config["week_ending"])
-    with locks.region_lock(Path(config["home"]), paths.PARTNER, locks.new_run_id(), wait_seconds=600):
-        return pipeline.json_value(pipeline.ingest_partner_step(Path(config["landing"]), Path(config["home"]), d))
-
-
-def _step(config: dict, summary: dict, step: str, key: str, call: Callable[[Path, str, dt.date], Any]) -> dict:
-    """Run one step of a region through pipeline.record_step, the CLI's own recorder."""
-    from partner_analytics import locks
-
-    home, region = Path(config["home"]), summary["region"]
-    d = periods.week_ending(summary["week_ending"])
-    # each task holds the region's lock while it runs and leaves its run's claim between tasks
-    # (partner_analytics.locks); a failed step closes the claim: the region's run is over
-    with locks.region_lock(home, region, summary["run_id"], claim=True, release=False) as held:
+    home = Path(config["home"])
+    with locks.region_lock(home, summary["region"], summary["run_id"], claim=True, release=False) as held:
         try:
-            return pipeline.record_step(home, summary, step, key, lambda: call(home, region, d))
+            return pipeline.run_step(step, Path(config["landing"]), home, summary)
         except BaseException:
             held.release_claim()
             raise
 
 
-def ingest_region(config: dict, region: str, partner: dict | None) -> dict:
-    """Start a region's summary and ingest its landing files (summary key `datasets`)."""
+def release_region(config: dict, summary: dict) -> None:
+    """The region's run is over (its summary written): its claim goes."""
     from partner_analytics import locks
 
-    summary = {**pipeline.new_summary(region, periods.week_ending(config["week_ending"]), partner), "run_id": locks.new_run_id()}
-    landing = Path(config["landing"])
-    from partner_analytics.landing_check import landing_warnings
-
-    if warnings := landing_warnings(landing, region):
-        summary["warnings"] = warnings
-    return _step(config, summary, "ingest", "datasets", lambda home, r, d: pipeline.ingest_step(landing, home, r, d))
-
-
-def validate_region(config: dict, summary: dict) -> dict:
-    """Gate the newly ingested partitions (summary key `data_quality`)."""
-    parts = pipeline.partitions_of(summary["datasets"])
-    return _step(config, summary, "validate", "data_quality", lambda home, r, d: pipeline.validate_step(home, r, d, parts))
-
-
-def build_region(config: dict, summary: dict) -> dict:
-    """dbt build the region's warehouse (summary key `warehouse`: the live path export publishes it to)."""
-    return _step(config, summary, "build", "warehouse", lambda home, r, d: pipeline.build_step(home, r, d, summary["run_id"]))
-
-
-def export_region(config: dict, summary: dict) -> dict:
-    """Write every default template for W (summary key `exports`)."""
-    return _step(config, summary, "export", "exports", pipeline.export_step)
-
-
-def finish_region(config: dict, summary: dict) -> str:
-    """Mark the region succeeded and write its summary.json; returns its path."""
-    from partner_analytics import locks
-
-    path = str(pipeline.finish_summary(Path(config["home"]), summary))
     locks.release_claim(Path(config["home"]), summary["region"], summary["run_id"])
-    return path
+
+
+def default_args(retries: int, retry_delay: dt.timedelta, max_retry_delay: dt.timedelta, rules: list[tuple[str, str, str]]) -> dict:
+    """The default_args every DAG of the project shares: owner, exponential retries, a 30-minute
+    execution timeout and the failure notifiers (README "The operator's view"), with the DAG's own
+    retry count and delays, and its retry rules as (exception path, "retry"|"fail", reason)."""
+    from airflow.sdk import ExceptionRetryPolicy, RetryAction, RetryRule
+
+    from partner_analytics import notify
+
+    actions = {"retry": RetryAction.RETRY, "fail": RetryAction.FAIL}
+    return {
+        "owner": "partner-analytics",
+        "retries": retries,
+        "retry_delay": retry_delay,
+        "retry_exponential_backoff": 2.0,
+        "max_retry_delay": max_retry_delay,
+        "retry_policy": ExceptionRetryPolicy(
+            rules=[RetryRule(exception=exception, action=actions[action], reason=reason) for exception, action, reason in rules]
+        ),
+        # The operator's view (issue 23): a timeout on every task, someone told when a task fails for good.
+        "execution_timeout": dt.timedelta(minutes=30),
+        "on_failure_callback": notify.failure_notifiers(),
+    }

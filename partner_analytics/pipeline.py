@@ -1,35 +1,31 @@
 """One weekly run: for each region ingest -> validate -> dbt build -> export, and its summary.json.
 
-Each step is one function the Airflow DAG also calls as one task; `run` chains them for the CLI.
-The CLI runs the steps in child processes (`run(..., processes=True)`), as Airflow runs each task in
-its own process: what a step imports and caches (GX, dbt, DuckDB buffers, polars arenas) goes back
-to the operating system when its process ends, so a run needs the memory of its largest step, not
-the sum of all of them. The run is stage by stage: ingest every region, then validate every region,
-then build, then export. Each region's ingestion gets a fresh child (it holds the most memory); the
-validate, build and export steps of all regions run one after the other in one child per stage
-(`StageWorker`), so GX and dbt are imported and warmed once per run, not once per region (about
-3 s per region and stage at scale m). Called in-process (the default of `run`), steps share one
-interpreter."""
+One set of step functions (`ingest_partner_step`, `ingest_step`, `validate_step`, `build_step`,
+`export_step`); `run_step` runs one of a region's steps with a runner and records it in the region's
+summary. `run` (the CLI) loops over stages and regions calling `run_step`; each Airflow task of the
+weekly DAG calls `run_step` once (dags/partner_weekly.py), so both write the same summary.json.
+Where a step runs and what memory it needed is partner_analytics.process: the CLI runs the steps in
+child processes (`run(..., processes=True)`), as Airflow runs each task in its own process: what a
+step imports and caches (GX, dbt, DuckDB buffers, polars arenas) goes back to the operating system
+when its process ends, so a run needs the memory of its largest step, not the sum of all of them.
+The run is stage by stage: ingest every region, then validate every region, then build, then
+export. Each region's ingestion gets a fresh child (it holds the most memory); the validate, build
+and export steps of all regions run one after the other in one child per stage (`StageWorker`), so
+GX and dbt are imported and warmed once per run, not once per region (about 3 s per region and
+stage at scale m). Called in-process (the default of `run`), steps share one interpreter."""
 
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
-import gc
 import json
 import logging
 import os
-import multiprocessing
-import resource
-import sys
-import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 from partner_analytics import paths, periods, progress
+from partner_analytics.process import Ran, in_child, in_process, preload_great_expectations, return_freed_memory_promptly, stage_runner
 from partner_analytics.landing_check import landing_warnings, unknown_region_folders
 from partner_analytics.errors import BadArgumentError, PipelineError
 
@@ -61,31 +57,6 @@ def landing_regions(landing: Path, requested: list[str] | None = None) -> list[s
     if not found and not requested and (unknown := unknown_region_folders(landing)):
         raise PipelineError("no region folder to run: " + "; ".join(unknown))
     return found
-
-
-# glibc's mallopt option and the value set (see return_freed_memory_promptly).
-M_TRIM_THRESHOLD = -1
-TRIM_THRESHOLD_BYTES = 64 * 1024
-
-
-def return_freed_memory_promptly() -> bool:
-    """Have glibc give memory back to the operating system when it is freed, not keep it for reuse.
-
-    Each time a big mapped block is freed, glibc raises its mmap threshold (up to 32 MiB), so later big
-    blocks come from the heap, where a freed one stays resident as a hole until something reuses it.
-    Over one ingestion at scale m (polars, DuckDB and Arrow threads, many arenas) that crept the step's
-    RSS to 1,050-1,095 MiB where its live data never needed it. Setting the trim threshold turns the
-    raising off: blocks over 128 KiB stay mapped one by one and go back when freed, free heap top past
-    64 KiB is trimmed; the same ingestion peaked at 900-920 MiB, in the same time. Same as
-    MALLOC_TRIM_THRESHOLD_=65536 in the environment; a value set there stands. Returns whether the
-    setting was applied (not where the C library has no mallopt)."""
-    if os.environ.get("MALLOC_TRIM_THRESHOLD_"):
-        return False
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return False
-    return bool(mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES))
 
 
 def ingest_partner_step(landing: Path, home: Path, week_ending: dt.date) -> dict:
@@ -201,19 +172,21 @@ def json_value(value):
     return json.loads(json.dumps(value, default=str))
 
 
-def record_step(home: Path, summary: dict, step: str, key: str, call) -> dict:
+def record_step(home: Path, summary: dict, step: str, key: str, call: Callable[[], Ran]) -> dict:
     """Run one step of a region and return the summary with its result under `key` and its wall time.
 
-    On any failure the failed summary (status, failed_step, error) is written before the exception
-    propagates. The CLI run and every Airflow task go through here, so both write the same summary.
+    `call` runs the step through a runner (partner_analytics.process) and returns its `Ran`; a peak
+    RSS in it (the step ran in a process of its own) goes under `peak_rss_bytes`. On any failure the
+    failed summary (status, failed_step, error) is written before the exception propagates. The CLI
+    run and every Airflow task go through here (`run_step`), so both write the same summary.
     Timings are for operators; they never pick data."""
     summary = {**summary, "timings_seconds": dict(summary.get("timings_seconds", {}))}
     region, d = summary["region"], periods.week_ending(summary["week_ending"])
     start = time.perf_counter()
-    _child_peaks.last = None
     progress.step_started(step, region)
     try:
-        value = call()
+        ran = call()
+        value = ran.value
     except Exception as exc:  # any failure, expected or not, is recorded before it propagates
         summary["timings_seconds"][step] = round(time.perf_counter() - start, 3)
         progress.step_finished(step, region, time.perf_counter() - start, error=exc)
@@ -222,10 +195,54 @@ def record_step(home: Path, summary: dict, step: str, key: str, call) -> dict:
         raise
     summary["timings_seconds"][step] = round(time.perf_counter() - start, 3)
     progress.step_finished(step, region, time.perf_counter() - start, value)
-    peak = getattr(_child_peaks, "last", None)
-    if peak is not None:  # the step ran in its own process (partner-analytics run)
-        summary["peak_rss_bytes"] = {**summary.get("peak_rss_bytes", {}), step: peak}
+    if ran.peak_rss_bytes is not None:  # the step ran in its own process (partner-analytics run)
+        summary["peak_rss_bytes"] = {**summary.get("peak_rss_bytes", {}), step: ran.peak_rss_bytes}
     return {**summary, key: json_value(value)}
+
+
+# A region's steps in run order, each with the summary key its result goes under.
+STEPS = {"ingest": "datasets", "validate": "data_quality", "build": "warehouse", "export": "exports"}
+
+
+def step_call(step: str, landing: Path, home: Path, summary: dict) -> tuple:
+    """The step function of a region's `step` and its arguments, taken from the region's summary: the
+    one place the CLI run and the Airflow tasks both get them from."""
+    home, region, d = Path(home), summary["region"], periods.week_ending(summary["week_ending"])
+    if step == "ingest":
+        return (ingest_step, Path(landing), home, region, d)
+    if step == "validate":
+        return (validate_step, home, region, d, partitions_of(summary["datasets"]))
+    if step == "build":
+        return (build_step, home, region, d, summary.get("run_id"))
+    if step == "export":
+        return (export_step, home, region, d)
+    raise ValueError(f"unknown step {step!r}; steps are {', '.join(STEPS)}")
+
+
+def run_step(step: str, landing: Path, home: Path, summary: dict, runner: Callable[..., Ran] = in_process) -> dict:
+    """Run one step of a region (`STEPS`) with `runner` (partner_analytics.process) and record it in
+    the region's summary: what `partner-analytics run` does per region and stage, and what each
+    Airflow task of the weekly DAG does."""
+    function, *args = step_call(step, landing, home, summary)
+    return record_step(Path(home), summary, step, STEPS[step], lambda: runner(function, *args))
+
+
+def partner_step(landing: Path, home: Path, week_ending: dt.date, run_id: str, runner: Callable[..., Ran] = in_process) -> dict:
+    """The partner-level ingest, once per run before the regions, under the partner lake's lock;
+    its summary as summary.json and XComs hold it."""
+    from partner_analytics import locks
+
+    with locks.region_lock(Path(home), paths.PARTNER, run_id, wait_seconds=600):  # the shared partner lake
+        return json_value(runner(ingest_partner_step, Path(landing), Path(home), week_ending).value)
+
+
+def start_summary(landing: Path, region: str, week_ending: dt.date, run_id: str, partner: dict | None = None) -> dict:
+    """A region's summary before its first step, with warnings about its landing folder (unknown
+    landing folders are reported, never skipped without a word)."""
+    summary = {**new_summary(region, week_ending, partner), "run_id": run_id}
+    if warnings := landing_warnings(Path(landing), region):
+        summary["warnings"] = warnings
+    return summary
 
 
 def new_summary(region: str, week_ending: dt.date, partner: dict | None = None) -> dict:
@@ -238,142 +255,6 @@ def new_summary(region: str, week_ending: dt.date, partner: dict | None = None) 
 def finish_summary(home: Path, summary: dict) -> Path:
     """Mark the region's run succeeded and write its summary.json."""
     return write_summary(home, summary["region"], periods.week_ending(summary["week_ending"]), {**summary, "status": "succeeded"})
-
-
-Step = Callable[..., Any]
-
-
-def in_process(step: Step, *args: Any) -> Any:
-    """Run a step here."""
-    return step(*args)
-
-
-def configure_logging(level: int) -> None:
-    """The command line's logging, in its own process and in every child a step runs in."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    for noisy in ("great_expectations", "dbt", "airflow"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-
-
-def _peak_rss() -> int:
-    """This process's peak RSS in bytes: VmHWM, the high-water mark of its own memory since exec.
-
-    Not getrusage's ru_maxrss: Linux carries a spawned child's pre-exec (forked) peak, i.e. the parent's
-    RSS, into it."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux; an upper bound
-
-
-def _reset_peak_rss() -> bool:
-    """Start this process's VmHWM again from its current RSS (Linux: `5` to /proc/self/clear_refs),
-    so a worker that runs several steps reports each step's own peak. False where not possible."""
-    try:
-        with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
-            refs.write("5")
-        return True
-    except OSError:
-        return False
-
-
-def _measured(step: Step, *args: Any) -> tuple[Any, int]:
-    """The step's result and the peak RSS (bytes) of the process that ran it while it ran.
-
-    In a reused worker the peak includes what earlier steps left resident (that is memory the step
-    really needed the machine to have); where the peak cannot be reset it is the worker's peak so far."""
-    _reset_peak_rss()
-    value = step(*args)
-    peak = _peak_rss()
-    _release_between_steps()
-    return value, peak
-
-
-def _release_between_steps() -> None:
-    """What a finished step left for the collector is collected and the C heap's free pages given back,
-    so a reused worker starts its next step as lean as it can."""
-    gc.collect()
-    try:
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
-        pass
-
-
-_child_peaks = threading.local()
-
-
-def _new_worker() -> ProcessPoolExecutor:
-    context = multiprocessing.get_context("spawn")
-    level = logging.getLogger().getEffectiveLevel()
-    return ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=progress.child_init, initargs=(level, progress.child_channel()))
-
-
-def in_child(step: Step, *args: Any) -> Any:
-    """Run a step in a fresh child process and return its result (or raise its exception).
-
-    Spawned, not forked: the child inherits no threads, locks or open DuckDB handles of this process,
-    only the step's (picklable) arguments. A child killed mid-step (e.g. out of memory) raises
-    BrokenProcessPool here, which fails the region like any other error. The child's peak RSS is
-    kept for `record_step` (summary.json `peak_rss_bytes`: what each step needs, to size a machine)."""
-    with StageWorker() as worker:
-        return worker(step, *args)
-
-
-class StageWorker:
-    """One spawned child process that runs steps one after the other (a stage's steps for every region).
-
-    Called like `in_child`: `worker(step, *args)`. The child starts on the first call and is reused
-    by the next; its peak RSS is reset before each step, so `record_step` still gets each step's own
-    peak. When a step fails the child is shut down and the next call starts a fresh one: the next
-    region never runs in a process a failure (or an out-of-memory kill, BrokenProcessPool) left
-    behind. Nothing a step computes is kept in the child between steps (steps read and write the
-    region's own folders only), so regions stay apart though they share the interpreter."""
-
-    def __init__(self) -> None:
-        self._pool: ProcessPoolExecutor | None = None
-        self.steps_run = 0
-
-    def __call__(self, step: Step, *args: Any) -> Any:
-        if self._pool is None:
-            self._pool = _new_worker()
-        try:
-            value, peak = self._pool.submit(_measured, step, *args).result()
-        except BaseException:
-            self.close(broken=True)
-            raise
-        self.steps_run += 1
-        _child_peaks.last = peak
-        return value
-
-    def close(self, broken: bool = False) -> None:
-        if self._pool is not None:
-            pool, self._pool = self._pool, None
-            pool.shutdown(wait=True, cancel_futures=broken)
-
-    def __enter__(self) -> "StageWorker":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def _preload_great_expectations() -> threading.Thread:
-    """Import GX (5-10 s of pure Python) on a thread while ingestion, mostly native polars, runs."""
-
-    def load() -> None:
-        logging.getLogger("great_expectations").setLevel(logging.WARNING)
-        try:
-            import great_expectations  # noqa: F401
-        except Exception:  # the validate step imports it again and reports any real problem
-            pass
-
-    thread = threading.Thread(target=load, name="preload-gx", daemon=True)
-    thread.start()
-    return thread
 
 
 def run(
@@ -400,25 +281,18 @@ def run(
 
 
 def _run_locked(landing: Path, home: Path, d: dt.date, todo: list[str], run_id: str, processes: bool) -> dict[str, dict]:
-    from partner_analytics import locks
-
     if todo and not processes:
-        _preload_great_expectations()
-    with locks.region_lock(home, paths.PARTNER, run_id, wait_seconds=600):  # the shared partner lake
-        partner = (in_child if processes else in_process)(ingest_partner_step, landing, home, d)
-    summaries = {region: {**new_summary(region, d, partner), "run_id": run_id} for region in todo}
-    for region in todo:  # unknown landing folders are reported, never skipped without a word
-        if warnings := landing_warnings(landing, region):
-            summaries[region]["warnings"] = warnings
+        preload_great_expectations()
+    partner = partner_step(landing, home, d, run_id, in_child if processes else in_process)
+    summaries = {region: start_summary(landing, region, d, run_id, partner) for region in todo}
     failures: dict[str, str] = {}
 
-    def stage(step: str, key: str, args_of: Callable[[str, dict], tuple], call: Callable[..., Any], last: bool = False) -> None:
+    def stage(step: str, runner: Callable[..., Ran], last: bool = False) -> None:
         regions = [r for r in todo if r not in failures]
         started = progress.stage_started(step, regions)
         for region in [r for r in todo if r not in failures]:
-            args = args_of(region, summaries[region])
             try:
-                summaries[region] = record_step(home, summaries[region], step, key, lambda: call(*args))
+                summaries[region] = run_step(step, landing, home, summaries[region], runner)
                 if last:  # the region is done: its summary says so before the next region exports
                     finish_summary(home, summaries[region])
                     summaries[region] = {**summaries[region], "status": "succeeded"}
@@ -429,30 +303,14 @@ def _run_locked(landing: Path, home: Path, d: dt.date, todo: list[str], run_id: 
         failed = sum(r in failures for r in regions)
         progress.stage_finished(step, started, len(regions) - failed, failed)
 
-    def stage_worker():
-        return StageWorker() if processes else _InProcess()
-
     # ingestion holds the most memory: a fresh child per region
-    stage("ingest", "datasets", lambda r, s: (ingest_step, landing, home, r, d), in_child if processes else in_process)
-    with stage_worker() as worker:
-        stage("validate", "data_quality", lambda r, s: (validate_step, home, r, d, partitions_of(s["datasets"])), worker)
-    with stage_worker() as worker:
-        stage("build", "warehouse", lambda r, s: (build_step, home, r, d, run_id), worker)
-    with stage_worker() as worker:
-        stage("export", "exports", lambda r, s: (export_step, home, r, d), worker, last=True)
+    stage("ingest", in_child if processes else in_process)
+    with stage_runner(processes) as runner:
+        stage("validate", runner)
+    with stage_runner(processes) as runner:
+        stage("build", runner)
+    with stage_runner(processes) as runner:
+        stage("export", runner, last=True)
     if failures:
         raise PipelineError("; ".join(failures[r] for r in todo if r in failures))
     return summaries
-
-
-class _InProcess:
-    """`in_process` as a context manager, in place of a StageWorker when the run is in-process."""
-
-    def __call__(self, step: Step, *args: Any) -> Any:
-        return step(*args)
-
-    def __enter__(self) -> "_InProcess":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None

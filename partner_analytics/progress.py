@@ -28,6 +28,8 @@ import time
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from pa_base import events
+
 log = logging.getLogger("partner_analytics.progress")
 
 AUTO, RICH, LOG, QUIET = "auto", "rich", "log", "quiet"
@@ -274,7 +276,7 @@ def child_channel():
 def child_init(level: int, channel=None) -> None:
     """Initializer of the run's child processes: the command's logging, and the display's queue."""
     global _sink
-    from partner_analytics.pipeline import configure_logging
+    from pa_base.logs import configure_logging
 
     configure_logging(level)
     _sink = _QueueSink(channel) if channel is not None else None
@@ -309,6 +311,20 @@ def files_expected(n: int) -> None:
 def file_parsed(rows: int) -> None:
     """Ingestion: one more landing file parsed, with its rows."""
     (_sink or reporter()).file_parsed(rows)
+
+
+class _Events:
+    """Receiver of pa_base.events (ingestion's file events): this process's display, or in a run's
+    child the queue to the parent's display."""
+
+    def files_expected(self, n: int) -> None:
+        files_expected(n)
+
+    def file_parsed(self, rows: int) -> None:
+        file_parsed(rows)
+
+
+events.connect(_Events())
 
 
 # ---------------------------------------------------------------------------------------------- generate

@@ -1,76 +1,8 @@
-"""How anything outside dbt names and opens a region's warehouse: relations by layer schema, read-only.
+"""Moved to `pa_base.warehouse` (the base package every package imports); this name stays for code written
+against it and is the same module object (monkeypatching either name patches both)."""
 
-dbt builds each layer into its own schema (`staging`, `intermediate`, `marts`; see the
-`generate_schema_name` macro), so every reader names a relation through `relation()` / `mart()` here
-and nowhere else. Staging views read the lake by paths relative to the pipeline home
-(`lake/<REGION>/...`), resolved through DuckDB's `file_search_path`: `open_read_only` sets it to the
-home, so a warehouse copied together with its home works wherever the copy lives."""
+import sys
 
-from __future__ import annotations
+from pa_base import warehouse as _module
 
-from pathlib import Path
-
-from partner_analytics.errors import PipelineError
-
-STAGING, INTERMEDIATE, MARTS = "staging", "intermediate", "marts"
-# Model name prefix -> the schema dbt builds it in (dbt_project.yml `+schema`). Seeds (lookup
-# tables) sit in staging beside the sources they complement.
-_SCHEMA_BY_PREFIX = (("stg_", STAGING), ("int_", INTERMEDIATE), ("rpt_", MARTS), ("fct_", MARTS), ("dim_", MARTS))
-
-
-class WarehouseLockedError(PipelineError):
-    """The warehouse file is held read-write by another process (a build, or someone's open session)."""
-
-
-def schema_of(name: str) -> str:
-    """The schema dbt builds model `name` in."""
-    for prefix, schema in _SCHEMA_BY_PREFIX:
-        if name.startswith(prefix):
-            return schema
-    return STAGING  # seeds
-
-
-def relation(name: str) -> str:
-    """`<schema>.<name>` for a dbt model or seed of the warehouse (a plain identifier, checked)."""
-    if not name.replace("_", "").isalnum():
-        raise ValueError(f"not a plain relation name: {name!r}")
-    return f"{schema_of(name)}.{name}"
-
-
-def mart(name: str) -> str:
-    """`marts.<name>`: the one way readers (exports, dashboard, CLI) name a mart relation."""
-    if not name.startswith(("rpt_", "fct_", "dim_")):
-        raise ValueError(f"{name!r} is not a mart (rpt_, fct_ or dim_ model)")
-    return relation(name)
-
-
-def home_of(warehouse: Path) -> Path:
-    """The pipeline home of a region's warehouse file: `<home>/warehouse/<REGION>.duckdb`, or a version of it
-    (`<home>/live/<REGION>/…`, `<home>/published/<REGION>/<n>/…`; see partner_analytics.publish). Symlinks are
-    not followed: `warehouse/<REGION>.duckdb` links into `published/`, and both name the same home."""
-    path = Path(warehouse).absolute()
-    for folder in path.parents:
-        if folder.name in ("warehouse", "live", "published"):
-            return folder.parent
-    return path.parent.parent
-
-
-def open_read_only(warehouse: Path, home: Path | None = None):
-    """A read-only DuckDB connection to `warehouse` whose staging views resolve the lake under `home`
-    (default: the home the file sits in). A file another process holds read-write raises
-    WarehouseLockedError with one line saying so (the CLI prints it and exits 1)."""
-    import duckdb
-
-    warehouse = Path(warehouse)
-    if not warehouse.exists():
-        raise PipelineError(f"no warehouse at {warehouse}: run `partner-analytics run` first")
-    root = Path(home).resolve() if home is not None else home_of(warehouse)
-    try:
-        return duckdb.connect(str(warehouse), read_only=True, config={"file_search_path": str(root)})
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise WarehouseLockedError(
-                f"warehouse {warehouse} is in use by another process (a build or a read-write session); "
-                "try again when it has finished"
-            ) from None
-        raise
+sys.modules[__name__] = _module

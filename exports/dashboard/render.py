@@ -33,8 +33,8 @@ from markupsafe import Markup, escape
 
 from exports.naming import export_file_name, export_id
 from exports.templates import Template
-from partner_analytics import paths, periods
-from partner_analytics.errors import PipelineError
+from pa_base import paths, periods
+from pa_base.errors import PipelineError
 
 log = logging.getLogger(__name__)
 

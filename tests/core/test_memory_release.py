@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from partner_analytics import pipeline
+from partner_analytics import process
 
 pytestmark = pytest.mark.skipif(
     sys.platform != "linux" or platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's (Linux CI has it)"
@@ -38,7 +38,7 @@ SCRIPT = textwrap.dedent(
         return p
 
     if sys.argv[1] == "promptly":
-        from partner_analytics.pipeline import return_freed_memory_promptly
+        from partner_analytics.process import return_freed_memory_promptly
         assert return_freed_memory_promptly()
     libc.free(touched(16 << 20))
     before = rss()
@@ -66,4 +66,4 @@ def test_freed_blocks_go_back_to_the_system():
 
 def test_an_operators_own_setting_stands(monkeypatch):
     monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "131072")
-    assert pipeline.return_freed_memory_promptly() is False
+    assert process.return_freed_memory_promptly() is False

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from partner_analytics import pipeline, progress
+from partner_analytics import pipeline, process, progress
 from partner_analytics.errors import FileFormatError
 
 D = dt.date(2026, 11, 22)
@@ -101,7 +101,7 @@ def test_rich_bars_count_files_and_rows_parsed_in_a_child_process():
     reporter = progress.reporter()
     assert isinstance(reporter, progress.RichReporter)
     progress.step_started("ingest", "US")
-    assert pipeline.in_child(_emit_files, 3, 10) == 3  # a spawned child, as `partner-analytics run` uses
+    assert process.in_child(_emit_files, 3, 10).value == 3  # a spawned child, as `partner-analytics run` uses
     task = reporter.bars._tasks[reporter._step]
     deadline = time.monotonic() + 10
     while task.completed < 3 and time.monotonic() < deadline:  # the queue is read on a thread

@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from partner_analytics import pipeline
-from partner_analytics.errors import ValidationError
+from partner_analytics.errors import PipelineError, ValidationError
 
 UTC = dt.timezone.utc
 D = dt.date(2026, 11, 22)
@@ -151,21 +151,22 @@ def test_manual_run_without_data_interval_reports_the_last_complete_week(airflow
 
 
 def test_an_unexpected_error_is_recorded_like_the_cli_records_it(fake_steps):
-    """Without Airflow (a retried task would wait minutes in dag.test): the step wrappers alone."""
-    from partner_analytics import orchestration
+    """Without Airflow (a retried task would wait minutes in dag.test): the tasks' step calls alone."""
+    from partner_analytics import locks, orchestration
 
     fake_steps.crash_eu_export()
-    with pytest.raises(Exception):
+    with pytest.raises(PipelineError, match=r"^EU: No space left on device$"):
         pipeline.run(fake_steps.landing, fake_steps.home, D)
     cli = _summaries(fake_steps.home)
     shutil.rmtree(fake_steps.home / "runs")
 
     config = orchestration.weekly_run_config(dt.datetime(2026, 11, 22, tzinfo=UTC), None)
-    partner = orchestration.ingest_partner(config)
-    summary = orchestration.ingest_region(config, "EU", partner)
-    summary = orchestration.build_region(config, orchestration.validate_region(config, summary))
+    partner = pipeline.partner_step(config["landing"], config["home"], D, locks.new_run_id())
+    summary = pipeline.start_summary(config["landing"], "EU", D, locks.new_run_id(), partner)
+    for step in ("ingest", "validate", "build"):
+        summary = orchestration.region_step(config, summary, step)
     with pytest.raises(OSError):
-        orchestration.export_region(config, summary)
+        orchestration.region_step(config, summary, "export")
     dag = _summaries(fake_steps.home)
     assert dag["EU"] == cli["EU"]
     eu = json.loads(dag["EU"])

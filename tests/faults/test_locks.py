@@ -11,6 +11,7 @@ import pytest
 
 from partner_analytics import locks, orchestration, pipeline
 from partner_analytics.errors import ValidationError
+from partner_analytics.periods import week_ending
 
 HOLD = """
 import sys, time
@@ -76,11 +77,11 @@ def test_a_failed_airflow_step_closes_its_runs_claim(tmp_path, monkeypatch):
         raise ValidationError("cdr: injected")
 
     monkeypatch.setattr(pipeline, "validate_step", failing)
-    summary = orchestration.ingest_region(config, "US", None)
+    summary = orchestration.region_step(config, pipeline.start_summary(landing, "US", week_ending("2026-11-22"), locks.new_run_id()), "ingest")
     with pytest.raises(locks.RegionBusyError, match=summary["run_id"]):
         with locks.region_lock(tmp_path / "home", "US", "other"):
             pass
     with pytest.raises(ValidationError):
-        orchestration.validate_region(config, summary)
+        orchestration.region_step(config, summary, "validate")
     with locks.region_lock(tmp_path / "home", "US", "other"):  # the failed run no longer holds US
         pass

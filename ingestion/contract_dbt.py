@@ -21,7 +21,7 @@ from __future__ import annotations
 import sys
 
 from ingestion import schemas
-from partner_analytics import paths
+from pa_base import paths
 
 STAGING_YML = paths.DBT_PROJECT_DIR / "models" / "staging" / "webex" / "_webex__models.yml"
 

@@ -248,7 +248,7 @@ def dashboard(
 ) -> None:
     """Draw the region's dashboard page (SPEC 11) of the week its warehouse holds, or one admin's view of it."""
     _setup_logging(verbose)
-    from exports.dashboard.command import dashboard_command
+    from partner_analytics.dashboard import dashboard_command
 
     try:
         page = dashboard_command(home, region, as_admin, out, week_ending)

@@ -4,7 +4,7 @@ One query layer: the page is drawn from the CSV files the export step has just w
 region's marts (`exports.writer`, the default templates), read back as text, so every number on the
 page is the text of a CSV cell and no number has a second implementation; the per-product tables are
 the CSV's rows whose Product cell is that product, in the CSV's order. `dashboard --as-admin` first
-writes the admin's scoped CSVs (the same writer on a scoped warehouse, `exports.dashboard.command`)
+writes the admin's scoped CSVs (the same writer on a scoped warehouse, `partner_analytics.dashboard`)
 and draws the page from those. Charts are Plotly figures (JSON) drawn by plotly.js, inlined from the
 `plotly` Python package: the page makes no network request. Nothing reads the clock: the same CSVs
 and D give the same bytes.

@@ -21,8 +21,8 @@ import shutil
 from pathlib import Path
 
 from exports.dashboard.render import dashboard_dir, page_templates, render_dashboard, week_files
-from partner_analytics import paths, periods
-from partner_analytics.errors import BadArgumentError
+from pa_base import paths, periods
+from pa_base.errors import BadArgumentError
 
 
 def dashboard_command(home: Path, region: str, as_admin: str | None = None, out: Path | None = None,

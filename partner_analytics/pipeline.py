@@ -58,6 +58,8 @@ def landing_regions(landing: Path, requested: list[str] | None = None) -> list[s
     else:
         wanted = list(paths.REGIONS)
     found = [r for r in wanted if (landing / r).is_dir()]
+    if requested and (absent := [r for r in wanted if r not in found]):  # SPEC 13: a requested region must have landing data
+        raise PipelineError("; ".join(f"{r}: no landing folder {landing / r}" for r in absent))
     if not found and not requested and (unknown := unknown_region_folders(landing)):
         raise PipelineError("no region folder to run: " + "; ".join(unknown))
     return found
@@ -108,7 +110,7 @@ def _read_pending(home: Path, region: str) -> dict[str, list[str]]:
     return json.loads(f.read_text(encoding="utf-8")) if f.exists() else {}
 
 
-def ingest_step(landing: Path, home: Path, region: str, week_ending: dt.date) -> dict:
+def ingest_step(landing: Path, home: Path, region: str, week_ending: dt.date, allow_stale: bool = False) -> dict:
     """Ingest the region, then record its new partitions as awaiting validation.
 
     The record survives a failed or interrupted validation, so the next run (which skips the files
@@ -126,6 +128,10 @@ def ingest_step(landing: Path, home: Path, region: str, week_ending: dt.date) ->
         tmp = f.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(pending, indent=1, sort_keys=True), encoding="utf-8")
         os.replace(tmp, f)
+    from partner_analytics import freshness  # SPEC 13: a stale week fails here, before anything is built
+
+    for warning in freshness.check(home, region, periods.week_ending(week_ending), allow_stale):
+        log.warning("%s: %s", region, warning)
     return result
 
 
@@ -181,8 +187,10 @@ def export_step(home: Path, region: str, week_ending: dt.date) -> list[dict]:
     staged_pages = publish.stage_path(home, region, "dashboard")
     publish.carry_forward(home, region, "dashboard", staged_pages)
     render_dashboard(home, region, week_ending, warehouse=source, pages=staged_pages)
-    publish.publish(home, region)
+    version = publish.publish(home, region)
     live = paths.exports_dir(home, region)
+    if publish.is_backfill(home, region, week_ending):  # SPEC 13: an older week has its own copy, live stays
+        live = version / "exports"
     return [{"template": w.template, "path": str(live / w.path.name), "rows": w.rows} for w in written]
 
 
@@ -377,7 +385,8 @@ def _preload_great_expectations() -> threading.Thread:
 
 
 def run(
-    landing: Path, home: Path, week_ending: dt.date | str, regions: list[str] | None = None, *, processes: bool = False
+    landing: Path, home: Path, week_ending: dt.date | str, regions: list[str] | None = None, *, processes: bool = False,
+    allow_stale: bool = False,
 ) -> dict[str, dict]:
     """The weekly run for every region with landing data (or the requested ones), stage by stage.
 
@@ -396,10 +405,10 @@ def run(
     # one writer per home and region: every region's lock is held from here to its publish (README
     # "Atomicity"); a region another run holds stops this run at once (exit 1), before any write
     with locks.regions_locked(home, todo, run_id):
-        return _run_locked(landing, home, d, todo, run_id, processes)
+        return _run_locked(landing, home, d, todo, run_id, processes, allow_stale)
 
 
-def _run_locked(landing: Path, home: Path, d: dt.date, todo: list[str], run_id: str, processes: bool) -> dict[str, dict]:
+def _run_locked(landing: Path, home: Path, d: dt.date, todo: list[str], run_id: str, processes: bool, allow_stale: bool = False) -> dict[str, dict]:
     from partner_analytics import locks
 
     if todo and not processes:
@@ -433,7 +442,7 @@ def _run_locked(landing: Path, home: Path, d: dt.date, todo: list[str], run_id: 
         return StageWorker() if processes else _InProcess()
 
     # ingestion holds the most memory: a fresh child per region
-    stage("ingest", "datasets", lambda r, s: (ingest_step, landing, home, r, d), in_child if processes else in_process)
+    stage("ingest", "datasets", lambda r, s: (ingest_step, landing, home, r, d, allow_stale), in_child if processes else in_process)
     with stage_worker() as worker:
         stage("validate", "data_quality", lambda r, s: (validate_step, home, r, d, partitions_of(s["datasets"])), worker)
     with stage_worker() as worker:

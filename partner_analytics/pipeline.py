@@ -146,6 +146,11 @@ def validate_step(home: Path, region: str, week_ending: dt.date, partitions: dic
     return_freed_memory_promptly()
     home = Path(home)
     todo = _merge(_read_pending(home, region), partitions)
+    if not any(todo.values()):  # SPEC 13: nothing new: the week's result of the attempt that validated it
+        from partner_analytics import attempts
+
+        if (carried := attempts.carried_validation(home, region, week_ending)) is not None:
+            return carried
     result = validate_region(home, region, week_ending, todo)
     _pending_file(home, region).unlink(missing_ok=True)
     return result
@@ -198,6 +203,9 @@ def write_summary(home: Path, region: str, week_ending: dt.date, summary: dict) 
     """Atomically write <home>/runs/<D>/<REGION>/summary.json."""
     target = paths.run_dir(home, week_ending, region) / "summary.json"
     target.parent.mkdir(parents=True, exist_ok=True)
+    from partner_analytics import attempts
+
+    summary = attempts.record(home, region, week_ending, summary)  # SPEC 13: attempts/<n>/ kept; this is the latest
     tmp = target.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(summary, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
     os.replace(tmp, target)

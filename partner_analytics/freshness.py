@@ -69,9 +69,10 @@ def problems(home: Path, region: str, week_ending: dt.date) -> list[str]:
     return found
 
 
-def message(region: str, week_ending: dt.date, missing: list[str]) -> str:
+def message(week_ending: dt.date, missing: list[str]) -> str:
+    """The error (the run prefixes the region: `US: not fresh for week ending ...`)."""
     return (
-        f"{region} is not fresh for week ending {week_ending}: " + "; ".join(missing)
+        f"not fresh for week ending {week_ending}: " + "; ".join(missing)
         + " — nothing published (run with --allow-stale to publish anyway)"
     )
 
@@ -81,7 +82,7 @@ def check(home: Path, region: str, week_ending: dt.date, allow_stale: bool = Fal
     problems (for summary.json's warnings) instead. Returns [] when fresh."""
     missing = problems(Path(home), region, week_ending)
     if missing and not allow_stale:
-        raise FreshnessError(message(region, week_ending, missing))
+        raise FreshnessError(message(week_ending, missing))
     return [f"stale (allowed): {m}" for m in missing]
 
 

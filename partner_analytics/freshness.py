@@ -5,7 +5,9 @@ this one committed, late CDRs included), so it costs a directory listing and one
 
 - CDRs: the partition `cdr/week_ending=D` holds at least one leg (a leg of W);
 - each snapshot dataset (customers, subscriptions, licenses, people, locations, devices, numbers):
-  its newest `snapshot_date` partition on or before D is dated on or after D - 7 days.
+  its newest `snapshot_date` partition on or before D is dated on or after D - 7 days. `customers`
+  is always required; another dataset only once the region has delivered it at all (a region
+  without, say, a devices feed is not stale for it; one whose devices stopped arriving is).
 
 A region that misses either fails with FreshnessError naming each missing dataset, the newest date
 found and D; nothing of it is validated, built or published. `--allow-stale` (CLI) / the DAG param
@@ -22,6 +24,7 @@ from partner_analytics.errors import PipelineError
 
 # The regional snapshot datasets (ingestion.schemas.SNAPSHOT_LANDING_DATASETS, without importing polars)
 SNAPSHOT_DATASETS = ("customers", "subscriptions", "licenses", "people", "locations", "devices", "numbers")
+REQUIRED_SNAPSHOTS = ("customers",)  # every report is keyed on the customers in force
 MAX_SNAPSHOT_AGE = dt.timedelta(days=7)
 _PARTITION = re.compile(r"^(week_ending|snapshot_date)=(\d{4}-\d{2}-\d{2})$")
 
@@ -62,6 +65,8 @@ def problems(home: Path, region: str, week_ending: dt.date) -> list[str]:
     oldest_allowed = d - MAX_SNAPSHOT_AGE
     for dataset in SNAPSHOT_DATASETS:
         dates = _partition_dates(lake / dataset, d)
+        if not dates and dataset not in REQUIRED_SNAPSHOTS and not _partition_dates(lake / dataset, dt.date.max):
+            continue  # never delivered by this region: not a feed it has
         if not dates:
             found.append(f"{dataset}: no snapshot dated on or before {d}")
         elif dates[-1] < oldest_allowed:

@@ -161,7 +161,7 @@ def ingest_region(config: dict, region: str, partner: dict | None) -> dict:
     if warnings := landing_warnings(landing, region):
         summary["warnings"] = warnings
     allow_stale = bool(config.get("allow_stale", False))  # SPEC 13 freshness gate (DAG param / Variable PA_ALLOW_STALE)
-    return _step(config, summary, "ingest", "datasets", lambda home, r, d: pipeline.ingest_step(landing, home, r, d, allow_stale))
+    return _step(config, summary, "ingest", "datasets", lambda home, r, d: pipeline.ingest_step(landing, home, r, d, *([True] if allow_stale else [])))
 
 
 def validate_region(config: dict, summary: dict) -> dict:

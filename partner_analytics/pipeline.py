@@ -450,7 +450,7 @@ def _run_locked(landing: Path, home: Path, d: dt.date, todo: list[str], run_id: 
         return StageWorker() if processes else _InProcess()
 
     # ingestion holds the most memory: a fresh child per region
-    stage("ingest", "datasets", lambda r, s: (ingest_step, landing, home, r, d, allow_stale), in_child if processes else in_process)
+    stage("ingest", "datasets", lambda r, s: (ingest_step, landing, home, r, d, *([True] if allow_stale else [])), in_child if processes else in_process)
     with stage_worker() as worker:
         stage("validate", "data_quality", lambda r, s: (validate_step, home, r, d, partitions_of(s["datasets"])), worker)
     with stage_worker() as worker:

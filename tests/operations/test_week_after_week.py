@@ -8,7 +8,6 @@ import json
 import shutil
 import subprocess
 
-import duckdb
 import pytest
 
 from e2e.conftest import CLI, build_landing
@@ -106,7 +105,7 @@ def test_the_dag_emits_no_asset_event_for_a_backfill(operated, monkeypatch):
     from operations.tests_dag_loader import export_reports_callable
 
     _, home, _, _ = operated
-    call, module = export_reports_callable()
+    call, _ = export_reports_callable()
     monkeypatch.setitem(call.__globals__, "_label", lambda region: None)
     from partner_analytics import orchestration
 

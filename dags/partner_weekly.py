@@ -40,6 +40,9 @@ triggers the same through a DeadlineAlert (`off` removes it, as `airflow dags te
 publishes warehouse and exports together, then emits the asset `partner_analytics_marts_<REGION>`
 (`partner-analytics://marts/<REGION>`, through the alias `partner_analytics_marts`) with
 `{"week_ending": D}` for downstream consumers (BI refreshes, further DAGs).
+A backfill (D older than the live warehouse's week) publishes to `published/<REGION>/weeks/<D>/` and
+emits no event. A region with no CDR leg in W or a snapshot older than D - 7 days fails its ingest task
+(not retried) unless the param `allow_stale` or the Variable `PA_ALLOW_STALE` is true (SPEC 13).
 """
 
 from __future__ import annotations
@@ -115,15 +118,26 @@ def _run_step(config: dict, summary: dict, step: str) -> dict:
             items={"type": "string", "enum": list(REGIONS)},
             uniqueItems=True,
             description="Regions to run (default: all with landing data).",
-        )
+        ),
+        "allow_stale": Param(
+            False,
+            type="boolean",
+            description="Publish a region whose lake has no CDR leg in W or a snapshot older than D - 7 days "
+            "(SPEC 13; the Variable PA_ALLOW_STALE=true does the same).",
+        ),
     },
     tags=["partner-analytics", "weekly"],
     doc_md=__doc__,
 )
 def partner_weekly():
     @task
-    def resolve_run(data_interval_end=None, dag_run=None) -> dict:
-        return orchestration.weekly_run_config(data_interval_end, dag_run.run_after, orchestration.airflow_variable)
+    def resolve_run(data_interval_end=None, dag_run=None, params=None) -> dict:
+        from partner_analytics import freshness
+
+        config = orchestration.weekly_run_config(data_interval_end, dag_run.run_after, orchestration.airflow_variable)
+        # SPEC 13: a stale region fails (FreshnessError, a PipelineError: not retried) unless allowed
+        allowed = (params or {}).get("allow_stale") or orchestration.airflow_variable("PA_ALLOW_STALE")
+        return {**config, "allow_stale": freshness.parse_flag(allowed)}
 
     @task
     def pull_snapshots(config: dict, dag_run=None) -> dict:
@@ -150,7 +164,9 @@ def partner_weekly():
             from partner_analytics import locks, periods, pipeline
 
             d = periods.week_ending(config["week_ending"])
-            summary = pipeline.start_summary(config["landing"], region, d, locks.new_run_id(), partner)
+            summary = pipeline.start_summary(
+                config["landing"], region, d, locks.new_run_id(), partner, bool(config.get("allow_stale", False))
+            )
             return _run_step(config, summary, "ingest")
 
         @task(pool=MEMORY_POOL, map_index_template=REGION_LABEL, execution_timeout=timedelta(hours=2))
@@ -165,8 +181,12 @@ def partner_weekly():
         # new for consumers only from then on, so the asset event comes from this task.
         @task(outlets=[MARTS], map_index_template=REGION_LABEL)
         def export_reports(config: dict, summary: dict, outlet_events=None) -> dict:
+            from partner_analytics import publish
+
             exported = _run_step(config, summary, "export")
             region = exported["region"]
+            if publish.is_backfill(config["home"], region, exported["week_ending"]):
+                return exported  # SPEC 13: an older week than the live one is not announced as the latest
             outlet_events[MARTS].add(
                 Asset(name=orchestration.marts_asset_name(region), uri=orchestration.marts_asset_uri(region)),
                 extra={"week_ending": exported["week_ending"]},

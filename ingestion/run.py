@@ -180,7 +180,7 @@ class Run:
         out = DatasetRun()
         prefix = f"{folder.relative_to(self.landing).as_posix()}/"
         paths = self.landing_files(folder)
-        landing_file = _hashed_landing_files(prefix)
+        landing_file = _hashed_landing_files(prefix, self.manifest)
 
         def unseen(path: Path) -> LandingFile | None:
             """The file when this run will ingest it (new content); unreadable ones wait their turn."""
@@ -198,12 +198,14 @@ class Run:
             for i, path in enumerate(paths):
                 file = landing_file(path)
                 if self.manifest.has_content(prefix, file.sha256):
+                    landing_file.remember(file)
                     out.files_skipped += 1
                     continue
                 ahead.prefetch(file)
                 ahead.prefetch(next(filter(None, map(unseen, paths[i + 1 :])), None))
                 parsed = self.parse_file(spec, file, records=ahead.records(file))
                 self.manifest.add(file.rel, file.sha256)
+                landing_file.remember(file)
                 out.files_ingested += 1
                 self._count(out, parsed)
                 if spill is None and held_rows + parsed.rows.height > IN_MEMORY_ROWS:
@@ -266,7 +268,7 @@ class Run:
         out = DatasetRun()
         prefix = f"{folder.relative_to(self.landing).as_posix()}/"
         paths = self.landing_files(folder)
-        landing_file = _hashed_landing_files(prefix)
+        landing_file = _hashed_landing_files(prefix, self.manifest)
 
         def unseen(path: Path) -> LandingFile | None:
             """The file when this run will ingest it (a valid name dated in time, new content)."""
@@ -290,12 +292,14 @@ class Run:
                     continue
                 file = landing_file(path)
                 if self.manifest.has_file(file.rel, file.sha256):
+                    landing_file.remember(file)
                     out.files_skipped += 1
                     continue
                 ahead.prefetch(file)
                 ahead.prefetch(next(filter(None, map(unseen, paths[i + 1 :])), None))
                 parsed = self.parse_file(spec, file, snapshot_date, ahead.records(file))
                 self.manifest.add(file.rel, file.sha256)
+                landing_file.remember(file)
                 out.files_ingested += 1
                 self._count(out, parsed)
                 self._stage_snapshot(spec, out, snapshot_date, parsed)
@@ -362,16 +366,32 @@ class Run:
         lake_commit(self.lake_root, self.staging, self.manifest)
 
 
-def _hashed_landing_files(prefix: str):
-    """path -> LandingFile, hashing each file's content once however often it is asked for."""
-    hashed: dict[Path, LandingFile] = {}
+class _HashedLandingFiles:
+    """path -> LandingFile, hashing each file's content at most once per run, and not at all when the
+    manifest's recorded size and mtime (ns) of the file still match (SPEC 13: a no-op re-run reads no
+    landing file). `remember` records a known file's stat in the manifest (saved with the run's commit)."""
 
-    def landing_file(path: Path) -> LandingFile:
-        if path not in hashed:
-            hashed[path] = LandingFile(path, prefix + path.name, file_sha256(path))
-        return hashed[path]
+    def __init__(self, prefix: str, manifest: Manifest) -> None:
+        self.prefix, self.manifest = prefix, manifest
+        self.hashed: dict[Path, LandingFile] = {}
+        self.stat_of: dict[Path, tuple[int, int]] = {}
 
-    return landing_file
+    def __call__(self, path: Path) -> LandingFile:
+        if path not in self.hashed:
+            rel = self.prefix + path.name
+            st = path.stat()  # before reading: a write during the read changes the mtime, so it is hashed again next time
+            self.stat_of[path] = (st.st_size, st.st_mtime_ns)
+            sha256 = self.manifest.known_sha256(rel, st.st_size, st.st_mtime_ns) or file_sha256(path)
+            self.hashed[path] = LandingFile(path, rel, sha256)
+        return self.hashed[path]
+
+    def remember(self, file: LandingFile) -> None:
+        size, mtime_ns = self.stat_of[file.path]
+        self.manifest.note_stat(file.rel, size, mtime_ns, file.sha256)
+
+
+def _hashed_landing_files(prefix: str, manifest: Manifest) -> _HashedLandingFiles:
+    return _HashedLandingFiles(prefix, manifest)
 
 
 def _execute(run: Run, specs: list[DatasetSpec], base: Path, lake_datasets: dict) -> dict:

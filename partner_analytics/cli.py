@@ -95,6 +95,9 @@ def run(
     in_process: Annotated[
         bool, typer.Option("--in-process", help="Run every step in this process (default: each step in a child process, memory returned after it).")
     ] = False,
+    allow_stale: Annotated[
+        bool, typer.Option("--allow-stale", help="Publish a region even when its lake has no CDR leg in W or a snapshot older than D - 7 days (SPEC 13).")
+    ] = False,
     verbose: Verbose = False,
     quiet: Quiet = False,
 ) -> None:
@@ -106,7 +109,7 @@ def run(
     started = time.time()  # the end-of-run table shows this run's summaries only
     try:
         d = periods.week_ending(week_ending)
-        results = pipeline.run(landing, home, d, region, processes=not in_process)
+        results = pipeline.run(landing, home, d, region, processes=not in_process, allow_stale=allow_stale)
     except PipelineError as exc:
         progress.end_of_run(landing, home, week_ending, region, quiet, started)
         _fail(exc)

@@ -54,6 +54,8 @@ def landing_regions(landing: Path, requested: list[str] | None = None) -> list[s
     else:
         wanted = list(paths.REGIONS)
     found = [r for r in wanted if (landing / r).is_dir()]
+    if requested and (absent := [r for r in wanted if r not in found]):  # SPEC 13: a requested region must have landing data
+        raise PipelineError("; ".join(f"{r}: no landing folder {landing / r}" for r in absent))
     if not found and not requested and (unknown := unknown_region_folders(landing)):
         raise PipelineError("no region folder to run: " + "; ".join(unknown))
     return found
@@ -79,7 +81,7 @@ def _read_pending(home: Path, region: str) -> dict[str, list[str]]:
     return json.loads(f.read_text(encoding="utf-8")) if f.exists() else {}
 
 
-def ingest_step(landing: Path, home: Path, region: str, week_ending: dt.date) -> dict:
+def ingest_step(landing: Path, home: Path, region: str, week_ending: dt.date, allow_stale: bool = False) -> dict:
     """Ingest the region, then record its new partitions as awaiting validation.
 
     The record survives a failed or interrupted validation, so the next run (which skips the files
@@ -97,6 +99,10 @@ def ingest_step(landing: Path, home: Path, region: str, week_ending: dt.date) ->
         tmp = f.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(pending, indent=1, sort_keys=True), encoding="utf-8")
         os.replace(tmp, f)
+    from partner_analytics import freshness  # SPEC 13: a stale week fails here, before anything is built
+
+    for warning in freshness.check(home, region, periods.week_ending(week_ending), allow_stale):
+        log.warning("%s: %s", region, warning)
     return result
 
 
@@ -111,6 +117,11 @@ def validate_step(home: Path, region: str, week_ending: dt.date, partitions: dic
     return_freed_memory_promptly()
     home = Path(home)
     todo = _merge(_read_pending(home, region), partitions)
+    if not any(todo.values()):  # SPEC 13: nothing new: the week's result of the attempt that validated it
+        from partner_analytics import attempts
+
+        if (carried := attempts.carried_validation(home, region, week_ending)) is not None:
+            return carried
     result = validate_region(home, region, week_ending, todo)
     _pending_file(home, region).unlink(missing_ok=True)
     return result
@@ -152,8 +163,10 @@ def export_step(home: Path, region: str, week_ending: dt.date) -> list[dict]:
     staged_pages = publish.stage_path(home, region, "dashboard")
     publish.carry_forward(home, region, "dashboard", staged_pages)
     render_dashboard(home, region, week_ending, exports=staged_exports, pages=staged_pages)  # from the CSVs just written
-    publish.publish(home, region)
+    version = publish.publish(home, region)
     live = paths.exports_dir(home, region)
+    if publish.is_backfill(home, region, week_ending):  # SPEC 13: an older week has its own copy, live stays
+        live = version / "exports"
     return [{"template": w.template, "path": str(live / w.path.name), "rows": w.rows} for w in written]
 
 
@@ -161,6 +174,9 @@ def write_summary(home: Path, region: str, week_ending: dt.date, summary: dict) 
     """Atomically write <home>/runs/<D>/<REGION>/summary.json."""
     target = paths.run_dir(home, week_ending, region) / "summary.json"
     target.parent.mkdir(parents=True, exist_ok=True)
+    from partner_analytics import attempts
+
+    summary = attempts.record(home, region, week_ending, summary)  # SPEC 13: attempts/<n>/ kept; this is the latest
     tmp = target.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(summary, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
     os.replace(tmp, target)
@@ -209,7 +225,7 @@ def step_call(step: str, landing: Path, home: Path, summary: dict) -> tuple:
     one place the CLI run and the Airflow tasks both get them from."""
     home, region, d = Path(home), summary["region"], periods.week_ending(summary["week_ending"])
     if step == "ingest":
-        return (ingest_step, Path(landing), home, region, d)
+        return (ingest_step, Path(landing), home, region, d, *([True] if summary.get("allow_stale") else []))
     if step == "validate":
         return (validate_step, home, region, d, partitions_of(summary["datasets"]))
     if step == "build":
@@ -236,10 +252,13 @@ def partner_step(landing: Path, home: Path, week_ending: dt.date, run_id: str, r
         return json_value(runner(ingest_partner_step, Path(landing), Path(home), week_ending).value)
 
 
-def start_summary(landing: Path, region: str, week_ending: dt.date, run_id: str, partner: dict | None = None) -> dict:
+def start_summary(landing: Path, region: str, week_ending: dt.date, run_id: str, partner: dict | None = None, allow_stale: bool = False) -> dict:
     """A region's summary before its first step, with warnings about its landing folder (unknown
-    landing folders are reported, never skipped without a word)."""
+    landing folders are reported, never skipped without a word). `allow_stale` (SPEC 13: `run
+    --allow-stale`, the DAG's param) is recorded in the summary, where the ingest step reads it."""
     summary = {**new_summary(region, week_ending, partner), "run_id": run_id}
+    if allow_stale:
+        summary["allow_stale"] = True
     if warnings := landing_warnings(Path(landing), region):
         summary["warnings"] = warnings
     return summary
@@ -258,7 +277,8 @@ def finish_summary(home: Path, summary: dict) -> Path:
 
 
 def run(
-    landing: Path, home: Path, week_ending: dt.date | str, regions: list[str] | None = None, *, processes: bool = False
+    landing: Path, home: Path, week_ending: dt.date | str, regions: list[str] | None = None, *, processes: bool = False,
+    allow_stale: bool = False,
 ) -> dict[str, dict]:
     """The weekly run for every region with landing data (or the requested ones), stage by stage.
 
@@ -277,14 +297,14 @@ def run(
     # one writer per home and region: every region's lock is held from here to its publish (README
     # "Atomicity"); a region another run holds stops this run at once (exit 1), before any write
     with locks.regions_locked(home, todo, run_id):
-        return _run_locked(landing, home, d, todo, run_id, processes)
+        return _run_locked(landing, home, d, todo, run_id, processes, allow_stale)
 
 
-def _run_locked(landing: Path, home: Path, d: dt.date, todo: list[str], run_id: str, processes: bool) -> dict[str, dict]:
+def _run_locked(landing: Path, home: Path, d: dt.date, todo: list[str], run_id: str, processes: bool, allow_stale: bool = False) -> dict[str, dict]:
     if todo and not processes:
         preload_great_expectations()
     partner = partner_step(landing, home, d, run_id, in_child if processes else in_process)
-    summaries = {region: start_summary(landing, region, d, run_id, partner) for region in todo}
+    summaries = {region: start_summary(landing, region, d, run_id, partner, allow_stale) for region in todo}
     failures: dict[str, str] = {}
 
     def stage(step: str, runner: Callable[..., Ran], last: bool = False) -> None:

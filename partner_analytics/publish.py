@@ -16,7 +16,13 @@ under `stage_path(home, region, "<folder>")` before `publish` and exposes them o
 
 Only the owner of the region's lock (partner_analytics.locks) calls these functions, so `.staging`
 and versions newer than the live one always belong to a crashed run of this region: `recover`
-removes them at the next start. `publish` keeps the live version and the previous one."""
+removes them at the next start. `publish` keeps the live version and the previous one.
+
+Backfills (SPEC 13): the live version is the newest week built. A run whose staged warehouse is for
+an OLDER week than the live one's `run_info` (`is_backfill`) is published to its own copy,
+`published/<R>/weeks/<D>/` (warehouse, exports, marts, dashboard of that week, replaced by a re-run
+of that backfill), and `live/<R>` does not move; a run for the live week or a newer one replaces live
+as before."""
 
 from __future__ import annotations
 
@@ -186,6 +192,11 @@ def recover(home: Path, region: str) -> list[Path]:
         if live is None or n > live:
             shutil.rmtree(published_dir(home, region) / str(n))
             removed.append(published_dir(home, region) / str(n))
+    weeks = published_dir(home, region) / "weeks"
+    if weeks.is_dir():  # a backfill interrupted between its two renames
+        for old in weeks.glob(".*.old-*"):
+            shutil.rmtree(old, ignore_errors=True)
+            removed.append(old)
     for folder in (home / "live", home / "warehouse", home / "exports", home / "marts", home / "dashboard"):
         if folder.is_dir():
             for tmp in folder.glob(f".{region}*.tmp-*"):
@@ -207,9 +218,13 @@ def new_staging(home: Path, region: str) -> Path:
 def carry_forward(home: Path, region: str, rel: str, target: Path) -> None:
     """Hard-link the live version's files of folder `rel` (`exports`, `dashboard`) into the staged
     `target` folder, so `exports/<R>/` keeps the files of other periods (`report`, schedules) and
-    `dashboard/<R>/` the pages of other weeks, which a new version does not rewrite."""
+    `dashboard/<R>/` the pages of other weeks, which a new version does not rewrite. A backfill
+    carries its own earlier copy's files forward, never the live week's."""
     target.mkdir(parents=True, exist_ok=True)
     live = live_link(home, region) / rel
+    staged_week = warehouse_week(staged_warehouse(home, region)) if staged_warehouse(home, region).exists() else None
+    if staged_week is not None and is_backfill(home, region, staged_week):
+        live = backfill_dir(home, region, staged_week) / rel
     if not live.is_dir():
         return
     for f in live.iterdir():
@@ -219,11 +234,15 @@ def carry_forward(home: Path, region: str, rel: str, target: Path) -> None:
 
 def publish(home: Path, region: str) -> Path:
     """Make the staged version live: rename `.staging` to the next number, then swap `live/<R>` to it
-    (the one publish point), then prune. Returns the published version's folder."""
+    (the one publish point), then prune. Returns the published version's folder. A staged warehouse
+    of a week older than the live one is a backfill: it goes to `weeks/<D>/` and live stays."""
     home = Path(home)
     staging = staging_dir(home, region)
     if not staged_warehouse(home, region).exists():
         raise PipelineError(f"{region} publish: no warehouse built by this run in {staging} (nothing was published)")
+    staged_week = warehouse_week(staged_warehouse(home, region))
+    if staged_week is not None and is_backfill(home, region, staged_week):
+        return _publish_backfill(home, region, staged_week)
     ensure_links(home, region)
     (staging / "exports").mkdir(exist_ok=True)  # exports/<R> always resolves to a folder
     (staging / "marts").mkdir(exist_ok=True)  # and so do marts/<R>
@@ -316,3 +335,54 @@ def read_run_info(warehouse: Path) -> dict | None:
         con.close()
 
 
+# ------------------------------------------------------------------------------ backfills (SPEC 13)
+
+
+def backfill_dir(home: Path, region: str, week_ending: dt.date | str) -> Path:
+    """Where a backfill of week D is published: `published/<R>/weeks/<D>/` (same layout as a version)."""
+    return published_dir(home, region) / "weeks" / _as_date(week_ending).isoformat()
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def warehouse_week(warehouse: Path) -> dt.date | None:
+    """The week ending D a warehouse was built for (its run_info), None without one."""
+    if not Path(warehouse).exists():
+        return None
+    info = read_run_info(Path(warehouse))
+    return None if info is None else _as_date(info["week_ending"])
+
+
+def live_week(home: Path, region: str) -> dt.date | None:
+    """The week ending of the region's live warehouse (the newest week built), None before the first."""
+    if live_version(home, region) is None:
+        return None
+    return warehouse_week(live_link(Path(home), region) / f"{region}.duckdb")
+
+
+def is_backfill(home: Path, region: str, week_ending: dt.date | str) -> bool:
+    """Is a run of week D for this region a backfill, i.e. older than the live week? A backfill builds
+    (from scratch) into its own copy and never replaces live nor announces itself as the latest."""
+    live = live_week(home, region)
+    return live is not None and _as_date(week_ending) < live
+
+
+def _publish_backfill(home: Path, region: str, week_ending: dt.date) -> Path:
+    """Move the staged version to `weeks/<D>/`, replacing an earlier backfill of D; live is untouched."""
+    staging = staging_dir(home, region)
+    for folder in ("exports", "marts", "dashboard"):
+        (staging / folder).mkdir(exist_ok=True)
+    _fsync_tree(staging)
+    target = backfill_dir(home, region, week_ending)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        os.rename(target, old)
+    os.rename(staging, target)
+    _fsync_dir(target.parent)
+    shutil.rmtree(old, ignore_errors=True)
+    log.info("%s: week ending %s is older than the live week %s: published as a backfill to %s",
+             region, week_ending, live_week(home, region), target)
+    return target

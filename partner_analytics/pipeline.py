@@ -145,12 +145,12 @@ def validate_step(home: Path, region: str, week_ending: dt.date, partitions: dic
     return result
 
 
-def build_step(home: Path, region: str, week_ending: dt.date, run_id: str | None = None) -> str:
+def build_step(home: Path, region: str, week_ending: dt.date, run_id: str | None = None, full_refresh: bool = False) -> str:
     """dbt build into the region's staged version; returns the live path export_step publishes it to."""
     from partner_analytics.dbt import build_region
 
     return_freed_memory_promptly()
-    build_region(Path(home), region, week_ending, publish=False, run_id=run_id)
+    build_region(Path(home), region, week_ending, publish=False, run_id=run_id, full_refresh=full_refresh)
     return str(paths.warehouse_path(Path(home), region))
 
 
@@ -377,7 +377,8 @@ def _preload_great_expectations() -> threading.Thread:
 
 
 def run(
-    landing: Path, home: Path, week_ending: dt.date | str, regions: list[str] | None = None, *, processes: bool = False
+    landing: Path, home: Path, week_ending: dt.date | str, regions: list[str] | None = None, *, processes: bool = False,
+    full_refresh: bool = False,
 ) -> dict[str, dict]:
     """The weekly run for every region with landing data (or the requested ones), stage by stage.
 
@@ -396,10 +397,10 @@ def run(
     # one writer per home and region: every region's lock is held from here to its publish (README
     # "Atomicity"); a region another run holds stops this run at once (exit 1), before any write
     with locks.regions_locked(home, todo, run_id):
-        return _run_locked(landing, home, d, todo, run_id, processes)
+        return _run_locked(landing, home, d, todo, run_id, processes, full_refresh)
 
 
-def _run_locked(landing: Path, home: Path, d: dt.date, todo: list[str], run_id: str, processes: bool) -> dict[str, dict]:
+def _run_locked(landing: Path, home: Path, d: dt.date, todo: list[str], run_id: str, processes: bool, full_refresh: bool = False) -> dict[str, dict]:
     from partner_analytics import locks
 
     if todo and not processes:
@@ -437,7 +438,7 @@ def _run_locked(landing: Path, home: Path, d: dt.date, todo: list[str], run_id: 
     with stage_worker() as worker:
         stage("validate", "data_quality", lambda r, s: (validate_step, home, r, d, partitions_of(s["datasets"])), worker)
     with stage_worker() as worker:
-        stage("build", "warehouse", lambda r, s: (build_step, home, r, d, run_id), worker)
+        stage("build", "warehouse", lambda r, s: (build_step, home, r, d, run_id, full_refresh), worker)
     with stage_worker() as worker:
         stage("export", "exports", lambda r, s: (export_step, home, r, d), worker, last=True)
     if failures:

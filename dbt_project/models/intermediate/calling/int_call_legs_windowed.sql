@@ -43,7 +43,10 @@ windowed as (
         coalesce(user_type = 'User', false) as is_user_leg,
         -- dates and timestamps
         started_at,
-        started_date
+        started_date,
+        -- the lake partition the leg was read from (the UTC week of started_at): the unit an
+        -- incremental build recomputes (int_call_legs_weekly)
+        week_ending
     from legs
     where started_date >= {{ calling_window_start() }}
       and started_date < {{ calling_window_end() }}

@@ -14,7 +14,7 @@ legs as (
 ),
 
 devices_by_mac as (
-    {{ calling_devices_by_mac() }}
+    select * from {{ ref('int_call_leg_devices') }}
 ),
 
 device_endpoint_types as (

@@ -209,12 +209,13 @@ def build_region(
             seconds = incremental.stage_base(plan.base, building)
             log.info("%s: incremental build from the live warehouse (copied in %.2f s): %s, recomputing %s",
                      region, seconds, plan.reason, ", ".join(w.isoformat() for w in plan.leg_weeks) or "none")
-        args = ["build", *plan.dbt_args(), "--vars", json.dumps({**variables, **plan.dbt_vars()})]
-        if not unit_tests:
-            args += ["--exclude-resource-type", "unit_test"]
-        invoke(args, warehouse=building, work_dir=work_dir)
+        if not (plan.reuse and not unit_tests):  # a no-op re-run of the live week: its warehouse as it is
+            args = ["build", *plan.dbt_args(), "--vars", json.dumps({**variables, **plan.dbt_vars()})]
+            if not unit_tests:
+                args += ["--exclude-resource-type", "unit_test"]
+            invoke(args, warehouse=building, work_dir=work_dir)
         publishing.write_run_info(building, week_ending, run_id or locks.new_run_id())
-        incremental.write_state(building, week_ending, variables, lake_files)
+        incremental.write_state(building, week_ending, variables, lake_files, incremental.all_lake_digest(home, region))
     except BaseException:
         building.unlink(missing_ok=True)
         raise

@@ -54,6 +54,7 @@ class Plan:
     full_refresh: bool
     reason: str
     base: Path | None = None
+    reuse: bool = False  # nothing the warehouse is built from changed since the base: no dbt at all
     leg_weeks: tuple[dt.date, ...] = ()
     window_weeks: tuple[dt.date, ...] = ()
 
@@ -86,6 +87,16 @@ def lake_files(home: Path, region: str) -> dict[str, list]:
         for f in sorted((lake / dataset).glob("week_ending=*/*.parquet")):
             out[f.relative_to(lake).as_posix()] = _fingerprint(f)
     return out
+
+
+def all_lake_digest(home: Path, region: str) -> str:
+    """One hash over the fingerprints of every lake file the region's build reads (its own lake and the
+    partner lake): equal digests, same inputs."""
+    digest = hashlib.sha256()
+    for lake in (paths.lake_dir(home, region), paths.partner_lake_dir(home)):
+        for f in sorted(lake.rglob("*.parquet")):
+            digest.update(f"{lake.name}/{f.relative_to(lake).as_posix()}:{_fingerprint(f)}\n".encode())
+    return digest.hexdigest()
 
 
 def build_key(variables: dict) -> str:
@@ -145,7 +156,7 @@ def read_state(warehouse: Path) -> tuple[dict | None, dt.date | None]:
         con.close()
 
 
-def write_state(warehouse: Path, week_ending: dt.date, variables: dict, files: dict[str, list]) -> None:
+def write_state(warehouse: Path, week_ending: dt.date, variables: dict, files: dict[str, list], lake_digest: str | None = None) -> None:
     """Record in a built warehouse what its leg weeks were computed from (the next build's base)."""
     import duckdb
 
@@ -154,6 +165,7 @@ def write_state(warehouse: Path, week_ending: dt.date, variables: dict, files: d
         "week_ending": week_ending.isoformat(),
         "weeks": [w.isoformat() for w in window_weeks(week_ending)],
         "files": files,
+        "lake_digest": lake_digest,
     }
     con = duckdb.connect(str(warehouse))
     try:
@@ -196,6 +208,10 @@ def plan(home: Path, region: str, week_ending: dt.date, variables: dict, full_re
     if state.get("key") != build_key(variables):
         return full("the live warehouse was built by other code or settings")
     todo = changed_weeks(state, files, weeks)
+    if not todo and built == week_ending and state.get("lake_digest") == all_lake_digest(home, region):
+        # a re-run of the live week on an unchanged lake: the live warehouse is what a build would give
+        return Plan(False, "nothing changed since the live warehouse was built for this week", base=live.resolve(),
+                    reuse=True, window_weeks=weeks), files
     return Plan(False, f"{len(todo)} of {len(weeks)} leg weeks changed", base=live.resolve(), leg_weeks=todo, window_weeks=weeks), files
 
 

@@ -128,3 +128,19 @@ def test_stage_base_copies_the_warehouse_bytes(tmp_path: Path) -> None:
     target = tmp_path / "staging" / wh.name
     seconds = incremental.stage_base(wh, target)
     assert seconds >= 0 and target.read_bytes() == wh.read_bytes()
+
+
+def test_rerun_of_the_live_week_on_an_unchanged_lake_reuses_the_warehouse(tmp_path: Path) -> None:
+    _lake(tmp_path)
+    wh = _live(tmp_path, D)
+    _write(tmp_path.joinpath(), "devices/snapshot_date=2026-11-22/data.parquet", b"devices")
+    incremental.write_state(wh, D, VARS, incremental.lake_files(tmp_path, "US"), incremental.all_lake_digest(tmp_path, "US"))
+    plan, _ = incremental.plan(tmp_path, "US", D, VARS)
+    assert plan.reuse and not plan.full_refresh and plan.leg_weeks == ()
+    # the next week on the same lake is not a re-run: its new window week is built
+    later, _ = incremental.plan(tmp_path, "US", D + dt.timedelta(days=7), VARS)
+    assert not later.reuse and later.leg_weeks == (D + dt.timedelta(days=7),)
+    # a corrected snapshot (any lake file, not only the leg facts' inputs) means a build, of no leg week
+    _write(tmp_path, "devices/snapshot_date=2026-11-22/data.parquet", b"devices, corrected")
+    plan, _ = incremental.plan(tmp_path, "US", D, VARS)
+    assert not plan.reuse and plan.leg_weeks == ()

@@ -438,7 +438,8 @@ def _run_locked(landing: Path, home: Path, d: dt.date, todo: list[str], run_id: 
     with stage_worker() as worker:
         stage("validate", "data_quality", lambda r, s: (validate_step, home, r, d, partitions_of(s["datasets"])), worker)
     with stage_worker() as worker:
-        stage("build", "warehouse", lambda r, s: (build_step, home, r, d, run_id, full_refresh), worker)
+        # full_refresh only when set: build_step's positional signature stays what callers and fakes know
+        stage("build", "warehouse", lambda r, s: (build_step, home, r, d, run_id, *([True] if full_refresh else [])), worker)
     with stage_worker() as worker:
         stage("export", "exports", lambda r, s: (export_step, home, r, d), worker, last=True)
     if failures:

@@ -98,10 +98,12 @@ def exports_digest(home: Path) -> str:
     return h.hexdigest()
 
 
-def run_pipeline(landing: Path, home: Path, week_ending: str, regions: list[str]) -> dict:
+def run_pipeline(landing: Path, home: Path, week_ending: str, regions: list[str], fresh: bool = True) -> dict:
     """`partner-analytics run` for every region (each step in its own child process, as the command runs
-    them); stage seconds and each stage's peak RSS (the largest over regions) from the summaries."""
-    shutil.rmtree(home, ignore_errors=True)
+    them); stage seconds and each stage's peak RSS (the largest over regions) from the summaries.
+    fresh=False runs into the home as it is (the steady-state mode's weekly run on last week's home)."""
+    if fresh:
+        shutil.rmtree(home, ignore_errors=True)
     wall, peak, _ = measure([PY, "-m", "partner_analytics.cli", "run", "--landing", str(landing), "--home", str(home),
                              "--week-ending", week_ending])
     stages = {s: {"seconds": 0.0} for s in STAGES}
@@ -140,6 +142,65 @@ def run_pipeline_per_stage(landing: Path, home: Path, week_ending: str, regions:
     stages["ingest"]["cdr_rows_per_second"] = cdr_rows / stages["ingest"]["seconds"]
     return {"stages": stages, "seconds": sum(s["seconds"] for s in stages.values()),
             "peak_rss_bytes": max(s["peak_rss_bytes"] for s in stages.values()), "exports_sha256": exports_digest(home)}
+
+
+EVENT_DATASETS = ("cdr", "media_quality", "call_queue_stats", "meeting_participants")
+
+
+def deliver(src: Path, landing: Path, week_ending: str, week_only: bool = False) -> int:
+    """Hard-link into `landing` the generated files an operator's landing zone holds when the run for
+    D starts: event files of days before D (with week_only, of W = [D - 7, D) only) and snapshot files
+    dated up to D (the generator names every file by its date; files dated after D, e.g. late CDRs of
+    the next week, are not there yet). Returns the files added."""
+    import datetime as dt
+
+    d = dt.date.fromisoformat(week_ending)
+    added = 0
+    for f in sorted(p for p in src.rglob("*") if p.is_file()):
+        rel = f.relative_to(src)
+        try:
+            day = dt.date.fromisoformat(f.name[:10])
+        except ValueError:
+            continue
+        event = len(rel.parts) > 2 and rel.parts[1] in EVENT_DATASETS
+        wanted = (d - dt.timedelta(days=7) <= day < d if week_only else day < d) if event else day <= d
+        target = landing / rel
+        if wanted and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(f, target)
+            added += 1
+    return added
+
+
+def steady_state(src: Path, work: Path, week_ending: str, regions: list[str], runs: int) -> dict:
+    """Real operation (SPEC 13): the home of last week's run, then this week's run (timed) and a re-run
+    of it that finds nothing new (timed). The run for D - 7 on the landing as delivered by then is done
+    once, not timed; each repetition starts from a copy of its home. The floor is the first-run floor
+    on this week's files alone (W's CDR and media): the work the new data needs."""
+    import datetime as dt
+
+    d = dt.date.fromisoformat(week_ending)
+    previous = (d - dt.timedelta(days=7)).isoformat()
+    landing, base = work / "steady-landing", work / "steady-base"
+    shutil.rmtree(landing, ignore_errors=True)
+    deliver(src, landing, previous)
+    prev_run = run_pipeline(landing, base, previous, regions)
+    new_files = deliver(src, landing, week_ending)
+    week_landing = work / "week-landing"
+    shutil.rmtree(week_landing, ignore_errors=True)
+    deliver(src, week_landing, week_ending, week_only=True)
+    steady, noop, floors, copies = [], [], [], []
+    home = work / "steady-home"
+    for _ in range(runs):
+        shutil.rmtree(home, ignore_errors=True)
+        t0 = time.perf_counter()
+        shutil.copytree(base, home, symlinks=True)
+        copies.append(time.perf_counter() - t0)
+        steady.append(run_pipeline(landing, home, week_ending, regions, fresh=False))
+        noop.append(run_pipeline(landing, home, week_ending, regions, fresh=False))
+        floors.append(run_floor(week_landing, work / "floor", week_ending, regions))
+    return {"previous_week_run": prev_run, "new_landing_files": new_files, "steady": steady, "noop": noop,
+            "floor": floors, "home_copy_seconds_untimed": copies}
 
 
 def run_floor(landing: Path, out: Path, week_ending: str, regions: list[str]) -> dict:
@@ -185,7 +246,12 @@ def main() -> None:
                    help="run each stage of each region in its own process (peak RSS per stage)")
     p.add_argument("--region", action="append", default=[],
                    help="only this region (repeatable), at the scale's full volume for it; default: all four")
+    p.add_argument("--steady-state", action="store_true",
+                   help="SPEC 13 real operation: --history-weeks (default here 13) generated, the run for D - 7 done "
+                        "first (not timed), then the run for D timed and a no-op re-run of D timed")
     a = p.parse_args()
+    if a.steady_state:
+        return main_steady(a)
 
     landing = landing_for(a.scale, a.week_ending, a.history_weeks, a.seed, a.region)
     name = f"{a.scale}{region_suffix(a.region)}"
@@ -275,6 +341,67 @@ def main() -> None:
               f"same exports: {result['airflow']['same_exports']}")
     if result["matches_reference"] is False:
         raise SystemExit(f"exports differ from {ref}: correctness changed")
+    print(f"results: {out}")
+
+
+def main_steady(a: argparse.Namespace) -> None:
+    """`make bench SCALE=s BENCH_ARGS=--steady-state`: results in benchmarks/results/<scale>-steady.json."""
+    history = a.history_weeks if a.history_weeks > 1 else 13
+    landing = landing_for(a.scale, a.week_ending, history, a.seed, a.region)
+    name = f"{a.scale}{region_suffix(a.region)}-steady"
+    regions = sorted(d.name for d in landing.iterdir() if d.is_dir() and d.name != "partner_admins")
+    load_before = os.getloadavg()[0]
+    res = steady_state(landing, ROOT / "benchmarks" / "data" / "work", a.week_ending, regions, a.runs)
+    med = statistics.median
+    steady_s = med(p["seconds"] for p in res["steady"])
+    noop_s = med(p["seconds"] for p in res["noop"])
+    floor_s = med(f["seconds"] for f in res["floor"])
+    peak = max(p["peak_rss_bytes"] for p in res["steady"] + res["noop"])
+    rss_cap = {"m": 1 << 30, "l": 2 << 30}.get(a.scale)
+    result = {
+        "scale": a.scale, "regions": regions, "week_ending": a.week_ending, "history_weeks": history, "runs": a.runs,
+        "machine": {"cpus": os.cpu_count(), "memory_bytes": psutil.virtual_memory().total, "python": platform.python_version()},
+        "generate": json.loads((landing.parent / "generated.json").read_text()),
+        **res,
+        "ratios": {
+            "steady_vs_floor": steady_s / floor_s,
+            "ingest_vs_copy": med(p["stages"]["ingest"]["seconds"] for p in res["steady"]) / med(f["copy_seconds"] for f in res["floor"]),
+            "validate_build_export_vs_queries": med(sum(p["stages"][s]["seconds"] for s in STAGES[1:]) for p in res["steady"])
+            / med(f["report_seconds"] for f in res["floor"]),
+            "target_steady_seconds": 1.3 * floor_s + 8,
+        },
+        "noise": {
+            "steady_seconds": [round(p["seconds"], 2) for p in res["steady"]],
+            "noop_seconds": [round(p["seconds"], 2) for p in res["noop"]],
+            "floor_seconds": [round(f["seconds"], 2) for f in res["floor"]],
+            "loadavg_1min_before": load_before,
+            "loadavg_1min_after": os.getloadavg()[0],
+        },
+    }
+    result["targets"] = {
+        "steady_le_1.3x_floor_plus_8s": steady_s <= result["ratios"]["target_steady_seconds"],
+        "noop_le_15s": noop_s <= 15,
+        "peak_rss_bytes": peak,
+        "peak_rss_within_cap": None if rss_cap is None else peak <= rss_cap,
+    }
+    out = ROOT / "benchmarks" / "results" / f"{name}.json"
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    mib = 1024 * 1024
+    print(f"scale {a.scale} steady state: {history} weeks generated, {len(regions)} region(s) ({', '.join(regions)}), "
+          f"run for D - 7 done first ({res['previous_week_run']['seconds']:.1f} s, not timed), {a.runs} run(s), medians")
+    for label, pipes in (("steady", res["steady"]), ("no-op", res["noop"])):
+        parts = ", ".join(f"{s} {med(p['stages'][s]['seconds'] for p in pipes):.2f}" for s in (*STAGES, "other"))
+        print(f"  {label:7s} {med(p['seconds'] for p in pipes):8.2f} s   peak RSS {max(p['peak_rss_bytes'] for p in pipes) / mib:.0f} MiB   ({parts})")
+    print(f"  floor (W's files alone) {floor_s:.2f} s (copy {med(f['copy_seconds'] for f in res['floor']):.2f} s, "
+          f"queries {med(f['report_seconds'] for f in res['floor']):.2f} s)")
+    r = result["ratios"]
+    print(f"  ratio steady/floor {r['steady_vs_floor']:.2f}x (ingest/copy {r['ingest_vs_copy']:.2f}x, "
+          f"validate+build+export/queries {r['validate_build_export_vs_queries']:.2f}x); target <= {r['target_steady_seconds']:.1f} s: "
+          f"{'met' if result['targets']['steady_le_1.3x_floor_plus_8s'] else 'NOT met'}; no-op <= 15 s: "
+          f"{'met' if result['targets']['noop_le_15s'] else 'NOT met'}")
+    n = result["noise"]
+    print(f"  noise: steady {n['steady_seconds']} s, no-op {n['noop_seconds']} s, floor {n['floor_seconds']} s; "
+          f"1-min load average {n['loadavg_1min_before']:.2f} before, {n['loadavg_1min_after']:.2f} after")
     print(f"results: {out}")
 
 

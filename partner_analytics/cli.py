@@ -100,6 +100,9 @@ def run(
     ] = False,
     verbose: Verbose = False,
     quiet: Quiet = False,
+    full_refresh: Annotated[
+        bool, typer.Option("--full-refresh", help="Rebuild every leg week from the lake (default: only the weeks whose lake files changed).")
+    ] = False,
 ) -> None:
     """Ingest -> validate -> dbt build -> export, for each region, for the week ending D."""
     _setup_logging(verbose and not quiet)
@@ -109,7 +112,9 @@ def run(
     started = time.time()  # the end-of-run table shows this run's summaries only
     try:
         d = periods.week_ending(week_ending)
-        results = pipeline.run(landing, home, d, region, processes=not in_process, allow_stale=allow_stale)
+        results = pipeline.run(
+            landing, home, d, region, processes=not in_process, allow_stale=allow_stale, full_refresh=full_refresh
+        )
     except PipelineError as exc:
         progress.end_of_run(landing, home, week_ending, region, quiet, started)
         _fail(exc)

@@ -175,6 +175,7 @@ def build_region(
     unit_tests: bool = False,
     publish: bool = True,
     run_id: str | None = None,
+    full_refresh: bool = False,
 ) -> Path:
     """`dbt build` the region's warehouse for week ending D; returns the warehouse path.
 
@@ -185,8 +186,13 @@ def build_region(
     publish=True that version (the warehouse alone) is made live only when every model and test
     passed, so a failed build leaves the previous good warehouse untouched. With publish=False the
     built file stays staged (the weekly run renders the exports next to it and publishes both in
-    one rename, see pipeline.export_step) and its path is returned."""
-    from partner_analytics import locks
+    one rename, see pipeline.export_step) and its path is returned.
+
+    Incremental (partner_analytics.incremental): the staged warehouse starts as a copy of the live one
+    and only the leg weeks whose lake files changed are recomputed; full_refresh=True (`run
+    --full-refresh`), a backfill, a report period or scope, or a live warehouse built otherwise
+    builds everything from nothing."""
+    from partner_analytics import incremental, locks
     from partner_analytics import publish as publishing
 
     home = Path(home)
@@ -195,12 +201,21 @@ def build_region(
     work_dir = paths.run_dir(home, week_ending, region) / "dbt"
     shutil.rmtree(work_dir / "target", ignore_errors=True)
     variables = dbt_vars(home, region, week_ending, extra_vars)
+    plan, lake_files = incremental.plan(home, region, week_ending, variables, full_refresh)
     try:
-        args = ["build", "--vars", json.dumps(variables)]
-        if not unit_tests:
-            args += ["--exclude-resource-type", "unit_test"]
-        invoke(args, warehouse=building, work_dir=work_dir)
+        if plan.full_refresh:
+            log.info("%s: full build (%s)", region, plan.reason)
+        else:
+            seconds = incremental.stage_base(plan.base, building)
+            log.info("%s: incremental build from the live warehouse (copied in %.2f s): %s, recomputing %s",
+                     region, seconds, plan.reason, ", ".join(w.isoformat() for w in plan.leg_weeks) or "none")
+        if not (plan.reuse and not unit_tests):  # a no-op re-run of the live week: its warehouse as it is
+            args = ["build", *plan.dbt_args(), "--vars", json.dumps({**variables, **plan.dbt_vars()})]
+            if not unit_tests:
+                args += ["--exclude-resource-type", "unit_test"]
+            invoke(args, warehouse=building, work_dir=work_dir)
         publishing.write_run_info(building, week_ending, run_id or locks.new_run_id())
+        incremental.write_state(building, week_ending, variables, lake_files, incremental.all_lake_digest(home, region))
     except BaseException:
         building.unlink(missing_ok=True)
         raise

@@ -127,12 +127,12 @@ def validate_step(home: Path, region: str, week_ending: dt.date, partitions: dic
     return result
 
 
-def build_step(home: Path, region: str, week_ending: dt.date, run_id: str | None = None) -> str:
+def build_step(home: Path, region: str, week_ending: dt.date, run_id: str | None = None, full_refresh: bool = False) -> str:
     """dbt build into the region's staged version; returns the live path export_step publishes it to."""
     from partner_analytics.dbt import build_region
 
     return_freed_memory_promptly()
-    build_region(Path(home), region, week_ending, publish=False, run_id=run_id)
+    build_region(Path(home), region, week_ending, publish=False, run_id=run_id, full_refresh=full_refresh)
     return str(paths.warehouse_path(Path(home), region))
 
 
@@ -229,7 +229,7 @@ def step_call(step: str, landing: Path, home: Path, summary: dict) -> tuple:
     if step == "validate":
         return (validate_step, home, region, d, partitions_of(summary["datasets"]))
     if step == "build":
-        return (build_step, home, region, d, summary.get("run_id"))
+        return (build_step, home, region, d, summary.get("run_id"), *([True] if summary.get("full_refresh") else []))
     if step == "export":
         return (export_step, home, region, d)
     raise ValueError(f"unknown step {step!r}; steps are {', '.join(STEPS)}")
@@ -252,13 +252,18 @@ def partner_step(landing: Path, home: Path, week_ending: dt.date, run_id: str, r
         return json_value(runner(ingest_partner_step, Path(landing), Path(home), week_ending).value)
 
 
-def start_summary(landing: Path, region: str, week_ending: dt.date, run_id: str, partner: dict | None = None, allow_stale: bool = False) -> dict:
+def start_summary(
+    landing: Path, region: str, week_ending: dt.date, run_id: str, partner: dict | None = None, allow_stale: bool = False, full_refresh: bool = False
+) -> dict:
     """A region's summary before its first step, with warnings about its landing folder (unknown
-    landing folders are reported, never skipped without a word). `allow_stale` (SPEC 13: `run
-    --allow-stale`, the DAG's param) is recorded in the summary, where the ingest step reads it."""
+    landing folders are reported, never skipped without a word). The run's options that change a
+    step (`--allow-stale`, SPEC 13 / the DAG's param; `--full-refresh`) are recorded in the summary,
+    where step_call reads them; only when set, so a summary says what was asked of this run."""
     summary = {**new_summary(region, week_ending, partner), "run_id": run_id}
     if allow_stale:
         summary["allow_stale"] = True
+    if full_refresh:
+        summary["full_refresh"] = True
     if warnings := landing_warnings(Path(landing), region):
         summary["warnings"] = warnings
     return summary
@@ -279,6 +284,7 @@ def finish_summary(home: Path, summary: dict) -> Path:
 def run(
     landing: Path, home: Path, week_ending: dt.date | str, regions: list[str] | None = None, *, processes: bool = False,
     allow_stale: bool = False,
+    full_refresh: bool = False,
 ) -> dict[str, dict]:
     """The weekly run for every region with landing data (or the requested ones), stage by stage.
 
@@ -297,14 +303,16 @@ def run(
     # one writer per home and region: every region's lock is held from here to its publish (README
     # "Atomicity"); a region another run holds stops this run at once (exit 1), before any write
     with locks.regions_locked(home, todo, run_id):
-        return _run_locked(landing, home, d, todo, run_id, processes, allow_stale)
+        return _run_locked(landing, home, d, todo, run_id, processes, allow_stale, full_refresh)
 
 
-def _run_locked(landing: Path, home: Path, d: dt.date, todo: list[str], run_id: str, processes: bool, allow_stale: bool = False) -> dict[str, dict]:
+def _run_locked(
+    landing: Path, home: Path, d: dt.date, todo: list[str], run_id: str, processes: bool, allow_stale: bool = False, full_refresh: bool = False
+) -> dict[str, dict]:
     if todo and not processes:
         preload_great_expectations()
     partner = partner_step(landing, home, d, run_id, in_child if processes else in_process)
-    summaries = {region: start_summary(landing, region, d, run_id, partner, allow_stale) for region in todo}
+    summaries = {region: start_summary(landing, region, d, run_id, partner, allow_stale, full_refresh) for region in todo}
     failures: dict[str, str] = {}
 
     def stage(step: str, runner: Callable[..., Ran], last: bool = False) -> None:

@@ -39,6 +39,8 @@ PERIOD_UPSTREAM = (
     "int_call_legs_windowed",
     "int_call_legs_enriched",
     "int_call_leg_features_mapped",
+    "int_call_legs_weekly",  # incremental: without the leg_weeks var every week of the window is recomputed
+    "int_call_leg_devices",  # the devices in force at the period's end (endpoint types)
     "fct_call_legs",
 )
 

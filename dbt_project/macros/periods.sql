@@ -73,3 +73,24 @@ union all
 {%- endif %}
 {%- endfor %}
 {%- endmacro %}
+
+{#- The UTC calendar date of a UTC timestamp column. Every period boundary is a UTC midnight, so
+    "started_at in [a, b)" is exactly "utc date in [a, b)"; comparing dates avoids any dependence on
+    the session time zone, which DuckDB applies when it casts a date to TIMESTAMPTZ.
+    Spark keeps timestamps as instants rendered in spark.sql.session.timeZone, which must be UTC. -#}
+{% macro utc_date(column) -%}
+{{ return(adapter.dispatch('utc_date', 'webex_partner_analytics')(column)) }}
+{%- endmacro %}
+
+{% macro default__utc_date(column) -%}
+cast({{ column }} as date)
+{%- endmacro %}
+
+{% macro duckdb__utc_date(column) -%}
+cast(timezone('UTC', {{ column }}) as date)
+{%- endmacro %}
+
+{#- A date expression shifted by n days, as a DATE (dbt.dateadd returns a timestamp on DuckDB). -#}
+{% macro add_days(n, date_expr) -%}
+cast({{ dbt.dateadd('day', n, date_expr) }} as date)
+{%- endmacro %}

@@ -14,15 +14,3 @@ select '{{ product }}' as product{% if not loop.last %} union all{% endif %}
 {%- endfor %}
 {%- endmacro %}
 
-{#- Per week of the trend spine, the snapshot_date of `relation` in force at the week's end: the
-    newest snapshot dated on or before it (NULL when none is that old; later ones are ignored).
-    A non-equi join + group by rather than a correlated subquery, which Spark refuses. -#}
-{% macro snapshot_date_in_force_by_week(weeks, relation, alias) -%}
-select
-    weeks.week_index,
-    max(snapshots.snapshot_date) as {{ alias }}
-from {{ weeks }} as weeks
-left join (select distinct snapshot_date from {{ relation }}) as snapshots
-    on snapshots.snapshot_date <= weeks.week_ending_date
-group by weeks.week_index
-{%- endmacro %}

@@ -91,7 +91,8 @@ def duckdb_tables(warehouse: Path) -> dict[str, tuple[list[str], list[tuple]]]:
     try:
         con.execute("set TimeZone = 'UTC'")
         names = con.execute(
-            "select table_schema, table_name from information_schema.tables where table_type = 'BASE TABLE'"
+            # views too: marts.fct_call_legs is a view over the incremental leg facts (issue 19)
+            "select table_schema, table_name from information_schema.tables where table_type in ('BASE TABLE', 'VIEW')"
         ).fetchall()
         out = {}
         for schema, name in sorted(names):

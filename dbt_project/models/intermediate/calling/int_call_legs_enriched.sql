@@ -6,34 +6,10 @@ legs as (
     select * from {{ ref('int_call_legs_windowed') }}
 ),
 
--- the devices inventory in force at the end of the report period (D by default)
-devices_in_force as (
-    {{ snapshot_in_force(ref('stg_webex__devices'), 'cast(' ~ report_end() ~ ' as date)') }}
-),
-
--- one device per (org, MAC): a MAC listed twice in a snapshot must not double a leg
+-- one device per (org, MAC) of the devices inventory in force at the end of the report period (D
+-- by default); shared with fct_call_legs (macros/calling_legs.sql)
 devices_by_mac as (
-    select
-        org_id,
-        mac,
-        device_id,
-        device_type,
-        device_platform
-    from (
-        select
-            org_id,
-            {{ normalised_mac('mac') }} as mac,
-            device_id,
-            lower(device_type) as device_type,
-            lower(device_platform) as device_platform,
-            row_number() over (
-                partition by org_id, {{ normalised_mac('mac') }}
-                order by device_id
-            ) as mac_rank
-        from devices_in_force
-        where mac is not null and mac <> ''
-    ) as ranked
-    where mac_rank = 1
+    {{ calling_devices_by_mac() }}
 ),
 
 device_endpoint_types as (
@@ -56,13 +32,14 @@ media as (
         {{ greater_of(
             'case when coalesce(' ~ stream ~ '_in_sample_count, 0) > 0 then ' ~ stream ~ '_in_' ~ metric ~ ' end',
             'case when coalesce(' ~ stream ~ '_out_sample_count, 0) > 0 then ' ~ stream ~ '_out_' ~ metric ~ ' end'
-        ) }} as {{ stream }}_{{ metric }}{{ ',' if not (stream == 'video' and metric == 'packet_loss_pct') }}
+        ) }} as {{ stream }}_{{ metric }},
         {%- endfor %}
         {%- endfor %}
+        week_ending
     from {{ ref('stg_webex__media_quality') }}
     -- a media record starts at or after its leg; 14 days of slack on top of the leg window
-    where week_ending > {{ calling_add_days(-7, calling_window_start()) }}
-      and week_ending <= {{ calling_add_days(21, calling_window_end()) }}
+    where week_ending > {{ add_days(-7, calling_window_start()) }}
+      and week_ending <= {{ add_days(21, calling_window_end()) }}
 ),
 
 enriched as (
@@ -115,7 +92,8 @@ enriched as (
             false
         ) as is_poor_quality,
         legs.started_at,
-        legs.started_date
+        legs.started_date,
+        legs.week_ending
     from legs
     left join devices_by_mac
         on legs.org_id = devices_by_mac.org_id
@@ -125,9 +103,14 @@ enriched as (
         and devices_by_mac.device_type = lower(device_endpoint_types.device_type)
     left join client_endpoint_types
         on upper(legs.client_type) = upper(client_endpoint_types.client_type)
+    -- only a media record placed in the leg's own week or the next one (its week ending within 14 days
+    -- after the leg's start date): a leg's media then never depends on which other weeks are built,
+    -- so a week recomputed alone (int_call_legs_weekly) equals the same week of a full build
     left join media
         on legs.org_id = media.org_id
         and legs.local_session_id = media.local_session_id
+        and media.week_ending > legs.started_date
+        and media.week_ending <= {{ add_days(14, 'legs.started_date') }}
 )
 
 select * from enriched

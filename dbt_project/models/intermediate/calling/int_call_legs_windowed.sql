@@ -5,12 +5,12 @@ with
 legs as (
     select
         *,
-        {{ calling_utc_date('started_at') }} as started_date
+        {{ utc_date('started_at') }} as started_date
     from {{ ref('stg_webex__cdr') }}
     -- partition column first (prunes whole files); +-7 days of slack so the exact date filter
     -- below decides, whatever week a leg's partition was labelled with
-    where week_ending > {{ calling_add_days(-7, calling_window_start()) }}
-      and week_ending <= {{ calling_add_days(14, calling_window_end()) }}
+    where week_ending > {{ add_days(-7, calling_window_start()) }}
+      and week_ending <= {{ add_days(14, calling_window_end()) }}
       and {{ in_admin_scope('org_id') }}
 ),
 
@@ -43,7 +43,10 @@ windowed as (
         coalesce(user_type = 'User', false) as is_user_leg,
         -- dates and timestamps
         started_at,
-        started_date
+        started_date,
+        -- the lake partition the leg was read from (the UTC week of started_at): the unit an
+        -- incremental build recomputes (int_call_legs_weekly)
+        week_ending
     from legs
     where started_date >= {{ calling_window_start() }}
       and started_date < {{ calling_window_end() }}

@@ -1,0 +1,62 @@
+{#- Call-leg macros shared by the leg models (int_call_legs_enriched, int_call_legs_weekly,
+    fct_call_legs). Cross-database: DuckDB here, Spark 3.5 on scale-out. -#}
+
+{#- One device per (org, normalised MAC) of the devices snapshot in force at the end of the report
+    period (D by default): a MAC listed twice in a snapshot must not double a leg. -#}
+{% macro calling_devices_by_mac() -%}
+select
+    org_id,
+    mac,
+    device_id,
+    device_type,
+    device_platform
+from (
+    select
+        org_id,
+        {{ normalised_mac('mac') }} as mac,
+        device_id,
+        lower(device_type) as device_type,
+        lower(device_platform) as device_platform,
+        row_number() over (
+            partition by org_id, {{ normalised_mac('mac') }}
+            order by device_id
+        ) as mac_rank
+    from (
+        {{ snapshot_in_force(ref('stg_webex__devices'), 'cast(' ~ report_end() ~ ' as date)') }}
+    ) as devices_in_force
+    where mac is not null and mac <> ''
+) as ranked
+where mac_rank = 1
+{%- endmacro %}
+
+{#- The leg weeks (lake partitions week_ending = the UTC week of started_at) of the calling window:
+    week endings w with [w - 7 days, w) overlapping [calling_window_start, calling_window_end). -#}
+{% macro calling_window_weeks_filter(column) -%}
+{{ column }} > {{ calling_window_start() }}
+and {{ column }} < {{ add_days(7, calling_window_end()) }}
+{%- endmacro %}
+
+{#- The weeks an incremental build recomputes: var `leg_weeks`, a list of ISO week endings set by
+    partner_analytics/incremental.py (none -> no week; unset -> every week of the window). -#}
+{% macro calling_leg_weeks_filter(column) -%}
+{%- set weeks = var('leg_weeks', none) -%}
+{%- if weeks is none -%}
+{{ calling_window_weeks_filter(column) }}
+{%- elif weeks | length == 0 -%}
+1 = 0
+{%- else -%}
+{{ column }} in ({% for w in weeks %}{{ date_literal(w) }}{{ ', ' if not loop.last }}{% endfor %})
+{%- endif -%}
+{%- endmacro %}
+
+{#- DuckDB pre-hook of int_call_legs_weekly in an incremental build: the recomputed weeks go (also a
+    week that now has no leg at all, which delete+insert alone would keep) and so do the weeks that
+    left the calling window, so the table holds the window's weeks only - the same rows as a full
+    build and a warehouse whose size follows the window, not the lake's history. -#}
+{% macro calling_leg_weeks_pre_hook() -%}
+{%- if is_incremental() and target.type == 'duckdb' -%}
+delete from {{ this }}
+where ({{ calling_leg_weeks_filter('week_ending') }})
+   or not ({{ calling_window_weeks_filter('week_ending') }})
+{%- endif -%}
+{%- endmacro %}

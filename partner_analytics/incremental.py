@@ -1,0 +1,230 @@
+"""Incremental builds (SPEC 13 "cost follows the new data"): which leg weeks a weekly build recomputes.
+
+The leg facts are stored per leg week in `intermediate.int_call_legs_weekly` (a dbt incremental
+model); everything else the calling reports need that depends on D is small or read through views.
+A weekly build starts from a copy of the live warehouse (its base) and recomputes only the weeks of
+the calling window whose inputs changed since the base was built: week w reads the CDR partition
+`cdr/week_ending=w` and the media partitions `media_quality/week_ending=w` and `w + 7` (a leg's media
+record is placed in its own week or the next, int_call_legs_enriched). A week is recomputed when any
+of those files was added, removed or rewritten, or when the base did not hold the week.
+
+What the base was built from is recorded in the base itself (table `intermediate.incremental_state`,
+one JSON row: the build key and a fingerprint per lake file), so nothing depends on which run
+ingested what: a build that failed, a week skipped, a late CDR or a partition rewritten by hand is
+still seen. A fingerprint is the file's size, mtime, inode and a hash of its last 64 KiB (the Parquet
+footer: row counts, offsets and statistics), so a file rewritten within the file system's timestamp
+granularity is still told apart; no file is read whole.
+
+A full build (no base, `--full-refresh` to dbt) whenever incrementality cannot be shown correct:
+`run --full-refresh`, no live warehouse or one without state, a base built by different code or
+settings (the build key: model SQL, macros, thresholds, scope, report period), a base holding a
+newer week than D (a backfill), or a build with a report period or admin scope (those rebuild
+disposable copies)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import logging
+import shutil
+import time
+from pathlib import Path
+
+from partner_analytics import paths
+
+log = logging.getLogger(__name__)
+
+STATE_SCHEMA = "intermediate"
+STATE_TABLE = "incremental_state"
+DATASETS = ("cdr", "media_quality")
+TREND_WEEKS = 8  # the calling window of a weekly build: week endings D - 49 ... D (macros/calling.sql)
+TAIL_BYTES = 64 * 1024
+# vars that make a build something other than the plain weekly one: never incremental
+NOT_INCREMENTAL_VARS = ("report_start", "report_end", "scope_org_ids")
+# the files whose text decides what int_call_legs_weekly holds
+KEY_FILES = ("dbt_project.yml", "macros", "models/staging", "models/intermediate/calling", "seeds")
+
+
+@dataclasses.dataclass(frozen=True)
+class Plan:
+    """What one build does: full (no base) or incremental from `base` recomputing `leg_weeks`."""
+
+    full_refresh: bool
+    reason: str
+    base: Path | None = None
+    reuse: bool = False  # nothing the warehouse is built from changed since the base: no dbt at all
+    leg_weeks: tuple[dt.date, ...] = ()
+    window_weeks: tuple[dt.date, ...] = ()
+
+    def dbt_vars(self) -> dict:
+        return {} if self.full_refresh else {"leg_weeks": [w.isoformat() for w in self.leg_weeks]}
+
+    def dbt_args(self) -> list[str]:
+        return ["--full-refresh"] if self.full_refresh else []
+
+
+def window_weeks(week_ending: dt.date) -> tuple[dt.date, ...]:
+    """The leg weeks of a weekly build's calling window, oldest first."""
+    return tuple(week_ending - dt.timedelta(days=7 * back) for back in reversed(range(TREND_WEEKS)))
+
+
+def _fingerprint(path: Path) -> list:
+    st = path.stat()
+    with path.open("rb") as f:
+        if st.st_size > TAIL_BYTES:
+            f.seek(st.st_size - TAIL_BYTES)
+        tail = hashlib.sha256(f.read(TAIL_BYTES)).hexdigest()[:16]
+    return [st.st_size, st.st_mtime_ns, st.st_ino, tail]
+
+
+def lake_files(home: Path, region: str) -> dict[str, list]:
+    """{`<dataset>/week_ending=<w>/<file>`: fingerprint} of the lake files the leg facts read."""
+    lake = paths.lake_dir(home, region)
+    out = {}
+    for dataset in DATASETS:
+        for f in sorted((lake / dataset).glob("week_ending=*/*.parquet")):
+            out[f.relative_to(lake).as_posix()] = _fingerprint(f)
+    return out
+
+
+def all_lake_digest(home: Path, region: str) -> str:
+    """One hash over the fingerprints of every lake file the region's build reads (its own lake and the
+    partner lake): equal digests, same inputs."""
+    digest = hashlib.sha256()
+    for lake in (paths.lake_dir(home, region), paths.partner_lake_dir(home)):
+        for f in sorted(lake.rglob("*.parquet")):
+            digest.update(f"{lake.name}/{f.relative_to(lake).as_posix()}:{_fingerprint(f)}\n".encode())
+    return digest.hexdigest()
+
+
+def build_key(variables: dict) -> str:
+    """What the stored weeks were computed with besides the lake: the dbt project's model, macro and
+    seed text and the vars other than D (thresholds, scope, report period)."""
+    digest = hashlib.sha256()
+    root = paths.DBT_PROJECT_DIR
+    for rel in KEY_FILES:
+        target = root / rel
+        files = [target] if target.is_file() else sorted(p for p in target.rglob("*") if p.is_file())
+        for f in files:
+            digest.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    settings = {k: v for k, v in variables.items() if k not in ("week_ending", "home", "leg_weeks")}
+    digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def _week_files(files: dict[str, list], week: dt.date) -> dict[str, list]:
+    """The lake files leg week `week` is computed from (CDR of the week, media of the week and the next)."""
+    prefixes = (
+        f"cdr/week_ending={week.isoformat()}/",
+        f"media_quality/week_ending={week.isoformat()}/",
+        f"media_quality/week_ending={(week + dt.timedelta(days=7)).isoformat()}/",
+    )
+    return {rel: fp for rel, fp in files.items() if rel.startswith(prefixes)}
+
+
+def changed_weeks(base_state: dict, files: dict[str, list], weeks: tuple[dt.date, ...]) -> tuple[dt.date, ...]:
+    """The weeks of `weeks` the base does not hold or whose input files differ from the base's."""
+    held = set(base_state.get("weeks", []))
+    base_files = base_state.get("files", {})
+    return tuple(
+        w for w in weeks if w.isoformat() not in held or _week_files(base_files, w) != _week_files(files, w)
+    )
+
+
+def read_state(warehouse: Path) -> tuple[dict | None, dt.date | None]:
+    """(incremental state, run_info week ending) of a warehouse; None for what it does not have."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tables = {
+            (s, t)
+            for s, t in con.execute("select schema_name, table_name from duckdb_tables()").fetchall()
+        }
+        state = None
+        if (STATE_SCHEMA, STATE_TABLE) in tables:
+            row = con.execute(f"select state from {STATE_SCHEMA}.{STATE_TABLE}").fetchone()
+            state = json.loads(row[0]) if row else None
+        week = None
+        if ("marts", "run_info") in tables:
+            row = con.execute("select week_ending from marts.run_info").fetchone()
+            week = row[0] if row else None
+        return state, week
+    finally:
+        con.close()
+
+
+def write_state(warehouse: Path, week_ending: dt.date, variables: dict, files: dict[str, list], lake_digest: str | None = None) -> None:
+    """Record in a built warehouse what its leg weeks were computed from (the next build's base)."""
+    import duckdb
+
+    state = {
+        "key": build_key(variables),
+        "week_ending": week_ending.isoformat(),
+        "weeks": [w.isoformat() for w in window_weeks(week_ending)],
+        "files": files,
+        "lake_digest": lake_digest,
+    }
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute(f"create schema if not exists {STATE_SCHEMA}")
+        con.execute(f"create or replace table {STATE_SCHEMA}.{STATE_TABLE} (state varchar)")
+        con.execute(f"insert into {STATE_SCHEMA}.{STATE_TABLE} values (?)", [json.dumps(state, sort_keys=True)])
+        con.execute(
+            f"comment on table {STATE_SCHEMA}.{STATE_TABLE} is 'What intermediate.int_call_legs_weekly was "
+            "computed from (build key, leg weeks, a fingerprint per lake file): the next weekly build recomputes "
+            "only the weeks whose files changed (partner_analytics/incremental.py).'"
+        )
+        con.execute("checkpoint")
+    finally:
+        con.close()
+
+
+def plan(home: Path, region: str, week_ending: dt.date, variables: dict, full_refresh: bool = False) -> tuple[Plan, dict]:
+    """How to build the region for D, and the lake fingerprints to record once it is built."""
+    files = lake_files(home, region)
+    weeks = window_weeks(week_ending)
+
+    def full(reason: str) -> tuple[Plan, dict]:
+        return Plan(True, reason, window_weeks=weeks), files
+
+    if full_refresh:
+        return full("--full-refresh")
+    if any(variables.get(k) is not None for k in NOT_INCREMENTAL_VARS):
+        return full("a report period or admin scope")
+    live = paths.warehouse_path(home, region)
+    if not live.exists():
+        return full("no live warehouse")
+    try:
+        state, built = read_state(live)
+    except Exception as exc:  # unreadable or locked: build from nothing rather than guess
+        return full(f"live warehouse not readable ({exc})")
+    if state is None:
+        return full("the live warehouse records no incremental state")
+    if built is None or built > week_ending:
+        return full(f"backfill: the live warehouse holds week ending {built}, newer than {week_ending}")
+    if state.get("key") != build_key(variables):
+        return full("the live warehouse was built by other code or settings")
+    todo = changed_weeks(state, files, weeks)
+    if not todo and built == week_ending and state.get("lake_digest") == all_lake_digest(home, region):
+        # a re-run of the live week on an unchanged lake: the live warehouse is what a build would give
+        return Plan(False, "nothing changed since the live warehouse was built for this week", base=live.resolve(),
+                    reuse=True, window_weeks=weeks), files
+    return Plan(False, f"{len(todo)} of {len(weeks)} leg weeks changed", base=live.resolve(), leg_weeks=todo, window_weeks=weeks), files
+
+
+def stage_base(base: Path, building: Path) -> float:
+    """Copy the base warehouse (and its WAL) to the staged path the build writes; returns seconds.
+
+    A plain file copy (the kernel's copy_file_range/sendfile under shutil, a reflink where the file
+    system has them): its cost follows the warehouse's size, which follows the calling window, not
+    the lake's history (old weeks leave int_call_legs_weekly)."""
+    started = time.perf_counter()
+    building.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(base, building)
+    wal = base.with_name(base.name + ".wal")
+    if wal.exists():
+        shutil.copyfile(wal, building.with_name(building.name + ".wal"))
+    return time.perf_counter() - started

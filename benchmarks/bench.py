@@ -77,9 +77,25 @@ def landing_for(scale: str, week_ending: str, history: int, seed: int, regions: 
     marker = data / "generated.json"
     if not marker.exists():
         shutil.rmtree(data, ignore_errors=True)
-        wall, rss, out = measure([PY, "-m", "partner_analytics.cli", "generate", "--landing", str(data / "landing"),
-                                  "--week-ending", week_ending, "--scale", scale, "--seed", str(seed),
-                                  "--history-weeks", str(history), *(a for r in regions for a in ("--region", r))])
+        wall, rss, out = measure(
+            [
+                PY,
+                "-m",
+                "partner_analytics.cli",
+                "generate",
+                "--landing",
+                str(data / "landing"),
+                "--week-ending",
+                week_ending,
+                "--scale",
+                scale,
+                "--seed",
+                str(seed),
+                "--history-weeks",
+                str(history),
+                *(a for r in regions for a in ("--region", r)),
+            ]
+        )
         marker.write_text(json.dumps({"seconds": wall, "peak_rss_bytes": rss, "stdout": out.strip()}))
     return data / "landing"
 
@@ -104,8 +120,7 @@ def run_pipeline(landing: Path, home: Path, week_ending: str, regions: list[str]
     fresh=False runs into the home as it is (the steady-state mode's weekly run on last week's home)."""
     if fresh:
         shutil.rmtree(home, ignore_errors=True)
-    wall, peak, _ = measure([PY, "-m", "partner_analytics.cli", "run", "--landing", str(landing), "--home", str(home),
-                             "--week-ending", week_ending])
+    wall, peak, _ = measure([PY, "-m", "partner_analytics.cli", "run", "--landing", str(landing), "--home", str(home), "--week-ending", week_ending])
     stages = {s: {"seconds": 0.0} for s in STAGES}
     cdr_rows = 0
     for region in regions:
@@ -129,8 +144,9 @@ def run_pipeline_per_stage(landing: Path, home: Path, week_ending: str, regions:
     for stage in STAGES:
         wall_total, peak = 0.0, 0
         for region in regions:
-            wall, rss, _ = measure([PY, "-m", "benchmarks.stage", stage, "--landing", str(landing), "--home", str(home),
-                                    "--week-ending", week_ending, "--region", region])
+            wall, rss, _ = measure(
+                [PY, "-m", "benchmarks.stage", stage, "--landing", str(landing), "--home", str(home), "--week-ending", week_ending, "--region", region]
+            )
             wall_total += wall
             peak = max(peak, rss)
         stages[stage] = {"seconds": wall_total, "peak_rss_bytes": peak}
@@ -140,8 +156,12 @@ def run_pipeline_per_stage(landing: Path, home: Path, week_ending: str, regions:
         cdr_rows += state["cdr"]["read"]
     stages["ingest"]["cdr_rows"] = cdr_rows
     stages["ingest"]["cdr_rows_per_second"] = cdr_rows / stages["ingest"]["seconds"]
-    return {"stages": stages, "seconds": sum(s["seconds"] for s in stages.values()),
-            "peak_rss_bytes": max(s["peak_rss_bytes"] for s in stages.values()), "exports_sha256": exports_digest(home)}
+    return {
+        "stages": stages,
+        "seconds": sum(s["seconds"] for s in stages.values()),
+        "peak_rss_bytes": max(s["peak_rss_bytes"] for s in stages.values()),
+        "exports_sha256": exports_digest(home),
+    }
 
 
 EVENT_DATASETS = ("cdr", "media_quality", "call_queue_stats", "meeting_participants")
@@ -199,8 +219,7 @@ def steady_state(src: Path, work: Path, week_ending: str, regions: list[str], ru
         steady.append(run_pipeline(landing, home, week_ending, regions, fresh=False))
         noop.append(run_pipeline(landing, home, week_ending, regions, fresh=False))
         floors.append(run_floor(week_landing, work / "floor", week_ending, regions))
-    return {"previous_week_run": prev_run, "new_landing_files": new_files, "steady": steady, "noop": noop,
-            "floor": floors, "home_copy_seconds_untimed": copies}
+    return {"previous_week_run": prev_run, "new_landing_files": new_files, "steady": steady, "noop": noop, "floor": floors, "home_copy_seconds_untimed": copies}
 
 
 def run_floor(landing: Path, out: Path, week_ending: str, regions: list[str]) -> dict:
@@ -216,8 +235,9 @@ def run_floor(landing: Path, out: Path, week_ending: str, regions: list[str]) ->
 
 def run_cdr_ingest(landing: Path, scratch: Path, week_ending: str, region: str) -> dict:
     """Ingestion of one region's CDR files alone (the issue's rows/s-per-core figure)."""
-    wall, rss, stdout = measure([PY, "-m", "benchmarks.cdr_ingest", "--landing", str(landing), "--region", region,
-                                 "--week-ending", week_ending, "--lake", str(scratch)])
+    wall, rss, stdout = measure(
+        [PY, "-m", "benchmarks.cdr_ingest", "--landing", str(landing), "--region", region, "--week-ending", week_ending, "--lake", str(scratch)]
+    )
     shutil.rmtree(scratch, ignore_errors=True)
     return {**json.loads(stdout), "process_seconds": wall, "peak_rss_bytes": rss}
 
@@ -225,8 +245,14 @@ def run_cdr_ingest(landing: Path, scratch: Path, week_ending: str, region: str) 
 def run_airflow(landing: Path, home: Path, week_ending: str) -> dict:
     shutil.rmtree(home, ignore_errors=True)
     airflow_home = home / "airflow"
-    env = {**os.environ, "AIRFLOW_HOME": str(airflow_home), "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
-           "AIRFLOW__CORE__LOAD_EXAMPLES": "False", "PA_LANDING": str(landing), "PA_HOME": str(home)}
+    env = {
+        **os.environ,
+        "AIRFLOW_HOME": str(airflow_home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "PA_LANDING": str(landing),
+        "PA_HOME": str(home),
+    }
     airflow = str(Path(PY).parent / "airflow")
     subprocess.run([airflow, "db", "migrate"], env=env, check=True, capture_output=True, cwd=ROOT)
     wall, rss, _ = measure([airflow, "dags", "test", "partner_weekly", f"{week_ending}T00:00:00+00:00"], env=env)
@@ -242,13 +268,14 @@ def main() -> None:
     p.add_argument("--runs", type=int, default=1, help="repetitions; medians are reported")
     p.add_argument("--airflow", action="store_true", help="also time `airflow dags test` on the same data")
     p.add_argument("--update-reference", action="store_true")
-    p.add_argument("--per-stage-processes", action="store_true",
-                   help="run each stage of each region in its own process (peak RSS per stage)")
-    p.add_argument("--region", action="append", default=[],
-                   help="only this region (repeatable), at the scale's full volume for it; default: all four")
-    p.add_argument("--steady-state", action="store_true",
-                   help="SPEC 13 real operation: --history-weeks (default here 13) generated, the run for D - 7 done "
-                        "first (not timed), then the run for D timed and a no-op re-run of D timed")
+    p.add_argument("--per-stage-processes", action="store_true", help="run each stage of each region in its own process (peak RSS per stage)")
+    p.add_argument("--region", action="append", default=[], help="only this region (repeatable), at the scale's full volume for it; default: all four")
+    p.add_argument(
+        "--steady-state",
+        action="store_true",
+        help="SPEC 13 real operation: --history-weeks (default here 13) generated, the run for D - 7 done "
+        "first (not timed), then the run for D timed and a no-op re-run of D timed",
+    )
     a = p.parse_args()
     if a.steady_state:
         return main_steady(a)
@@ -273,10 +300,15 @@ def main() -> None:
     rest_s = med(sum(p["stages"][s]["seconds"] for s in STAGES[1:]) for p in pipes)
     report_s = med(f["report_seconds"] for f in floors)
     result = {
-        "scale": a.scale, "regions": regions, "week_ending": a.week_ending, "history_weeks": a.history_weeks, "runs": a.runs,
+        "scale": a.scale,
+        "regions": regions,
+        "week_ending": a.week_ending,
+        "history_weeks": a.history_weeks,
+        "runs": a.runs,
         "machine": {"cpus": os.cpu_count(), "memory_bytes": psutil.virtual_memory().total, "python": platform.python_version()},
         "generate": json.loads((landing.parent / "generated.json").read_text()),
-        "pipeline": pipes, "floor": floors,
+        "pipeline": pipes,
+        "floor": floors,
         "ratios": {
             "overall": pipe_s / floor_s,
             "ingest_vs_copy": ingest_s / copy_s,
@@ -321,24 +353,33 @@ def main() -> None:
         st = [p["stages"][s] for p in pipes]
         rss = [x["peak_rss_bytes"] for x in st if "peak_rss_bytes" in x]
         print(f"  {s:9s} {med(x['seconds'] for x in st):8.2f} s" + (f"   peak RSS {max(rss) / mib:7.0f} MiB" if rss else ""))
-    print(f"  pipeline  {pipe_s:8.2f} s   peak RSS {max(p['peak_rss_bytes'] for p in pipes) / mib:.0f} MiB   "
-          f"ingest {med(p['stages']['ingest']['cdr_rows_per_second'] for p in pipes):,.0f} CDR rows/s")
+    print(
+        f"  pipeline  {pipe_s:8.2f} s   peak RSS {max(p['peak_rss_bytes'] for p in pipes) / mib:.0f} MiB   "
+        f"ingest {med(p['stages']['ingest']['cdr_rows_per_second'] for p in pipes):,.0f} CDR rows/s"
+    )
     print(f"  floor     {floor_s:8.2f} s   (copy {copy_s:.2f} s, queries {report_s:.2f} s)")
     r = result["ratios"]
-    print(f"  ratio pipeline/floor: overall {r['overall']:.2f}x, ingest/copy {r['ingest_vs_copy']:.2f}x, "
-          f"validate+build+export/queries {r['validate_build_export_vs_queries']:.2f}x; target <= {r['target_overall_seconds']:.1f} s")
+    print(
+        f"  ratio pipeline/floor: overall {r['overall']:.2f}x, ingest/copy {r['ingest_vs_copy']:.2f}x, "
+        f"validate+build+export/queries {r['validate_build_export_vs_queries']:.2f}x; target <= {r['target_overall_seconds']:.1f} s"
+    )
     n = result["noise"]
-    print(f"  noise: pipeline runs {n['pipeline_seconds']} s (spread {n['pipeline_spread_pct']:.1f} %), "
-          f"floor runs {n['floor_seconds']} s, 1-min load average before {n['loadavg_1min_before']:.2f}")
+    print(
+        f"  noise: pipeline runs {n['pipeline_seconds']} s (spread {n['pipeline_spread_pct']:.1f} %), "
+        f"floor runs {n['floor_seconds']} s, 1-min load average before {n['loadavg_1min_before']:.2f}"
+    )
     t = result["targets"]
-    print(f"  targets: overall {'met' if t['overall_le_1.3x_floor_plus_8s'] else 'NOT met'}; "
-          f"CDR ingest ({biggest}, alone) {t['ingest_cdr_rows_per_second_per_core']:,.0f} rows/s/core "
-          f"({'met' if t['ingest_ge_1M_rows_per_second_per_core'] else 'NOT met'}: >= 1,000,000); "
-          f"peak RSS {t['peak_rss_bytes'] / mib:.0f} MiB"
-          + ("" if t["peak_rss_within_cap"] is None else f" ({'met' if t['peak_rss_within_cap'] else 'NOT met'})"))
+    print(
+        f"  targets: overall {'met' if t['overall_le_1.3x_floor_plus_8s'] else 'NOT met'}; "
+        f"CDR ingest ({biggest}, alone) {t['ingest_cdr_rows_per_second_per_core']:,.0f} rows/s/core "
+        f"({'met' if t['ingest_ge_1M_rows_per_second_per_core'] else 'NOT met'}: >= 1,000,000); "
+        f"peak RSS {t['peak_rss_bytes'] / mib:.0f} MiB" + ("" if t["peak_rss_within_cap"] is None else f" ({'met' if t['peak_rss_within_cap'] else 'NOT met'})")
+    )
     if a.airflow:
-        print(f"  airflow dags test {result['airflow']['seconds']:.2f} s ({result['airflow']['overhead_vs_pipeline']:.2f}x the pipeline), "
-              f"same exports: {result['airflow']['same_exports']}")
+        print(
+            f"  airflow dags test {result['airflow']['seconds']:.2f} s ({result['airflow']['overhead_vs_pipeline']:.2f}x the pipeline), "
+            f"same exports: {result['airflow']['same_exports']}"
+        )
     if result["matches_reference"] is False:
         raise SystemExit(f"exports differ from {ref}: correctness changed")
     print(f"results: {out}")
@@ -359,7 +400,11 @@ def main_steady(a: argparse.Namespace) -> None:
     peak = max(p["peak_rss_bytes"] for p in res["steady"] + res["noop"])
     rss_cap = {"m": 1 << 30, "l": 2 << 30}.get(a.scale)
     result = {
-        "scale": a.scale, "regions": regions, "week_ending": a.week_ending, "history_weeks": history, "runs": a.runs,
+        "scale": a.scale,
+        "regions": regions,
+        "week_ending": a.week_ending,
+        "history_weeks": history,
+        "runs": a.runs,
         "machine": {"cpus": os.cpu_count(), "memory_bytes": psutil.virtual_memory().total, "python": platform.python_version()},
         "generate": json.loads((landing.parent / "generated.json").read_text()),
         **res,
@@ -387,21 +432,29 @@ def main_steady(a: argparse.Namespace) -> None:
     out = ROOT / "benchmarks" / "results" / f"{name}.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
     mib = 1024 * 1024
-    print(f"scale {a.scale} steady state: {history} weeks generated, {len(regions)} region(s) ({', '.join(regions)}), "
-          f"run for D - 7 done first ({res['previous_week_run']['seconds']:.1f} s, not timed), {a.runs} run(s), medians")
+    print(
+        f"scale {a.scale} steady state: {history} weeks generated, {len(regions)} region(s) ({', '.join(regions)}), "
+        f"run for D - 7 done first ({res['previous_week_run']['seconds']:.1f} s, not timed), {a.runs} run(s), medians"
+    )
     for label, pipes in (("steady", res["steady"]), ("no-op", res["noop"])):
         parts = ", ".join(f"{s} {med(p['stages'][s]['seconds'] for p in pipes):.2f}" for s in (*STAGES, "other"))
         print(f"  {label:7s} {med(p['seconds'] for p in pipes):8.2f} s   peak RSS {max(p['peak_rss_bytes'] for p in pipes) / mib:.0f} MiB   ({parts})")
-    print(f"  floor (W's files alone) {floor_s:.2f} s (copy {med(f['copy_seconds'] for f in res['floor']):.2f} s, "
-          f"queries {med(f['report_seconds'] for f in res['floor']):.2f} s)")
+    print(
+        f"  floor (W's files alone) {floor_s:.2f} s (copy {med(f['copy_seconds'] for f in res['floor']):.2f} s, "
+        f"queries {med(f['report_seconds'] for f in res['floor']):.2f} s)"
+    )
     r = result["ratios"]
-    print(f"  ratio steady/floor {r['steady_vs_floor']:.2f}x (ingest/copy {r['ingest_vs_copy']:.2f}x, "
-          f"validate+build+export/queries {r['validate_build_export_vs_queries']:.2f}x); target <= {r['target_steady_seconds']:.1f} s: "
-          f"{'met' if result['targets']['steady_le_1.3x_floor_plus_8s'] else 'NOT met'}; no-op <= 15 s: "
-          f"{'met' if result['targets']['noop_le_15s'] else 'NOT met'}")
+    print(
+        f"  ratio steady/floor {r['steady_vs_floor']:.2f}x (ingest/copy {r['ingest_vs_copy']:.2f}x, "
+        f"validate+build+export/queries {r['validate_build_export_vs_queries']:.2f}x); target <= {r['target_steady_seconds']:.1f} s: "
+        f"{'met' if result['targets']['steady_le_1.3x_floor_plus_8s'] else 'NOT met'}; no-op <= 15 s: "
+        f"{'met' if result['targets']['noop_le_15s'] else 'NOT met'}"
+    )
     n = result["noise"]
-    print(f"  noise: steady {n['steady_seconds']} s, no-op {n['noop_seconds']} s, floor {n['floor_seconds']} s; "
-          f"1-min load average {n['loadavg_1min_before']:.2f} before, {n['loadavg_1min_after']:.2f} after")
+    print(
+        f"  noise: steady {n['steady_seconds']} s, no-op {n['noop_seconds']} s, floor {n['floor_seconds']} s; "
+        f"1-min load average {n['loadavg_1min_before']:.2f} before, {n['loadavg_1min_after']:.2f} after"
+    )
     print(f"results: {out}")
 
 

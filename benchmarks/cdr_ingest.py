@@ -38,9 +38,19 @@ def main() -> None:
         run.close()
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     cores = os.cpu_count() or 1
-    print(json.dumps({"region": a.region, "rows": out.read, "files": out.files_ingested, "seconds": wall,
-                      "cpu_seconds": cpu, "rows_per_second": out.read / wall,
-                      "rows_per_second_per_core": out.read / wall / cores}))
+    print(
+        json.dumps(
+            {
+                "region": a.region,
+                "rows": out.read,
+                "files": out.files_ingested,
+                "seconds": wall,
+                "cpu_seconds": cpu,
+                "rows_per_second": out.read / wall,
+                "rows_per_second_per_core": out.read / wall / cores,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -14,9 +14,16 @@ from pathlib import Path
 import duckdb
 
 CDR_COLUMNS = {
-    "Report ID": "varchar", "Report time": "varchar", "Org UUID": "varchar", "Correlation ID": "varchar",
-    "Start time": "varchar", "Duration": "varchar", "Direction": "varchar", "User UUID": "varchar",
-    "User type": "varchar", "Location": "varchar",
+    "Report ID": "varchar",
+    "Report time": "varchar",
+    "Org UUID": "varchar",
+    "Correlation ID": "varchar",
+    "Start time": "varchar",
+    "Duration": "varchar",
+    "Direction": "varchar",
+    "User UUID": "varchar",
+    "User type": "varchar",
+    "Location": "varchar",
 }
 
 

@@ -1,6 +1,6 @@
 """Runs one pipeline stage for one region in its own process, so its peak RSS is its own.
 
-    python -m benchmarks.stage ingest|validate|build|export --landing L --home H --week-ending D --region R
+python -m benchmarks.stage ingest|validate|build|export --landing L --home H --week-ending D --region R
 """
 
 from __future__ import annotations

@@ -30,9 +30,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pendulum import datetime
-
 from airflow.sdk import CronDataIntervalTimetable, Param, dag, task
+from pendulum import datetime
 
 from partner_analytics import orchestration  # light: no Airflow hook or data library at import
 

@@ -49,8 +49,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pendulum import datetime
-
 from airflow.sdk import (
     Asset,
     AssetAlias,
@@ -63,6 +61,7 @@ from airflow.sdk import (
     task,
     task_group,
 )
+from pendulum import datetime
 
 from partner_analytics import notify, orchestration  # light: no Airflow hook or data library at import
 from partner_analytics.paths import REGIONS
@@ -164,9 +163,7 @@ def partner_weekly():
             from partner_analytics import locks, periods, pipeline
 
             d = periods.week_ending(config["week_ending"])
-            summary = pipeline.start_summary(
-                config["landing"], region, d, locks.new_run_id(), partner, bool(config.get("allow_stale", False))
-            )
+            summary = pipeline.start_summary(config["landing"], region, d, locks.new_run_id(), partner, bool(config.get("allow_stale", False)))
             return _run_step(config, summary, "ingest")
 
         @task(pool=MEMORY_POOL, map_index_template=REGION_LABEL, execution_timeout=timedelta(hours=2))

@@ -17,10 +17,7 @@ from expectations.suites import KNOWN_ORG_FLAG, UNIQUE_FLAG, DatasetSuite, Parti
 
 
 def _key_exprs(suite: DatasetSuite) -> list[pl.Expr]:
-    return [
-        pl.col(c).str.to_lowercase().alias(c) if c in suite.unique_key_lowercase else pl.col(c)
-        for c in suite.unique_key
-    ]
+    return [pl.col(c).str.to_lowercase().alias(c) if c in suite.unique_key_lowercase else pl.col(c) for c in suite.unique_key]
 
 
 def _required_parts(suite: DatasetSuite) -> list[str]:
@@ -34,9 +31,7 @@ def _required_parts(suite: DatasetSuite) -> list[str]:
 KEY_ROWS_PER_PASS = 2_000_000
 
 
-def duplicate_keys(
-    partition_files: list[Path], suite: DatasetSuite, rows: int | None = None, rows_per_pass: int = KEY_ROWS_PER_PASS
-) -> list[pl.DataFrame]:
+def duplicate_keys(partition_files: list[Path], suite: DatasetSuite, rows: int | None = None, rows_per_pass: int = KEY_ROWS_PER_PASS) -> list[pl.DataFrame]:
     """Per partition file: the keys occurring more than once in it (key parts normalised as the suite says).
 
     Streaming queries over all the files, key columns only: the 64-bit hashes of the keys that occur
@@ -64,9 +59,14 @@ def duplicate_keys(
     # every key of the dataset (that call's peak for 4 M CDR rows at scale m: 854 MB that way, 621 MB so).
     repeated = pl.concat(
         [
-            hashed().select("_key_hash").filter(pl.col("_key_hash") % passes == slice_)
-            .group_by("_key_hash").agg(pl.len()).filter(pl.col("len") > 1)
-            .select("_key_hash").collect(engine="streaming")
+            hashed()
+            .select("_key_hash")
+            .filter(pl.col("_key_hash") % passes == slice_)
+            .group_by("_key_hash")
+            .agg(pl.len())
+            .filter(pl.col("len") > 1)
+            .select("_key_hash")
+            .collect(engine="streaming")
             for slice_ in range(passes)
         ]
     )
@@ -150,18 +150,11 @@ def add_flags(
         else:
             marked = duplicates.with_columns(pl.lit(False).alias(UNIQUE_FLAG))
             probe = out.select(_key_exprs(suite)).with_row_index("_row")
-            is_unique = (
-                probe.join(marked, on=key, how="left", nulls_equal=True)
-                .sort("_row")
-                .get_column(UNIQUE_FLAG)
-                .fill_null(True)
-            )
+            is_unique = probe.join(marked, on=key, how="left", nulls_equal=True).sort("_row").get_column(UNIQUE_FLAG).fill_null(True)
             out = out.with_columns(is_unique)
     if suite.check_known_org:
         known = orgs if orgs is not None else pl.Series("org_id", [], dtype=pl.String)
-        out = out.with_columns(
-            (pl.col("org_id").is_null() | pl.col("org_id").is_in(known.implode())).fill_null(False).alias(KNOWN_ORG_FLAG)
-        )
+        out = out.with_columns((pl.col("org_id").is_null() | pl.col("org_id").is_in(known.implode())).fill_null(False).alias(KNOWN_ORG_FLAG))
     placement = placement_flags(suite, bounds)
     if placement:
         out = out.with_columns(**placement)

@@ -48,7 +48,7 @@ def format_value(value: Any) -> str:
         if value.tzinfo is None:
             # dates arrive in pandas as naive midnight timestamps
             return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
-        text = value.astimezone(dt.timezone.utc).replace(tzinfo=None).isoformat()
+        text = value.astimezone(dt.UTC).replace(tzinfo=None).isoformat()
         return text + "Z"
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -162,9 +162,7 @@ class ExpectationTally:
         if self.has_missing:
             out["missing_count"] = self.missing_count
             out["missing_percent"] = self.missing_count / self.element_count * 100 if self.element_count else None
-            out["unexpected_percent_total"] = (
-                self.unexpected_count / self.element_count * 100 if self.element_count else None
-            )
+            out["unexpected_percent_total"] = self.unexpected_count / self.element_count * 100 if self.element_count else None
             out["unexpected_percent_nonmissing"] = self.unexpected_count / nonmissing * 100 if nonmissing else None
             out["unexpected_percent"] = out["unexpected_percent_nonmissing"]
         else:
@@ -244,10 +242,7 @@ class SplitTally:
         positions = sorted(int(i) for i in r.get("partial_unexpected_index_list") or [])
         unexpected = int(r.get("unexpected_count") or 0)
         if len(positions) != unexpected:
-            raise RuntimeError(
-                f"GX listed {len(positions)} of {unexpected} unexpected rows for {self.dataset.label}; "
-                "cannot attribute them to partitions"
-            )
+            raise RuntimeError(f"GX listed {len(positions)} of {unexpected} unexpected rows for {self.dataset.label}; cannot attribute them to partitions")
         self.dataset.add(result, offset, row_at)
         for span in spans:
             lo = bisect.bisect_left(positions, span.start)

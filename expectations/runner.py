@@ -198,9 +198,7 @@ def _validate_dataset(
 
     asset = datasource.add_dataframe_asset(name=suite.dataset)
     batch_definition = asset.add_batch_definition_whole_dataframe("partitions")
-    definition = context.validation_definitions.add(
-        gx.ValidationDefinition(name=suite.dataset, data=batch_definition, suite=gx_suite)
-    )
+    definition = context.validation_definitions.add(gx.ValidationDefinition(name=suite.dataset, data=batch_definition, suite=gx_suite))
     columns = list(schemas.schema(suite.dataset))
     bounds = [PartitionBounds.of(part.date) for part in parts]
     rows = [pq.ParquetFile(part.file).metadata.num_rows for part in parts]  # footer only
@@ -273,9 +271,7 @@ def _entry(part: Partition, tally: ExpectationTally) -> dict:
     if tally.exception is not None:
         entry["message"] = f"{part.dataset}: {tally.label} could not be evaluated: {tally.exception}"
     else:
-        entry["message"] = (
-            f"{part.dataset}: {tally.label} failed for {tally.unexpected_count} row(s), e.g. {entry['example']}"
-        )
+        entry["message"] = f"{part.dataset}: {tally.label} failed for {tally.unexpected_count} row(s), e.g. {entry['example']}"
     return entry
 
 
@@ -384,7 +380,7 @@ def _validate_region(
     # A fixed run identity (the week, not the clock) keeps Data Docs paths the same on a re-run.
     run_id = RunIdentifier(
         run_name=f"{region}_{week_ending.isoformat()}",
-        run_time=dt.datetime.combine(week_ending, dt.time(0), tzinfo=dt.timezone.utc),
+        run_time=dt.datetime.combine(week_ending, dt.time(0), tzinfo=dt.UTC),
     )
 
     parameters = _parameters(region, week_ending)
@@ -422,15 +418,27 @@ def _validate_region(
             continue
         gx_suite = context.suites.add(gx.ExpectationSuite(name=dataset, expectations=suite.expectations))
         outcome = _validate_dataset(
-            context, datasource, gx_suite, suite, checked, run_id, parameters,
-            [orgs_for(part, suite) for part in checked], chunk_rows,
+            context,
+            datasource,
+            gx_suite,
+            suite,
+            checked,
+            run_id,
+            parameters,
+            [orgs_for(part, suite) for part in checked],
+            chunk_rows,
         )
         for part, tallies, rows in zip(checked, outcome.tallies, outcome.rows):
             outcomes[part.relative] = (tallies, rows)
-        datasets.append({"dataset": dataset, "partitions": len(checked), "rows": sum(outcome.rows),
-                         "chunks": outcome.chunks})
-        log.info("validated %s: %d partition(s), %d rows in %d chunk(s), %d expectations", dataset,
-                 len(checked), sum(outcome.rows), outcome.chunks, len(gx_suite.expectations))
+        datasets.append({"dataset": dataset, "partitions": len(checked), "rows": sum(outcome.rows), "chunks": outcome.chunks})
+        log.info(
+            "validated %s: %d partition(s), %d rows in %d chunk(s), %d expectations",
+            dataset,
+            len(checked),
+            sum(outcome.rows),
+            outcome.chunks,
+            len(gx_suite.expectations),
+        )
 
     # Reported per partition, in partition order, expectations in suite order.
     hard: list[dict] = []
@@ -442,16 +450,14 @@ def _validate_region(
             problem = problems[part.relative]
             evaluated += 1
             hard.append(_schema_entry(part, problem))
-            details.append({"dataset": part.dataset, "partition": part.relative, "rows": None,
-                            "schema_problem": problem, "results": []})
+            details.append({"dataset": part.dataset, "partition": part.relative, "rows": None, "schema_problem": problem, "results": []})
             continue
         tallies, rows = outcomes[part.relative]
         evaluated += len(tallies)
         for tally in tallies:
             if not tally.success:
                 (hard if tally.is_hard else soft).append(_entry(part, tally))
-        details.append({"dataset": part.dataset, "partition": part.relative, "rows": rows,
-                        "schema_problem": None, "results": [t.summary() for t in tallies]})
+        details.append({"dataset": part.dataset, "partition": part.relative, "rows": rows, "schema_problem": None, "results": [t.summary() for t in tallies]})
 
     context.build_data_docs(site_names=[DOCS_SITE])
     _make_docs_deterministic(building)
@@ -482,9 +488,7 @@ def _validate_region(
     return {
         "status": status,
         "hard_failures": [],
-        "soft_warnings": [
-            {k: w[k] for k in ("dataset", "partition", "expectation", "unexpected_count", "example")} for w in soft
-        ],
+        "soft_warnings": [{k: w[k] for k in ("dataset", "partition", "expectation", "unexpected_count", "example")} for w in soft],
         "expectations_evaluated": evaluated,
         "data_docs": index,
     }

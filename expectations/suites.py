@@ -67,7 +67,7 @@ class PartitionBounds:
     @classmethod
     def of(cls, partition_date: dt.date) -> PartitionBounds:
         start = partition_date - dt.timedelta(days=7)
-        utc = dt.timezone.utc
+        utc = dt.UTC
         return cls(
             partition_date,
             start,
@@ -105,10 +105,7 @@ class DatasetSuite:
 def _not_null(*columns: str, severity: str = HARD) -> list:
     import great_expectations.expectations as gxe
 
-    return [
-        gxe.ExpectColumnValuesToNotBeNull(column=c, severity=severity, meta={"example_columns": list(LINEAGE_COLUMNS)})
-        for c in columns
-    ]
+    return [gxe.ExpectColumnValuesToNotBeNull(column=c, severity=severity, meta={"example_columns": list(LINEAGE_COLUMNS)}) for c in columns]
 
 
 def _at_least(column: str, minimum: float, severity: str = HARD, notes: str | None = None):
@@ -120,9 +117,7 @@ def _at_least(column: str, minimum: float, severity: str = HARD, notes: str | No
 def _between(column: str, low: float, high: float, severity: str = HARD, notes: str | None = None):
     import great_expectations.expectations as gxe
 
-    return gxe.ExpectColumnValuesToBeBetween(
-        column=column, min_value=low, max_value=high, severity=severity, notes=notes
-    )
+    return gxe.ExpectColumnValuesToBeBetween(column=column, min_value=low, max_value=high, severity=severity, notes=notes)
 
 
 def _in_set(column: str, values: list, severity: str = SOFT, notes: str | None = None):
@@ -148,9 +143,7 @@ def _a_at_least_b(a: str, b: str, severity: str, notes: str | None = None):
 def _flag(column: str, severity: str, example_columns: list[str], notes: str):
     import great_expectations.expectations as gxe
 
-    return gxe.ExpectColumnValuesToBeInSet(
-        column=column, value_set=[True], severity=severity, notes=notes, meta={"example_columns": example_columns}
-    )
+    return gxe.ExpectColumnValuesToBeInSet(column=column, value_set=[True], severity=severity, notes=notes, meta={"example_columns": example_columns})
 
 
 def _unique_key(key: tuple[str, ...], severity: str = HARD, lowercase: tuple[str, ...] = ()):
@@ -168,8 +161,7 @@ def _known_org(as_of: str):
         KNOWN_ORG_FLAG,
         SOFT,
         ["org_id"],
-        f"org_id is in the region's customers snapshot in force at {as_of} (soft: real Webex data has "
-        "orgs that left the customer list).",
+        f"org_id is in the region's customers snapshot in force at {as_of} (soft: real Webex data has orgs that left the customer list).",
     )
 
 
@@ -185,10 +177,7 @@ def _contract(dataset: str) -> list:
     return [
         *_not_null(*contract.required),
         _unique_key(contract.key, lowercase=contract.lowercase),
-        *[
-            _in_set(column, sorted(known), notes="Unknown values are kept by ingestion.")
-            for column, known in contract.enums.items()
-        ],
+        *[_in_set(column, sorted(known), notes="Unknown values are kept by ingestion.") for column, known in contract.enums.items()],
     ]
 
 
@@ -448,9 +437,7 @@ def numbers() -> DatasetSuite:
             _known_org("the snapshot date"),
         ],
         check_known_org=True,
-        derived={
-            "has_number_or_extension": pl.col("phone_number").is_not_null() | pl.col("extension").is_not_null()
-        },
+        derived={"has_number_or_extension": pl.col("phone_number").is_not_null() | pl.col("extension").is_not_null()},
     )
 
 

@@ -6,8 +6,9 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 # A cell that is entirely a plain number ("-2", "3.5", "+41445551234", "1e5") cannot run anything.
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -43,7 +44,7 @@ def render(value: Any) -> str:
         return repr(value)
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
-            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
         return value.isoformat(timespec="seconds") + "Z"
     if isinstance(value, dt.date):
         return value.isoformat()

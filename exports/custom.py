@@ -116,9 +116,7 @@ def parse_custom_template(raw, where: str, defaults: list[Template]) -> CustomTe
         headers = _strings(raw["columns"], where, "columns")
         for h in headers:
             if h not in by_header:
-                raise TemplateError(
-                    f"{where}: field 'columns': {h!r} is not a column of {base.name!r} (its columns: {', '.join(base.headers)})"
-                )
+                raise TemplateError(f"{where}: field 'columns': {h!r} is not a column of {base.name!r} (its columns: {', '.join(base.headers)})")
         columns = tuple(by_header[h] for h in headers)
 
     filters_raw = raw.get("filters") or {}
@@ -163,9 +161,7 @@ def parse_custom_template(raw, where: str, defaults: list[Template]) -> CustomTe
         filters=tuple(filters),
         source=where,
     )
-    return CustomTemplate(
-        name=name, base=base.name, template=template, tags=tags, schedules=schedules, source=where, org_column=org_column
-    )
+    return CustomTemplate(name=name, base=base.name, template=template, tags=tags, schedules=schedules, source=where, org_column=org_column)
 
 
 def load_custom_template(path: Path, defaults: list[Template] | None = None) -> CustomTemplate:
@@ -199,9 +195,7 @@ def tag_match_sql(tags_column: str, count: int) -> str:
     """SQL true when the '; '-joined `tags_column` holds any of `count` bound tags, case-insensitively
     (the one tag-matching rule: custom templates and the `customers` command). Bind the tags lower-cased."""
     marks = ", ".join("?" for _ in range(count))
-    return (
-        f"list_has_any(list_transform(string_split(coalesce({tags_column}, ''), '{TAG_SEPARATOR}'), lambda t: lower(t)), [{marks}])"
-    )
+    return f"list_has_any(list_transform(string_split(coalesce({tags_column}, ''), '{TAG_SEPARATOR}'), lambda t: lower(t)), [{marks}])"
 
 
 def tagged_org_ids(con, tags: tuple[str, ...]) -> tuple[str, ...]:

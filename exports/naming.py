@@ -16,8 +16,7 @@ def check_template_name(name: str) -> str:
     stripped = name.strip()
     if not stripped or stripped in {".", ".."} or stripped.startswith(".") or _FORBIDDEN.search(name):
         raise ValueError(
-            f"template name {name!r} is not allowed: it must be non-empty, not start with '.', and contain "
-            'none of / \\ : * ? " < > | or control characters'
+            f"template name {name!r} is not allowed: it must be non-empty, not start with '.', and contain none of / \\ : * ? \" < > | or control characters"
         )
     return name
 
@@ -33,8 +32,6 @@ def export_id(template: str, region: str, period_start: dt.date, period_end: dt.
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
 
 
-def export_file_name(
-    template: str, region: str, period_start: dt.date, period_end: dt.date, label_date: dt.date, admin: str | None = None
-) -> str:
+def export_file_name(template: str, region: str, period_start: dt.date, period_end: dt.date, label_date: dt.date, admin: str | None = None) -> str:
     check_template_name(template)
     return f"{template}_{export_id(template, region, period_start, period_end, admin)}_{label_date.isoformat()}.csv"

@@ -34,9 +34,12 @@ def write_marts_parquet(home: Path, region: str, warehouse: Path | None = None, 
     try:
         con = open_read_only(warehouse, home)
         try:
-            names = [r[0] for r in con.execute(
-                "select table_name from duckdb_tables() where schema_name = ? and table_name like 'rpt\\_%' escape '\\' order by 1",
-                [MARTS]).fetchall()]
+            names = [
+                r[0]
+                for r in con.execute(
+                    "select table_name from duckdb_tables() where schema_name = ? and table_name like 'rpt\\_%' escape '\\' order by 1", [MARTS]
+                ).fetchall()
+            ]
             for name in names:
                 target = str(staging / f"{name}.parquet").replace("'", "''")
                 con.execute(f"copy (select * from {mart(name)} order by all) to '{target}' (format parquet)")

@@ -21,11 +21,17 @@ DEFAULT_TEMPLATES_DIR = Path(__file__).resolve().parent / "default_templates"
 # D the warehouse was built for (the subscription tables, both trends, Customers, and the SPEC 12
 # customer-detail reports, all "as of D"), so a custom period or a daily/monthly schedule is refused.
 # A new report is weekly until it is listed here.
-PERIOD_RELATIONS = frozenset({
-    "rpt_calling_usage_detail", "rpt_customers_and_usage", "rpt_customers_and_call_quality",
-    "rpt_call_quality_by_endpoint_type", "rpt_feature_usage", "rpt_call_queue_kpis",
-    "rpt_customers_and_call_queues",
-})
+PERIOD_RELATIONS = frozenset(
+    {
+        "rpt_calling_usage_detail",
+        "rpt_customers_and_usage",
+        "rpt_customers_and_call_quality",
+        "rpt_call_quality_by_endpoint_type",
+        "rpt_feature_usage",
+        "rpt_call_queue_kpis",
+        "rpt_customers_and_call_queues",
+    }
+)
 INVENTORY_RELATIONS = frozenset({"rpt_devices", "rpt_phone_numbers"})
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 import os
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from exports.csvfmt import csv_writer, render, safe_text
 from exports.naming import export_file_name

@@ -53,7 +53,7 @@ def read_zip_records(file: LandingFile, fields: list[str], required: list[str], 
         rel = f"{file.rel}!{member}"
         inner = LandingFile(Path(f"{file.path}!{member}"), rel, file.sha256)  # errors name the member
         if data.startswith(BOM):
-            data = data[len(BOM):]
+            data = data[len(BOM) :]
         try:
             if not data.isascii():
                 data.decode("utf-8")

@@ -54,7 +54,7 @@ def _entry(contract: schemas.Contract) -> str:
         f"            columns: {_columns(grain)}",
     ]
     if contract.partition == "week_ending":
-        lines += ["          config:", '            where: "week_ending = cast(\'{{ var(\'week_ending\') }}\' as date)"']
+        lines += ["          config:", "            where: \"week_ending = cast('{{ var('week_ending') }}' as date)\""]
     lines += [
         "      - not_null_columns:",
         "          arguments:",

@@ -4,8 +4,8 @@ from string records to typed lake rows plus quarantined rows, at the grain of on
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import polars as pl
 
@@ -155,8 +155,7 @@ def transform(spec: DatasetSpec, records: Records, ctx: FileContext) -> Parsed:
 
     good = frame.filter(pl.col("_check").is_null())
     good = good.with_columns(
-        [expr(ctx).alias(name) for name, expr in spec.derive.items()]
-        + ([] if members else [pl.lit(ctx.file.rel, dtype=pl.String).alias("source_file")])
+        [expr(ctx).alias(name) for name, expr in spec.derive.items()] + ([] if members else [pl.lit(ctx.file.rel, dtype=pl.String).alias("source_file")])
     )
     lake_schema = schemas.schema(spec.lake)
     rows = good.select([pl.col(c).cast(t) for c, t in lake_schema.items()] + [pl.col(k) for k in spec.keep])
@@ -187,14 +186,7 @@ def unknown_enum_counts(spec: DatasetSpec, rows: pl.DataFrame) -> dict[str, dict
     out: dict[str, dict[str, int]] = {}
     for source_field, known in spec.enums.items():
         column = spec.column_of(source_field)
-        unknown = (
-            rows.lazy()
-            .filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(sorted(known)))
-            .group_by(column)
-            .len()
-            .sort(column)
-            .collect()
-        )
+        unknown = rows.lazy().filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(sorted(known))).group_by(column).len().sort(column).collect()
         if unknown.height:
             out[source_field] = dict(zip(unknown.get_column(column).to_list(), unknown.get_column("len").to_list()))
     return out

@@ -94,7 +94,11 @@ def _media_samples(intervals: pl.DataFrame) -> pl.DataFrame:
     for order, (metric, _) in enumerate(METRICS):
         parts.append(
             intervals.select(
-                "_leg", "_array", "_interval", pl.lit(order).alias("_metric"), pl.col(metric).alias("_raw_value"),
+                "_leg",
+                "_array",
+                "_interval",
+                pl.lit(order).alias("_metric"),
+                pl.col(metric).alias("_raw_value"),
                 pl.int_ranges(pl.col(metric).list.len()).alias("_sample"),
             )
             .filter(pl.col("_raw_value").list.len() > 0)
@@ -115,27 +119,30 @@ def _media_problems(intervals: pl.DataFrame, samples: pl.DataFrame) -> pl.DataFr
         if "_metric" not in picked.columns:
             picked = picked.with_columns(pl.lit(0).alias("_metric"), pl.lit(0).alias("_sample"))
         return picked.select(
-            "_leg", "_array", "_interval", pl.lit(rank).alias("_rank"), pl.col("_metric").cast(pl.Int32), pl.col("_sample").cast(pl.UInt32),
-            key.cast(pl.String).alias("_mq_key"), value.cast(pl.String).alias("_mq_value"), reason.cast(pl.String).alias("_mq_reason"),
+            "_leg",
+            "_array",
+            "_interval",
+            pl.lit(rank).alias("_rank"),
+            pl.col("_metric").cast(pl.Int32),
+            pl.col("_sample").cast(pl.UInt32),
+            key.cast(pl.String).alias("_mq_key"),
+            value.cast(pl.String).alias("_mq_value"),
+            reason.cast(pl.String).alias("_mq_reason"),
         ).with_columns(pl.col("_array").cast(pl.Int32), pl.col("_interval").cast(pl.UInt32))
 
     none = pl.lit(None, dtype=pl.String)
     lens = [pl.col(f"_n_{m}") for m, _ in METRICS]
-    unequal_reason = pl.format(
-        "unequal sample arrays in {}[{}]: jitter {}, latency {}, packetLoss {}", array_name, pl.col("_interval"), *lens
-    )
+    unequal_reason = pl.format("unequal sample arrays in {}[{}]: jitter {}, latency {}, packetLoss {}", array_name, pl.col("_interval"), *lens)
     value = pl.col("_value")
     found = [
-        problem(intervals, pl.col("startTime").is_not_null() & pl.col("_start").is_null(), 0,
-                pl.lit("invalid timestamp in startTime"), pl.col("startTime"), none),
-        problem(intervals, pl.col("endTime").is_not_null() & pl.col("_end").is_null(), 1,
-                pl.lit("invalid timestamp in endTime"), pl.col("endTime"), none),
-        problem(intervals, (lens[0] != lens[1]) | (lens[1] != lens[2]), 2,
-                pl.format("unequal sample arrays in {}", array_name), none, unequal_reason),
+        problem(
+            intervals, pl.col("startTime").is_not_null() & pl.col("_start").is_null(), 0, pl.lit("invalid timestamp in startTime"), pl.col("startTime"), none
+        ),
+        problem(intervals, pl.col("endTime").is_not_null() & pl.col("_end").is_null(), 1, pl.lit("invalid timestamp in endTime"), pl.col("endTime"), none),
+        problem(intervals, (lens[0] != lens[1]) | (lens[1] != lens[2]), 2, pl.format("unequal sample arrays in {}", array_name), none, unequal_reason),
         problem(samples, value.is_null(), 3, pl.format("invalid number in {}", metric_name), pl.col("_raw_value"), none),
         problem(samples, (value < 0) & (pl.col("_metric") < 2), 4, pl.format("negative {}", metric_name), pl.col("_raw_value"), none),
-        problem(samples, ((value < 0) | (value > 100)) & (pl.col("_metric") == 2), 4,
-                pl.lit("out of range packetLoss"), pl.col("_raw_value"), none),
+        problem(samples, ((value < 0) | (value > 100)) & (pl.col("_metric") == 2), 4, pl.lit("out of range packetLoss"), pl.col("_raw_value"), none),
     ]
     return pl.concat(found, how="vertical").sort(order).group_by("_leg", maintain_order=True).first().select("_leg", *_PROBLEM)
 
@@ -153,9 +160,7 @@ def _media_prepare(frame: pl.DataFrame) -> pl.DataFrame:
         for m, (_, column) in enumerate(METRICS)
     )
     widest = pl.max_horizontal(*[pl.col(f"_n_{m}") for m, _ in METRICS])
-    counts = intervals.group_by("_leg").agg(
-        widest.filter(pl.col("_array") == a).sum().alias(f"{stream}_sample_count") for a, (_, stream) in enumerate(STREAMS)
-    )
+    counts = intervals.group_by("_leg").agg(widest.filter(pl.col("_array") == a).sum().alias(f"{stream}_sample_count") for a, (_, stream) in enumerate(STREAMS))
     out = frame.join(spans, on="_leg", how="left").join(means, on="_leg", how="left").join(counts, on="_leg", how="left")
     out = out.join(problems, on="_leg", how="left")
     return out.with_columns(pl.col(f"{s}_sample_count").fill_null(0) for _, s in STREAMS).sort("_leg")

@@ -17,7 +17,6 @@ import polars as pl
 
 from ingestion import schemas
 
-
 DATA_FILE = "data.parquet"
 JOURNAL = "_commit.json"
 log = logging.getLogger(__name__)
@@ -137,7 +136,7 @@ def _write_synced(path: Path, body: str) -> None:
     os.replace(tmp, path)
 
 
-def commit(lake_root: Path, staging: Staging, manifest, before: "list | None" = None) -> None:
+def commit(lake_root: Path, staging: Staging, manifest, before: list | None = None) -> None:
     """Publish the staged data files and the ingested-files record together (issue #17).
 
     1. every file a move replaces is hard-linked to `<name>.bak-<token>`; a journal `_commit.json`

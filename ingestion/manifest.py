@@ -28,7 +28,7 @@ class Manifest:
     pending_stats: dict[str, list] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, lake_root: Path) -> "Manifest":
+    def load(cls, lake_root: Path) -> Manifest:
         """The record, after completing or rolling back a commit a crashed run left (lake.recover_commit)."""
         from ingestion.lake import recover_commit
 

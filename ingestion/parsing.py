@@ -7,8 +7,8 @@ parse; `Checks` turns "present but null after parsing" into a quarantine reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import polars as pl
 
@@ -42,9 +42,7 @@ def _timestamps(values: pl.Series) -> pl.Series:
     if not missed.any():
         return parsed
     rest = values.filter(missed).str.strip_chars()
-    retried = pl.select(
-        pl.coalesce([rest.str.to_datetime(f, time_unit="us", time_zone="UTC", strict=False) for f in TIMESTAMP_FORMATS])
-    ).to_series()
+    retried = pl.select(pl.coalesce([rest.str.to_datetime(f, time_unit="us", time_zone="UTC", strict=False) for f in TIMESTAMP_FORMATS])).to_series()
     return parsed.scatter(missed.arg_true(), retried)
 
 
@@ -73,7 +71,7 @@ def parse_int(value: pl.Expr) -> pl.Expr:
 
 
 def parse_bool(value: pl.Expr) -> pl.Expr:
-    """"true"/"false" (any case; JSON booleans render the same) -> Boolean; null otherwise."""
+    """ "true"/"false" (any case; JSON booleans render the same) -> Boolean; null otherwise."""
     text = value.str.strip_chars().str.to_lowercase()
     return pl.when(text == "true").then(True).when(text == "false").then(False).otherwise(None).cast(pl.Boolean)
 
@@ -139,9 +137,7 @@ class Checks:
         key = f"invalid {what} in {source_field}"
         self.items.append(Check(raw.is_not_null() & typed.is_null(), key, [raw], lambda v, key=key: f"{key}: {show(v)}"))
 
-    def rule(
-        self, bad: pl.Expr, key: str, values: list[pl.Expr], describe: Callable[..., str], key_of: Callable[..., str] | None = None
-    ) -> None:
+    def rule(self, bad: pl.Expr, key: str, values: list[pl.Expr], describe: Callable[..., str], key_of: Callable[..., str] | None = None) -> None:
         self.items.append(Check(bad, key, values, describe, key_of))
 
     def negative(self, source_field: str, raw: pl.Expr, typed: pl.Expr) -> None:

@@ -15,9 +15,10 @@ import json
 import os
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 import duckdb
 import numpy as np
@@ -91,9 +92,7 @@ def present(value: pl.Expr) -> pl.Expr:
 
 def _normalise(frame: pl.DataFrame) -> pl.DataFrame:
     # A placeholder means "not given", whichever format it came in.
-    return frame.with_columns(
-        present(pl.col(c)).alias(c) for c, t in frame.schema.items() if c.startswith(PREFIX) and t == pl.String
-    )
+    return frame.with_columns(present(pl.col(c)).alias(c) for c, t in frame.schema.items() if c.startswith(PREFIX) and t == pl.String)
 
 
 # ---------------------------------------------------------------------------------------------- JSON
@@ -148,7 +147,7 @@ def _bytes(setting: str) -> int:
     return int(float(number) * {"bytes": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}[unit])
 
 
-JSON_SHAPE = "expected a JSON object {\"items\": [...]}"
+JSON_SHAPE = 'expected a JSON object {"items": [...]}'
 
 
 def _item_type(fields: list[str], arrays: dict[str, str]) -> dict:
@@ -198,12 +197,8 @@ def _json_values_as_text(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, co
     """JSON texts -> the values as DuckDB's `->>` renders them: strings unquoted and unescaped;
     numbers, booleans, objects and arrays as their JSON text; JSON null as null."""
     quoted = {c: pl.col(c).str.starts_with('"') for c in columns}
-    escaped = frame.select(
-        (quoted[c] & pl.col(c).str.contains("\\", literal=True)).fill_null(False).alias(c) for c in columns
-    )
-    frame = frame.with_columns(
-        pl.when(quoted[c]).then(pl.col(c).str.strip_prefix('"').str.strip_suffix('"')).otherwise(pl.col(c)).alias(c) for c in columns
-    )
+    escaped = frame.select((quoted[c] & pl.col(c).str.contains("\\", literal=True)).fill_null(False).alias(c) for c in columns)
+    frame = frame.with_columns(pl.when(quoted[c]).then(pl.col(c).str.strip_prefix('"').str.strip_suffix('"')).otherwise(pl.col(c)).alias(c) for c in columns)
     for c in columns:
         rows = escaped.get_column(c)
         if not rows.any():
@@ -291,9 +286,7 @@ def _item_pieces(text: str, piece_chars: int) -> list[tuple[int, int, int]] | No
         return None
 
 
-def read_json_items(
-    file: LandingFile, fields: list[str], arrays: dict[str, str] | None = None
-) -> Records:
+def read_json_items(file: LandingFile, fields: list[str], arrays: dict[str, str] | None = None) -> Records:
     """A `{"items": [...]}` file -> one row per item: `fields` as text, `arrays` (field -> DuckDB
     type of the parsed array) as polars lists. Unknown fields are ignored.
 
@@ -369,7 +362,7 @@ def reject_duplicate_top_keys(file: LandingFile, text: str) -> None:
 
 def _piece_doc(text: str, piece: tuple[int, int, int]) -> str:
     """A piece of a document's items as a `{"items": [...]}` document of its own."""
-    return '{"items": [' + text[piece[0]:piece[1]] + "]}"
+    return '{"items": [' + text[piece[0] : piece[1]] + "]}"
 
 
 def _parse_items(file: LandingFile, text: str, fields: list[str], arrays: dict[str, str], first: int) -> pl.DataFrame:
@@ -500,13 +493,12 @@ def read_csv_records(file: LandingFile, fields: list[str], required: list[str], 
         line = io.StringIO()
         csv.writer(line, lineterminator="").writerow(header)
         header_text = line.getvalue()
-        data = header_text.encode("utf-8") + (b"\r" if header_line.endswith(b"\r") else b"") + data[len(header_line):]
+        data = header_text.encode("utf-8") + (b"\r" if header_line.endswith(b"\r") else b"") + data[len(header_line) :]
     missing = [f for f in required if f not in header]
     if missing:
         raise FileFormatError(
             file.path,
-            f"not a CSV with the expected header: missing required column(s) {', '.join(repr(m) for m in missing)} "
-            f"(header read as {header_text[:200]!r})",
+            f"not a CSV with the expected header: missing required column(s) {', '.join(repr(m) for m in missing)} (header read as {header_text[:200]!r})",
         )
     frame = _polars_csv(data, file, strict=True)
     if frame is not None and _every_record_complete(data, header_text, frame):

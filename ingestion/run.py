@@ -24,7 +24,8 @@ from ingestion.datasets import DatasetSpec, FileContext, Parsed, transform, unkn
 from ingestion.dedupe import dedupe, key_columns
 from ingestion.events import EVENTS
 from ingestion.gate import check_quarantine_gate
-from ingestion.lake import Staging, ensure_schema_files, commit as lake_commit, partition_file, partition_rel, partition_rows, read_partition
+from ingestion.lake import Staging, ensure_schema_files, partition_file, partition_rel, partition_rows, read_partition
+from ingestion.lake import commit as lake_commit
 from ingestion.manifest import Manifest
 from ingestion.quarantine import write_quarantine
 from ingestion.readers import LandingFile, Records, file_sha256, read_csv_records, read_json_items

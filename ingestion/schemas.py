@@ -83,11 +83,7 @@ MEDIA_QUALITY = {
         for direction in ("in", "out")
         for metric in ("jitter_ms", "latency_ms", "packet_loss_pct")
     },
-    **{
-        f"{stream}_{direction}_sample_count": I64
-        for stream in ("audio", "video")
-        for direction in ("in", "out")
-    },
+    **{f"{stream}_{direction}_sample_count": I64 for stream in ("audio", "video") for direction in ("in", "out")},
     "week_ending": DATE,
     **LINEAGE,
 }
@@ -306,6 +302,7 @@ ALL_LAKE_DATASETS: dict[str, dict[str, pl.DataType]] = {**EVENT_DATASETS, **SNAP
 
 # ------------------------------------------------------------------ the contract of each lake dataset
 
+
 @dataclass(frozen=True)
 class Contract:
     """Everything the lake promises about one dataset, declared once.
@@ -359,51 +356,119 @@ PARTNER_ADMIN_ROLES = frozenset({"PARTNER_FULL_ADMIN", "PARTNER_ADMIN", "PARTNER
 CONTRACTS: dict[str, Contract] = {
     c.name: c
     for c in (
-        Contract("cdr", description='One row per call leg (CDR), deduplicated on report_id at ingestion (latest report time wins).',
-                 columns=CDR, key=("report_id",), required=("report_id", "report_at", "org_id", "started_at"),
-                 enums={"direction": CDR_DIRECTIONS}),
-        Contract("media_quality", description='One row per call leg media record (org_id, local_session_id), metrics reduced to per-stream, per-direction means at ingestion.',
-                 columns=MEDIA_QUALITY, key=("org_id", "local_session_id"),
-                 required=("org_id", "local_session_id", "started_at")),
-        Contract("call_queue_stats", description='One row per call queue per day (org_id, queue_id, stats_date).',
-                 columns=CALL_QUEUE_STATS, key=("org_id", "queue_id", "stats_date"),
-                 required=("org_id", "queue_id", "stats_date")),
-        Contract("meeting_participants", description='One row per meeting participation (org_id, meeting_id, lower(email), joined_at).',
-                 columns=MEETING_PARTICIPANTS, key=("org_id", "meeting_id", "email", "joined_at"),
-                 required=("org_id", "meeting_id", "email", "joined_at"), lowercase=("email",)),
-        Contract("customers", description='One row per customer organisation per snapshot date.',
-                 columns=CUSTOMERS, key=("org_id",), required=("org_id", "region"), enums={"managed_by": MANAGED_BY}),
-        Contract("customer_tags", description='One row per customer tag per snapshot date.',
-                 columns=CUSTOMER_TAGS, key=("org_id", "tag"), required=("org_id", "tag")),
-        Contract("subscriptions", description='One row per subscription per snapshot date.',
-                 columns=SUBSCRIPTIONS, key=("subscription_id", "org_id"), required=("subscription_id", "org_id"),
-                 parents=((("org_id",), "customers"),), enums={"subscription_type": SUBSCRIPTION_TYPES, "status": SUBSCRIPTION_STATUSES}),
-        Contract("subscription_orders", description="One row per order of a subscription per snapshot date (org_id, subscription_id, order_index; order_index is the 1-based position in the source's `orders` array).",
-                 columns=SUBSCRIPTION_ORDERS, key=("subscription_id", "org_id", "order_index"),
-                 required=("subscription_id", "org_id", "order_index")),
-        Contract("licenses", description='One row per license (org_id, license_id) per snapshot date, with its product derived from the name.',
-                 columns=LICENSES, key=("license_id", "org_id"), required=("license_id", "org_id"),
-                 parents=((("org_id", "subscription_id"), "subscriptions"),)),
-        Contract("people", description='One row per person per snapshot date.',
-                 columns=PEOPLE, key=("person_id", "org_id"), required=("person_id", "org_id")),
-        Contract("people_emails", description='One row per email of a person per snapshot date.',
-                 columns=PEOPLE_EMAILS, key=("person_id", "org_id", "email_index"),
-                 required=("person_id", "org_id", "email", "email_index")),
-        Contract("people_licenses", description='One row per license held by a person per snapshot date.',
-                 columns=PEOPLE_LICENSES, key=("person_id", "org_id", "license_id"),
-                 required=("person_id", "org_id", "license_id")),
-        Contract("locations", description='One row per location per snapshot date.',
-                 columns=LOCATIONS, key=("location_id", "org_id"), required=("location_id", "org_id")),
-        Contract("devices", description='One row per device per snapshot date.',
-                 columns=DEVICES, key=("device_id", "org_id"), required=("device_id", "org_id")),
-        Contract("numbers", description='One row per phone number / extension item of an org numbers entry per snapshot date.',
-                 columns=NUMBERS, key=("org_id", "phone_number", "extension"), required=("org_id", "number_index"),
-                 enums={"state": NUMBER_STATES}),
-        Contract("partner_admins", description='One row per partner administrator per snapshot date.',
-                 columns=PARTNER_ADMINS, key=("admin_id",), required=("admin_id",),
-                 enums={"role": PARTNER_ADMIN_ROLES}),
-        Contract("partner_admin_orgs", description='One row per customer org assigned to a partner administrator per snapshot date.',
-                 columns=PARTNER_ADMIN_ORGS, key=("admin_id", "org_id"), required=("admin_id", "org_id")),
+        Contract(
+            "cdr",
+            description="One row per call leg (CDR), deduplicated on report_id at ingestion (latest report time wins).",
+            columns=CDR,
+            key=("report_id",),
+            required=("report_id", "report_at", "org_id", "started_at"),
+            enums={"direction": CDR_DIRECTIONS},
+        ),
+        Contract(
+            "media_quality",
+            description="One row per call leg media record (org_id, local_session_id), metrics reduced to per-stream, per-direction means at ingestion.",
+            columns=MEDIA_QUALITY,
+            key=("org_id", "local_session_id"),
+            required=("org_id", "local_session_id", "started_at"),
+        ),
+        Contract(
+            "call_queue_stats",
+            description="One row per call queue per day (org_id, queue_id, stats_date).",
+            columns=CALL_QUEUE_STATS,
+            key=("org_id", "queue_id", "stats_date"),
+            required=("org_id", "queue_id", "stats_date"),
+        ),
+        Contract(
+            "meeting_participants",
+            description="One row per meeting participation (org_id, meeting_id, lower(email), joined_at).",
+            columns=MEETING_PARTICIPANTS,
+            key=("org_id", "meeting_id", "email", "joined_at"),
+            required=("org_id", "meeting_id", "email", "joined_at"),
+            lowercase=("email",),
+        ),
+        Contract(
+            "customers",
+            description="One row per customer organisation per snapshot date.",
+            columns=CUSTOMERS,
+            key=("org_id",),
+            required=("org_id", "region"),
+            enums={"managed_by": MANAGED_BY},
+        ),
+        Contract(
+            "customer_tags", description="One row per customer tag per snapshot date.", columns=CUSTOMER_TAGS, key=("org_id", "tag"), required=("org_id", "tag")
+        ),
+        Contract(
+            "subscriptions",
+            description="One row per subscription per snapshot date.",
+            columns=SUBSCRIPTIONS,
+            key=("subscription_id", "org_id"),
+            required=("subscription_id", "org_id"),
+            parents=((("org_id",), "customers"),),
+            enums={"subscription_type": SUBSCRIPTION_TYPES, "status": SUBSCRIPTION_STATUSES},
+        ),
+        Contract(
+            "subscription_orders",
+            description="One row per order of a subscription per snapshot date (org_id, subscription_id, order_index; order_index is the 1-based position in the source's `orders` array).",
+            columns=SUBSCRIPTION_ORDERS,
+            key=("subscription_id", "org_id", "order_index"),
+            required=("subscription_id", "org_id", "order_index"),
+        ),
+        Contract(
+            "licenses",
+            description="One row per license (org_id, license_id) per snapshot date, with its product derived from the name.",
+            columns=LICENSES,
+            key=("license_id", "org_id"),
+            required=("license_id", "org_id"),
+            parents=((("org_id", "subscription_id"), "subscriptions"),),
+        ),
+        Contract("people", description="One row per person per snapshot date.", columns=PEOPLE, key=("person_id", "org_id"), required=("person_id", "org_id")),
+        Contract(
+            "people_emails",
+            description="One row per email of a person per snapshot date.",
+            columns=PEOPLE_EMAILS,
+            key=("person_id", "org_id", "email_index"),
+            required=("person_id", "org_id", "email", "email_index"),
+        ),
+        Contract(
+            "people_licenses",
+            description="One row per license held by a person per snapshot date.",
+            columns=PEOPLE_LICENSES,
+            key=("person_id", "org_id", "license_id"),
+            required=("person_id", "org_id", "license_id"),
+        ),
+        Contract(
+            "locations",
+            description="One row per location per snapshot date.",
+            columns=LOCATIONS,
+            key=("location_id", "org_id"),
+            required=("location_id", "org_id"),
+        ),
+        Contract(
+            "devices", description="One row per device per snapshot date.", columns=DEVICES, key=("device_id", "org_id"), required=("device_id", "org_id")
+        ),
+        Contract(
+            "numbers",
+            description="One row per phone number / extension item of an org numbers entry per snapshot date.",
+            columns=NUMBERS,
+            key=("org_id", "phone_number", "extension"),
+            required=("org_id", "number_index"),
+            enums={"state": NUMBER_STATES},
+        ),
+        Contract(
+            "partner_admins",
+            description="One row per partner administrator per snapshot date.",
+            columns=PARTNER_ADMINS,
+            key=("admin_id",),
+            required=("admin_id",),
+            enums={"role": PARTNER_ADMIN_ROLES},
+        ),
+        Contract(
+            "partner_admin_orgs",
+            description="One row per customer org assigned to a partner administrator per snapshot date.",
+            columns=PARTNER_ADMIN_ORGS,
+            key=("admin_id", "org_id"),
+            required=("admin_id", "org_id"),
+        ),
     )
 }
 

@@ -226,9 +226,7 @@ def _numbers_prepare(frame: pl.DataFrame) -> pl.DataFrame:
         .with_columns(pl.int_range(1, pl.len() + 1).over("source_row").cast(pl.Int64).alias("number_index"))
     )
     text = pl.col(items)
-    out = out.with_columns(
-        [text.str.json_path_match("$." + f).alias(src(f)) for f in NUMBER_FIELDS] + [text.alias("_raw")]
-    )
+    out = out.with_columns([text.str.json_path_match("$." + f).alias(src(f)) for f in NUMBER_FIELDS] + [text.alias("_raw")])
     return out.with_columns(present(pl.col(src(f))).alias(src(f)) for f in NUMBER_FIELDS)
 
 
@@ -279,7 +277,9 @@ PARTNER_ADMINS = DatasetSpec(
     keep=(src("assignedOrgIds"),),
     id_arrays=("assignedOrgIds",),
     bridges=lambda rows: {
-        "partner_admin_orgs": _explode(rows, ["admin_id"], src("assignedOrgIds"), "org_id").unique(_key("partner_admin_orgs"), keep="first", maintain_order=True)
+        "partner_admin_orgs": _explode(rows, ["admin_id"], src("assignedOrgIds"), "org_id").unique(
+            _key("partner_admin_orgs"), keep="first", maintain_order=True
+        )
     },
 )
 

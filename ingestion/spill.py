@@ -145,7 +145,9 @@ class EventSpill:
         for bucket in range(buckets):
             where = f"where hash({key_list}) % {buckets} = {bucket}" if buckets > 1 else ""
             rows = con.sql(f"select * from repeated {where}").pl()
-            rows = rows.select([pl.col(c).cast(t) for c, t in lake.items()] + [pl.col("_fid").cast(pl.Int32), pl.col("_origin").cast(pl.Int8), pl.col("_row").cast(pl.Int64)])
+            rows = rows.select(
+                [pl.col(c).cast(t) for c, t in lake.items()] + [pl.col("_fid").cast(pl.Int32), pl.col("_origin").cast(pl.Int8), pl.col("_row").cast(pl.Int64)]
+            )
             decided = settle(self.spec, rows.with_columns(key_columns(self.spec)))
             lost_parts.append(decided.filter(~pl.col("_wins")).select(*lake, "_fid", "_origin", "_row", "_collapsed"))
         lost = pl.concat(lost_parts, how="vertical") if lost_parts else None

@@ -70,7 +70,6 @@ def open_read_only(warehouse: Path, home: Path | None = None):
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise WarehouseLockedError(
-                f"warehouse {warehouse} is in use by another process (a build or a read-write session); "
-                "try again when it has finished"
+                f"warehouse {warehouse} is in use by another process (a build or a read-write session); try again when it has finished"
             ) from None
         raise

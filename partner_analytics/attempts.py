@@ -102,11 +102,19 @@ def record(home: Path, region: str, week_ending: dt.date, summary: dict) -> dict
     results = run / "dbt" / "target" / RUN_RESULTS
     if "build" in steps and results.is_file():
         shutil.copy2(results, target / RUN_RESULTS)
-    extra: dict = {"attempt": n, "previous_attempts": [
-        {"attempt": k, "run_id": _read(folder / str(k) / SUMMARY).get("run_id"),
-         "outcome": _read(folder / str(k) / SUMMARY).get("status"), "summary": str(folder / str(k) / SUMMARY)}
-        for k in _numbers(folder) if k < n
-    ]}
+    extra: dict = {
+        "attempt": n,
+        "previous_attempts": [
+            {
+                "attempt": k,
+                "run_id": _read(folder / str(k) / SUMMARY).get("run_id"),
+                "outcome": _read(folder / str(k) / SUMMARY).get("status"),
+                "summary": str(folder / str(k) / SUMMARY),
+            }
+            for k in _numbers(folder)
+            if k < n
+        ],
+    }
     nothing = ingested_nothing(summary)
     if nothing is not None:
         extra["ingested_nothing"] = nothing
@@ -133,8 +141,7 @@ def carried_validation(home: Path, region: str, week_ending: dt.date) -> dict | 
         "status": validation["status"],
         "hard_failures": [],
         "soft_warnings": [
-            {k: w.get(k) for k in ("dataset", "partition", "expectation", "unexpected_count", "example")}
-            for w in validation.get("soft_warnings", [])
+            {k: w.get(k) for k in ("dataset", "partition", "expectation", "unexpected_count", "example")} for w in validation.get("soft_warnings", [])
         ],
         "expectations_evaluated": validation.get("expectations_evaluated", 0),
         "data_docs": docs,

@@ -9,7 +9,7 @@ import sys
 import time
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -58,9 +58,7 @@ Home = Annotated[Path, typer.Option("--home", help="Pipeline home: lake/, wareho
 WeekEnding = Annotated[str, typer.Option("--week-ending", help="Week ending D, a Sunday (YYYY-MM-DD).")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to stderr.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no end-of-run table on stderr (results still on stdout).")]
-AsAdmin = Annotated[
-    Optional[str], typer.Option("--as-admin", help="Only the customers this partner admin (email) manages, in every row and total.")
-]
+AsAdmin = Annotated[str | None, typer.Option("--as-admin", help="Only the customers this partner admin (email) manages, in every row and total.")]
 
 
 @app.command()
@@ -69,8 +67,10 @@ def generate(
     week_ending: WeekEnding,
     scale: Annotated[Scale, typer.Option(help="tiny (tests), xs ≈ 100 k, s ≈ 1 M, m ≈ 10 M, l ≈ 100 M call legs/week.")] = Scale.xs,
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same bytes.")] = 7,
-    history_weeks: Annotated[Optional[int], typer.Option(help="Weeks of events up to D (default 13).")] = None,
-    region: Annotated[Optional[list[str]], typer.Option("--region", help="Only these region(s) (default: all four); each is identical to a full generation's.")] = None,
+    history_weeks: Annotated[int | None, typer.Option(help="Weeks of events up to D (default 13).")] = None,
+    region: Annotated[
+        list[str] | None, typer.Option("--region", help="Only these region(s) (default: all four); each is identical to a full generation's.")
+    ] = None,
     verbose: Verbose = False,
     quiet: Quiet = False,
 ) -> None:
@@ -91,7 +91,7 @@ def run(
     landing: Landing,
     home: Home,
     week_ending: WeekEnding,
-    region: Annotated[Optional[list[str]], typer.Option("--region", help="Region(s) to run (default: all with landing data).")] = None,
+    region: Annotated[list[str] | None, typer.Option("--region", help="Region(s) to run (default: all with landing data).")] = None,
     in_process: Annotated[
         bool, typer.Option("--in-process", help="Run every step in this process (default: each step in a child process, memory returned after it).")
     ] = False,
@@ -112,9 +112,7 @@ def run(
     started = time.time()  # the end-of-run table shows this run's summaries only
     try:
         d = periods.week_ending(week_ending)
-        results = pipeline.run(
-            landing, home, d, region, processes=not in_process, allow_stale=allow_stale, full_refresh=full_refresh
-        )
+        results = pipeline.run(landing, home, d, region, processes=not in_process, allow_stale=allow_stale, full_refresh=full_refresh)
     except PipelineError as exc:
         progress.end_of_run(landing, home, week_ending, region, quiet, started)
         _fail(exc)
@@ -134,11 +132,13 @@ def run(
 def pull(
     landing: Landing,
     week_ending: WeekEnding,
-    region: Annotated[Optional[list[str]], typer.Option("--region", help="Only these region(s)' orgs (default: all).")] = None,
+    region: Annotated[list[str] | None, typer.Option("--region", help="Only these region(s)' orgs (default: all).")] = None,
     what: Annotated[str, typer.Option("--what", help="all | snapshots | cdr")] = "all",
-    base_url: Annotated[Optional[str], typer.Option("--base-url", help="Webex REST base URL (default https://webexapis.com, or the webex_default connection's host).")] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="Webex REST base URL (default https://webexapis.com, or the webex_default connection's host).")
+    ] = None,
     cdr_base_url: Annotated[str, typer.Option("--cdr-base-url", help="Detailed Call History base URL.")] = "https://analytics-calling.webexapis.com",
-    now: Annotated[Optional[str], typer.Option("--now", help="The current UTC time the feed's 30-day/5-minute rules are taken from (default: the clock).")] = None,
+    now: Annotated[str | None, typer.Option("--now", help="The current UTC time the feed's 30-day/5-minute rules are taken from (default: the clock).")] = None,
     concurrency: Annotated[int, typer.Option("--concurrency", help="Orgs pulled at once; also the cap of requests in flight per host.")] = 4,
     verbose: Verbose = False,
 ) -> None:
@@ -159,11 +159,9 @@ def report(
     name: Annotated[str, typer.Argument(help="A default report name, or a custom template's name with --template.")],
     home: Home,
     region: Annotated[str, typer.Option("--region", help="The region whose warehouse to export from.")],
-    date_from: Annotated[Optional[str], typer.Option("--from", help="First day of the period (YYYY-MM-DD).")] = None,
-    date_to: Annotated[Optional[str], typer.Option("--to", help="Last day of the period, included (YYYY-MM-DD).")] = None,
-    template: Annotated[
-        Optional[Path], typer.Option("--template", help="A custom template file, or a folder of them (*.yml).")
-    ] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="First day of the period (YYYY-MM-DD).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Last day of the period, included (YYYY-MM-DD).")] = None,
+    template: Annotated[Path | None, typer.Option("--template", help="A custom template file, or a folder of them (*.yml).")] = None,
     as_admin: AsAdmin = None,
     verbose: Verbose = False,
 ) -> None:
@@ -185,11 +183,17 @@ def report(
 def customers(
     home: Home,
     region: Annotated[str, typer.Option("--region", help="Region whose warehouse to read.")],
-    status: Annotated[Optional[list[str]], typer.Option("--status", help="Trial, Subscription, Expiring Soon, License Overage, No Recent Activity, Ready for Order Setup, Suspended, Expired (repeatable: any of).")] = None,
-    product: Annotated[Optional[str], typer.Option(help="calling | meetings | messaging | other")] = None,
-    managed_by: Annotated[Optional[str], typer.Option("--managed-by", help="partner | external-admin")] = None,
-    subscription_type: Annotated[Optional[str], typer.Option("--subscription-type", help="subscription | trial")] = None,
-    tag: Annotated[Optional[list[str]], typer.Option("--tag", help="Custom tag (repeatable: any of).")] = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status",
+            help="Trial, Subscription, Expiring Soon, License Overage, No Recent Activity, Ready for Order Setup, Suspended, Expired (repeatable: any of).",
+        ),
+    ] = None,
+    product: Annotated[str | None, typer.Option(help="calling | meetings | messaging | other")] = None,
+    managed_by: Annotated[str | None, typer.Option("--managed-by", help="partner | external-admin")] = None,
+    subscription_type: Annotated[str | None, typer.Option("--subscription-type", help="subscription | trial")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="Custom tag (repeatable: any of).")] = None,
     as_csv: Annotated[bool, typer.Option("--csv", help="Write CSV (formula-safe) to stdout instead of a table.")] = False,
     as_admin: AsAdmin = None,
 ) -> None:
@@ -250,8 +254,8 @@ def dashboard(
     home: Home,
     region: Annotated[str, typer.Option("--region", help="Region whose live warehouse and week to draw.")],
     as_admin: AsAdmin = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write the page and the CSV files it links into this folder.")] = None,
-    week_ending: Annotated[Optional[str], typer.Option("--week-ending", help="Must be the week the warehouse holds (other weeks are refused).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the page and the CSV files it links into this folder.")] = None,
+    week_ending: Annotated[str | None, typer.Option("--week-ending", help="Must be the week the warehouse holds (other weeks are refused).")] = None,
     verbose: Verbose = False,
 ) -> None:
     """Draw the region's dashboard page (SPEC 11) of the week its warehouse holds, or one admin's view of it."""

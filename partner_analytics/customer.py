@@ -86,8 +86,7 @@ def customer_detail(home: Path, region: str, org_id: str, as_admin: str | None =
             raise _not_found(con, org_id, region)
         if scope is not None and not scope.is_full_admin and org_id not in scope.org_ids:
             raise BadArgumentError(f"customer {org_id!r} is not managed by partner admin {scope.email!r} in region {region}")
-        view = CustomerView(region, [(label, value) for (label, _), value in zip(HEADER_COLUMNS, found)],
-                            admin=scope.email if scope else None)
+        view = CustomerView(region, [(label, value) for (label, _), value in zip(HEADER_COLUMNS, found)], admin=scope.email if scope else None)
         admins = con.execute(
             "select admin_name, admin_email from marts.rpt_partner_admins where org_id = ? order by admin_email, admin_name", [org_id]
         ).fetchall()
@@ -119,13 +118,13 @@ def to_csv(view: CustomerView) -> str:
 
 def print_view(view: CustomerView) -> None:
     """A readable terminal view (rich): the header as a panel, each section as a table."""
+    import sys
+
     from rich.console import Console
     from rich.panel import Panel
     from rich.table import Table
 
     from exports.csvfmt import render
-
-    import sys
 
     # a terminal decides its own width; piped output gets room for the subscription table
     console = Console() if sys.stdout.isatty() else Console(width=160)

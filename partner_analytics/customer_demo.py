@@ -6,6 +6,7 @@ from __future__ import annotations
 import shlex
 import sys
 from pathlib import Path
+
 from partner_analytics.warehouse import open_read_only
 
 

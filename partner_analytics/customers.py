@@ -22,8 +22,7 @@ STATUSES = {
     "suspended": "is_status_suspended",
     "expired": "is_status_expired",
 }
-PRODUCTS = {"calling": "has_product_calling", "meetings": "has_product_meetings",
-            "messaging": "has_product_messaging", "other": "has_product_other"}
+PRODUCTS = {"calling": "has_product_calling", "meetings": "has_product_meetings", "messaging": "has_product_messaging", "other": "has_product_other"}
 MANAGED_BY = {"partner": "PARTNER", "external-admin": "EXTERNAL_ADMIN"}
 SUBSCRIPTION_TYPES = {"subscription": "has_subscription_type_subscription", "trial": "has_subscription_type_trial"}
 

@@ -25,8 +25,7 @@ from pa_base import paths, periods
 from pa_base.errors import BadArgumentError
 
 
-def dashboard_command(home: Path, region: str, as_admin: str | None = None, out: Path | None = None,
-                      week_ending: str | None = None) -> Path:
+def dashboard_command(home: Path, region: str, as_admin: str | None = None, out: Path | None = None, week_ending: str | None = None) -> Path:
     """Render the page; returns its path."""
     from partner_analytics.reports import built_week_ending
 
@@ -67,5 +66,4 @@ def _admin_page(home: Path, region: str, built: dt.date, email: str, out: Path |
     with scoped_warehouse(home, region, scope, built, sorted({t.relation for t in templates})) as source:
         write_exports(source, exports, region, periods.week(built), templates, admin=scope.email)
     admin = {"email": scope.email, "name": scope.admin_name, "role": scope.role, "customers": len(scope.org_ids)}
-    return render_dashboard(home, region, built, exports=exports, pages=pages, admin=admin,
-                            href_prefix="" if out is not None else None, indexes=False)
+    return render_dashboard(home, region, built, exports=exports, pages=pages, admin=admin, href_prefix="" if out is not None else None, indexes=False)

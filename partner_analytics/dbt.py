@@ -64,10 +64,14 @@ def invoke(args: list[str], *, warehouse: Path, work_dir: Path) -> None:
         result = dbtRunner(callbacks=[_log_node]).invoke(
             [
                 *args,
-                "--project-dir", str(paths.DBT_PROJECT_DIR),
-                "--profiles-dir", str(paths.DBT_PROJECT_DIR),
-                "--target-path", str(work_dir / "target"),
-                "--log-path", str(work_dir / "logs"),
+                "--project-dir",
+                str(paths.DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(paths.DBT_PROJECT_DIR),
+                "--target-path",
+                str(work_dir / "target"),
+                "--log-path",
+                str(work_dir / "logs"),
                 "--no-partial-parse",
                 "--quiet",
             ]
@@ -140,9 +144,7 @@ def log_table_rows(warehouse: Path) -> dict[str, int]:
         log.debug("no row counts for %s: %s", warehouse, exc)
         return {}
     try:
-        rows = con.execute(
-            "select schema_name, table_name, estimated_size from duckdb_tables() order by schema_name, table_name"
-        ).fetchall()
+        rows = con.execute("select schema_name, table_name, estimated_size from duckdb_tables() order by schema_name, table_name").fetchall()
     finally:
         con.close()
     out = {f"{schema}.{table}": int(n) for schema, table, n in rows}
@@ -207,8 +209,13 @@ def build_region(
             log.info("%s: full build (%s)", region, plan.reason)
         else:
             seconds = incremental.stage_base(plan.base, building)
-            log.info("%s: incremental build from the live warehouse (copied in %.2f s): %s, recomputing %s",
-                     region, seconds, plan.reason, ", ".join(w.isoformat() for w in plan.leg_weeks) or "none")
+            log.info(
+                "%s: incremental build from the live warehouse (copied in %.2f s): %s, recomputing %s",
+                region,
+                seconds,
+                plan.reason,
+                ", ".join(w.isoformat() for w in plan.leg_weeks) or "none",
+            )
         if not (plan.reuse and not unit_tests):  # a no-op re-run of the live week: its warehouse as it is
             args = ["build", *plan.dbt_args(), "--vars", json.dumps({**variables, **plan.dbt_vars()})]
             if not unit_tests:

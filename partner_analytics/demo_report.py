@@ -31,8 +31,7 @@ def main(home: str, week_ending: str) -> int:
     index = Path(home) / "dashboard" / "index.html"
     if index.exists():
         print(f"Dashboard (open in a browser, works offline): {index.resolve()}")
-    print(f"Outputs: reports in {Path(home) / 'exports'}/<REGION>/, warehouses in {Path(home) / 'warehouse'}/, "
-          f"run summaries and Data Docs in {runs}/<REGION>/")
+    print(f"Outputs: reports in {Path(home) / 'exports'}/<REGION>/, warehouses in {Path(home) / 'warehouse'}/, run summaries and Data Docs in {runs}/<REGION>/")
     return 1 if failed else 0
 
 

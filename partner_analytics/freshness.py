@@ -76,10 +76,7 @@ def problems(home: Path, region: str, week_ending: dt.date) -> list[str]:
 
 def message(week_ending: dt.date, missing: list[str]) -> str:
     """The error (the run prefixes the region: `US: not fresh for week ending ...`)."""
-    return (
-        f"not fresh for week ending {week_ending}: " + "; ".join(missing)
-        + " — nothing published (run with --allow-stale to publish anyway)"
-    )
+    return f"not fresh for week ending {week_ending}: " + "; ".join(missing) + " — nothing published (run with --allow-stale to publish anyway)"
 
 
 def check(home: Path, region: str, week_ending: dt.date, allow_stale: bool = False) -> list[str]:

@@ -128,9 +128,7 @@ def changed_weeks(base_state: dict, files: dict[str, list], weeks: tuple[dt.date
     """The weeks of `weeks` the base does not hold or whose input files differ from the base's."""
     held = set(base_state.get("weeks", []))
     base_files = base_state.get("files", {})
-    return tuple(
-        w for w in weeks if w.isoformat() not in held or _week_files(base_files, w) != _week_files(files, w)
-    )
+    return tuple(w for w in weeks if w.isoformat() not in held or _week_files(base_files, w) != _week_files(files, w))
 
 
 def read_state(warehouse: Path) -> tuple[dict | None, dt.date | None]:
@@ -139,10 +137,7 @@ def read_state(warehouse: Path) -> tuple[dict | None, dt.date | None]:
 
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        tables = {
-            (s, t)
-            for s, t in con.execute("select schema_name, table_name from duckdb_tables()").fetchall()
-        }
+        tables = {(s, t) for s, t in con.execute("select schema_name, table_name from duckdb_tables()").fetchall()}
         state = None
         if (STATE_SCHEMA, STATE_TABLE) in tables:
             row = con.execute(f"select state from {STATE_SCHEMA}.{STATE_TABLE}").fetchone()
@@ -210,8 +205,7 @@ def plan(home: Path, region: str, week_ending: dt.date, variables: dict, full_re
     todo = changed_weeks(state, files, weeks)
     if not todo and built == week_ending and state.get("lake_digest") == all_lake_digest(home, region):
         # a re-run of the live week on an unchanged lake: the live warehouse is what a build would give
-        return Plan(False, "nothing changed since the live warehouse was built for this week", base=live.resolve(),
-                    reuse=True, window_weeks=weeks), files
+        return Plan(False, "nothing changed since the live warehouse was built for this week", base=live.resolve(), reuse=True, window_weeks=weeks), files
     return Plan(False, f"{len(todo)} of {len(weeks)} leg weeks changed", base=live.resolve(), leg_weeks=todo, window_weeks=weeks), files
 
 

@@ -13,8 +13,17 @@ log = logging.getLogger(__name__)
 
 # ingestion.schemas.REGIONAL_LANDING_DATASETS (a test keeps the two equal; that module imports polars)
 DATASET_FOLDERS = (
-    "cdr", "media_quality", "call_queue_stats", "meeting_participants", "customers", "subscriptions",
-    "licenses", "people", "locations", "devices", "numbers",
+    "cdr",
+    "media_quality",
+    "call_queue_stats",
+    "meeting_participants",
+    "customers",
+    "subscriptions",
+    "licenses",
+    "people",
+    "locations",
+    "devices",
+    "numbers",
 )
 PARTNER_FOLDER = "partner_admins"
 
@@ -28,8 +37,7 @@ def _folders(folder: Path) -> list[str]:
 def unknown_region_folders(landing: Path) -> list[str]:
     """Warnings for folders of <landing> that are neither a region nor partner_admins (`us`, `ZZ`)."""
     return [
-        f"landing folder {Path(landing) / name} is not a region ({', '.join(paths.REGIONS)}; upper case) "
-        "nor partner_admins: not ingested"
+        f"landing folder {Path(landing) / name} is not a region ({', '.join(paths.REGIONS)}; upper case) nor partner_admins: not ingested"
         for name in _folders(Path(landing))
         if name not in paths.REGIONS and name != PARTNER_FOLDER
     ]

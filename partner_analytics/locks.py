@@ -26,9 +26,9 @@ import os
 import socket
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from partner_analytics.errors import PipelineError
 
@@ -42,7 +42,7 @@ class RegionBusyError(PipelineError):
 
 def new_run_id() -> str:
     """A run id: UTC time (for people) plus a random part (unique)."""
-    now = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    now = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     return f"{now}-{uuid.uuid4().hex[:8]}"
 
 
@@ -51,7 +51,7 @@ def lock_path(home: Path, region: str) -> Path:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
 def _read_record(fh) -> dict:
@@ -92,7 +92,7 @@ def _claim_open(record: dict, run_id: str, hours: float | None = None) -> bool:
         since = dt.datetime.fromisoformat(record["since"])
     except (KeyError, ValueError):
         return False
-    return dt.datetime.now(dt.timezone.utc) - since < dt.timedelta(hours=hours)
+    return dt.datetime.now(dt.UTC) - since < dt.timedelta(hours=hours)
 
 
 class Held:
@@ -108,9 +108,7 @@ class Held:
 
 
 @contextmanager
-def region_lock(
-    home: Path, region: str, run_id: str, *, claim: bool = False, release: bool = True, wait_seconds: float = 0
-) -> Iterator["Held"]:
+def region_lock(home: Path, region: str, run_id: str, *, claim: bool = False, release: bool = True, wait_seconds: float = 0) -> Iterator[Held]:
     """Hold the region's lock for run `run_id` while the block runs; raise RegionBusyError at once
     when another process holds it or another run's claim is open.
 

@@ -19,7 +19,8 @@ import logging
 import os
 import urllib.error
 import urllib.request
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -92,9 +93,7 @@ def webhook_url(conn) -> str | None:
 
 def post_json(url: str, payload: dict, conn_id: str, timeout: float = TIMEOUT_SECONDS) -> int:
     """POST `payload` as JSON; returns the HTTP status. The URL is never logged (it holds the token)."""
-    request = urllib.request.Request(
-        url, data=json.dumps(payload).encode("utf-8"), headers={"Content-Type": "application/json"}, method="POST"
-    )
+    request = urllib.request.Request(url, data=json.dumps(payload).encode("utf-8"), headers={"Content-Type": "application/json"}, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - an operator's URL
             return response.status

@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from partner_analytics import paths, periods  # light: the DAG files import this module when parsed
 from partner_analytics.errors import PipelineError
@@ -69,7 +70,7 @@ def run_week_ending(data_interval_end: dt.datetime | None, run_after: dt.datetim
         return periods.week_ending(data_interval_end.date())
     if run_after is None:
         raise PipelineError("a run without a data interval needs run_after to pick its week")
-    d = periods.last_complete_week_ending(run_after.astimezone(dt.timezone.utc))
+    d = periods.last_complete_week_ending(run_after.astimezone(dt.UTC))
     log.info("run has no data interval: using the last complete week before %s, week ending %s", run_after, d)
     return d
 
@@ -78,10 +79,10 @@ def report_run_date(data_interval_end: dt.datetime | None, run_after: dt.datetim
     """The run date of a report schedule (daily/monthly periods end there): the data interval's end,
     else the UTC date the run was triggered."""
     if data_interval_end is not None:
-        return data_interval_end.astimezone(dt.timezone.utc).date()
+        return data_interval_end.astimezone(dt.UTC).date()
     if run_after is None:
         raise PipelineError("a run without a data interval needs run_after to pick its period")
-    d = run_after.astimezone(dt.timezone.utc).date()
+    d = run_after.astimezone(dt.UTC).date()
     log.info("run has no data interval: using the trigger date %s as the run date", d)
     return d
 

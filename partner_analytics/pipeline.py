@@ -21,13 +21,13 @@ import json
 import logging
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from partner_analytics import paths, periods, progress
-from partner_analytics.process import Ran, in_child, in_process, preload_great_expectations, return_freed_memory_promptly, stage_runner
-from partner_analytics.landing_check import landing_warnings, unknown_region_folders
 from partner_analytics.errors import BadArgumentError, PipelineError
+from partner_analytics.landing_check import landing_warnings, unknown_region_folders
+from partner_analytics.process import Ran, in_child, in_process, preload_great_expectations, return_freed_memory_promptly, stage_runner
 
 log = logging.getLogger(__name__)
 
@@ -282,7 +282,12 @@ def finish_summary(home: Path, summary: dict) -> Path:
 
 
 def run(
-    landing: Path, home: Path, week_ending: dt.date | str, regions: list[str] | None = None, *, processes: bool = False,
+    landing: Path,
+    home: Path,
+    week_ending: dt.date | str,
+    regions: list[str] | None = None,
+    *,
+    processes: bool = False,
     allow_stale: bool = False,
     full_refresh: bool = False,
 ) -> dict[str, dict]:

@@ -25,8 +25,9 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from pa_base import events
 
@@ -61,14 +62,10 @@ def step_counts(step: str, value: Any) -> str:
     if step in ("ingest", "ingest_partner") and isinstance(value, Mapping):
         t = ingest_totals(value)
         return (
-            f"{t['files_ingested']:,} files, {t['read']:,} rows read, {t['loaded']:,} loaded, "
-            f"{t['duplicates']:,} duplicates, {t['quarantined']:,} quarantined"
+            f"{t['files_ingested']:,} files, {t['read']:,} rows read, {t['loaded']:,} loaded, {t['duplicates']:,} duplicates, {t['quarantined']:,} quarantined"
         )
     if step == "validate" and isinstance(value, Mapping):
-        return (
-            f"{value.get('status', '?')}, {_n(value.get('expectations_evaluated')):,} expectations, "
-            f"{len(value.get('soft_warnings') or []):,} warnings"
-        )
+        return f"{value.get('status', '?')}, {_n(value.get('expectations_evaluated')):,} expectations, {len(value.get('soft_warnings') or []):,} warnings"
     if step == "build" and value:
         return f"warehouse {Path(str(value)).name} built"
     if step == "export" and isinstance(value, list):
@@ -410,21 +407,33 @@ def render_table(summaries: Mapping[str, Mapping[str, Any]], home: Path, console
         return
     table = Table(title="partner-analytics run", title_justify="left", expand=False)
     for name, justify in (
-        ("region", "left"), ("status", "left"), ("rows read", "right"), ("loaded", "right"), ("quarantined", "right"),
-        ("seconds", "right"), ("peak memory", "right"), ("exports", "right"), ("dashboard", "left"),
+        ("region", "left"),
+        ("status", "left"),
+        ("rows read", "right"),
+        ("loaded", "right"),
+        ("quarantined", "right"),
+        ("seconds", "right"),
+        ("peak memory", "right"),
+        ("exports", "right"),
+        ("dashboard", "left"),
     ):
         table.add_column(name, justify=justify, no_wrap=name != "dashboard")
     for r in rows:
         table.add_row(
-            r["region"], r["status"], f"{r['read']:,}", f"{r['loaded']:,}", f"{r['quarantined']:,}",
-            f"{r['seconds']:.1f}", _mib(r["peak_rss_bytes"]), str(r["exports"]), r["dashboard"] or "-",
+            r["region"],
+            r["status"],
+            f"{r['read']:,}",
+            f"{r['loaded']:,}",
+            f"{r['quarantined']:,}",
+            f"{r['seconds']:.1f}",
+            _mib(r["peak_rss_bytes"]),
+            str(r["exports"]),
+            r["dashboard"] or "-",
         )
     (console or Console(stderr=True, width=None if sys.stderr.isatty() else 160)).print(table)
 
 
-def end_of_run(
-    landing: Path, home: Path, week_ending: str, requested: list[str] | None, quiet: bool = False, since: float | None = None
-) -> None:
+def end_of_run(landing: Path, home: Path, week_ending: str, requested: list[str] | None, quiet: bool = False, since: float | None = None) -> None:
     """Close the display and print the run's per-region table on stderr (not under --quiet).
 
     Read back from each region's summary.json, so a failed run's table shows its failed regions too.

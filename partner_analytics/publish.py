@@ -32,7 +32,6 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Callable
 
 from partner_analytics import paths
 from partner_analytics.errors import PipelineError
@@ -281,7 +280,11 @@ def code_version() -> str:
     try:
         out = subprocess.run(
             ["git", "describe", "--always", "--dirty", "--tags"],
-            cwd=paths.REPO_ROOT, capture_output=True, text=True, timeout=10, check=True,
+            cwd=paths.REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
         )
         if out.stdout.strip():
             return out.stdout.strip()
@@ -301,7 +304,7 @@ def write_run_info(warehouse: Path, week_ending: dt.date, run_id: str, built_at:
     schedules read it."""
     import duckdb
 
-    built_at = built_at or dt.datetime.now(dt.timezone.utc)
+    built_at = built_at or dt.datetime.now(dt.UTC)
     con = duckdb.connect(str(warehouse))
     try:
         con.execute(f"create schema if not exists {MARTS}")
@@ -323,9 +326,7 @@ def read_run_info(warehouse: Path) -> dict | None:
 
     con = open_read_only(warehouse)
     try:
-        found = con.execute(
-            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [MARTS, RUN_INFO]
-        ).fetchone()[0]
+        found = con.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [MARTS, RUN_INFO]).fetchone()[0]
         if not found:
             return None
         cur = con.execute(f"select week_ending, run_id, built_at, code_version from {MARTS}.{RUN_INFO}")
@@ -383,6 +384,5 @@ def _publish_backfill(home: Path, region: str, week_ending: dt.date) -> Path:
     os.rename(staging, target)
     _fsync_dir(target.parent)
     shutil.rmtree(old, ignore_errors=True)
-    log.info("%s: week ending %s is older than the live week %s: published as a backfill to %s",
-             region, week_ending, live_week(home, region), target)
+    log.info("%s: week ending %s is older than the live week %s: published as a backfill to %s", region, week_ending, live_week(home, region), target)
     return target

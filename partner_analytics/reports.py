@@ -172,9 +172,7 @@ def _rebuilt_copy(home: Path, region: str, built: dt.date, period: Period, model
     wal = live.with_name(live.name + ".wal")
     if wal.exists():
         shutil.copyfile(wal, copy.with_name(copy.name + ".wal"))
-    variables = dbt_vars(
-        home, region, built, {"report_start": period.start.isoformat(), "report_end": period.end.isoformat()}
-    )
+    variables = dbt_vars(home, region, built, {"report_start": period.start.isoformat(), "report_end": period.end.isoformat()})
     log.info("rebuilding %s for %s [%s, %s) in a copy of the %s warehouse", ", ".join(models), region, period.start, period.end, region)
     # Data tests gate the rebuilt reports; dbt unit tests pin SQL logic and are left to the test
     # suite, as in the weekly build.
@@ -242,7 +240,5 @@ def run_schedule(home: Path, region: str, cadence: str, run_date: dt.date | str,
         return []
     built = built_week_ending(home, region)
     if cadence == "weekly" and built < period.label_date:
-        raise WeekNotBuiltError(
-            f"region {region}: the weekly run for {period.label_date} has not built the warehouse yet (latest built: {built})"
-        )
+        raise WeekNotBuiltError(f"region {region}: the weekly run for {period.label_date} has not built the warehouse yet (latest built: {built})")
     return export_reports(home, region, templates, period, built)

@@ -20,9 +20,9 @@ import logging
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from partner_analytics import paths
 from partner_analytics.errors import BadArgumentError, PipelineError
@@ -96,9 +96,7 @@ def resolve_admin(home: Path, region: str, email: str) -> AdminScope:
         con.close()
     name, role = mine[0][1], mine[0][2]
     if not is_full and not org_ids:
-        raise BadArgumentError(
-            f"--as-admin: partner admin {email!r} ({role}) manages no customer in region {region}: nothing to show"
-        )
+        raise BadArgumentError(f"--as-admin: partner admin {email!r} ({role}) manages no customer in region {region}: nothing to show")
     return AdminScope(email=email.strip(), region=region, admin_name=name, role=role, is_full_admin=is_full, org_ids=org_ids)
 
 
@@ -143,8 +141,13 @@ def scoped_warehouse(
         variables = dbt_vars(home, region, built, {**(extra_vars or {}), "scope_org_ids": scope.scope_org_ids})
         bases = scoped_models()
         select = _selection(relations, bases) if relations else [f"{base}+" for base in bases]
-        log.info("rebuilding %s for admin %s (%d customers) in a copy of the %s warehouse",
-                 ", ".join(relations or ["every scoped model"]), scope.email, len(scope.org_ids), region)
+        log.info(
+            "rebuilding %s for admin %s (%d customers) in a copy of the %s warehouse",
+            ", ".join(relations or ["every scoped model"]),
+            scope.email,
+            len(scope.org_ids),
+            region,
+        )
         args = ["build", "--select", *select, "--exclude-resource-type", "unit_test", "--vars", json.dumps(variables, sort_keys=True)]
         invoke(args, warehouse=copy, work_dir=scratch / "dbt")
         yield copy

@@ -104,8 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prefix", action="append", help="table name prefix to dump (repeatable)")
     args = parser.parse_args(argv)
     work_dir = args.work_dir or paths.run_dir(args.home, args.week_ending, args.region) / "spark"
-    seconds = build_region(args.home, args.region, args.week_ending, work_dir,
-                           data_tests=not args.no_data_tests, unit_tests=args.unit_tests)
+    seconds = build_region(args.home, args.region, args.week_ending, work_dir, data_tests=not args.no_data_tests, unit_tests=args.unit_tests)
     result = {"region": args.region, "week_ending": args.week_ending.isoformat(), "build_seconds": round(seconds, 1)}
     if args.dump:
         tables = read_tables(tuple(args.prefix or DEFAULT_PREFIXES))

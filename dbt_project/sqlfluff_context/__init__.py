@@ -9,7 +9,9 @@ expands to, so a stand-in only has to render valid SQL in its place. Not used by
 
 from __future__ import annotations
 
+import datetime
 import re
+import types
 from pathlib import Path
 
 import yaml
@@ -70,16 +72,25 @@ class _Target:
     database = "warehouse"
 
 
+class _Null(str):
+    """A var without a value: renders as SQL `null` and is false in `{% if var(...) %}`, as dbt's None is."""
+
+    def __bool__(self) -> bool:
+        return False
+
+
 def var(name: str, default: object = None) -> object:
     """The project's default for the var (what `dbt parse` renders), else the call's default."""
     value = _VARS.get(name)
     if value is None:
-        return "null" if default is None else default
+        return _Null("null") if default is None else default
     if isinstance(value, str) and "{{" in value:  # a default computed by Jinja (home): a plain value
         return "."
     return value
 
 
+# dbt's `modules` (the macros use modules.datetime for period arithmetic at compile time)
+modules = types.SimpleNamespace(datetime=datetime)
 dbt = _Macros()
 adapter = _Adapter()
 builtins = _Builtins()

@@ -58,32 +58,45 @@ TOP_TILES = [
 ]
 SUBSCRIPTION_TABLES = [
     ("Recently Added Subscriptions", [("New Customers", "New Customers"), ("Total Licenses", "Recently Added Total Licenses")]),
-    ("Expiring Subscriptions", [
-        ("Customers Expiring", "Customers Expiring"),
-        ("License Assignment %", "Expiring License Assignment %"),
-        ("License Usage %", "Expiring License Usage %"),
-    ]),
-    ("Renewing Subscriptions", [
-        ("Customers Renewing", "Customers Renewing"),
-        ("License Assignment %", "Renewing License Assignment %"),
-        ("License Usage %", "Renewing License Usage %"),
-    ]),
-    ("Low License Assignment Subscriptions", [
-        ("Customers with Low Assignment", "Customers with Low Assignment"),
-        ("License Assignment %", "Low Assignment License Assignment %"),
-        ("License Usage When Assigned %", "Low Assignment License Usage When Assigned %"),
-        ("Total Unassigned Licenses", "Total Unassigned Licenses"),
-    ]),
-    ("License Overage Subscriptions", [
-        ("Customers with Overage", "Customers with Overage"),
-        ("Total Overage Licenses", "Total Overage Licenses"),
-        ("Average Overage", "Average Overage"),
-    ]),
+    (
+        "Expiring Subscriptions",
+        [
+            ("Customers Expiring", "Customers Expiring"),
+            ("License Assignment %", "Expiring License Assignment %"),
+            ("License Usage %", "Expiring License Usage %"),
+        ],
+    ),
+    (
+        "Renewing Subscriptions",
+        [
+            ("Customers Renewing", "Customers Renewing"),
+            ("License Assignment %", "Renewing License Assignment %"),
+            ("License Usage %", "Renewing License Usage %"),
+        ],
+    ),
+    (
+        "Low License Assignment Subscriptions",
+        [
+            ("Customers with Low Assignment", "Customers with Low Assignment"),
+            ("License Assignment %", "Low Assignment License Assignment %"),
+            ("License Usage When Assigned %", "Low Assignment License Usage When Assigned %"),
+            ("Total Unassigned Licenses", "Total Unassigned Licenses"),
+        ],
+    ),
+    (
+        "License Overage Subscriptions",
+        [
+            ("Customers with Overage", "Customers with Overage"),
+            ("Total Overage Licenses", "Total Overage Licenses"),
+            ("Average Overage", "Average Overage"),
+        ],
+    ),
 ]
 CUSTOMER_TABLES = ["Customers", "Customers and Usage", "Customers and Call Quality", "Customers and Call Queues"]
 CALLING_TABLES = ["Call Volume Trend", "Call Quality Trend", "Call Quality by Endpoint Type", "Feature Usage"]
-PAGE_TEMPLATES = frozenset(["Subscription KPIs", "License Allocation Trend", *(n for n, _ in SUBSCRIPTION_TABLES),
-                            *CALLING_TABLES, "Call Queue KPIs", *CUSTOMER_TABLES])
+PAGE_TEMPLATES = frozenset(
+    ["Subscription KPIs", "License Allocation Trend", *(n for n, _ in SUBSCRIPTION_TABLES), *CALLING_TABLES, "Call Queue KPIs", *CUSTOMER_TABLES]
+)
 
 
 @lru_cache(maxsize=1)
@@ -206,14 +219,18 @@ class _Table:
         numeric = self.numeric()
         td = ['<td class="num">' if n else "<td>" for n in numeric]
         th = ['<th scope="col" class="num">' if n else '<th scope="col">' for n in numeric]
-        out = ['<div class="table-wrap"', f' data-product="{escape(self.product)}">' if self.product else ">",
-               f'\n<table data-report="{escape(self.name)}">\n<caption>{escape(self.name)}']
+        out = [
+            '<div class="table-wrap"',
+            f' data-product="{escape(self.product)}">' if self.product else ">",
+            f'\n<table data-report="{escape(self.name)}">\n<caption>{escape(self.name)}',
+        ]
         if self.product:
             out.append(f" — {escape(self.product)}")
         if shown_of:
             if self.total > len(self.rows):
-                out.append(f": first {len(self.rows)} of {self.total} rows, in the CSV's order (all rows: "
-                           f'<a href="{escape(csv["href"])}">{escape(csv["file"])}</a>)')
+                out.append(
+                    f': first {len(self.rows)} of {self.total} rows, in the CSV\'s order (all rows: <a href="{escape(csv["href"])}">{escape(csv["file"])}</a>)'
+                )
             else:
                 out.append(f": {self.total} row{'' if self.total == 1 else 's'}")
         out.append("</caption>\n<thead><tr>")
@@ -281,8 +298,15 @@ def _bars(name: str, x: list, y: list, color: str, hatch: str = "", horizontal: 
 
 
 def _line(name: str, x: list, y: list, color: str, dash: str, symbol: str, y2: bool = False) -> dict:
-    trace = {"type": "scatter", "mode": "lines+markers", "name": name, "x": x, "y": y,
-             "line": {"color": color, "dash": dash, "width": 3}, "marker": {"symbol": symbol, "size": 9, "color": color}}
+    trace = {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": name,
+        "x": x,
+        "y": y,
+        "line": {"color": color, "dash": dash, "width": 3},
+        "marker": {"symbol": symbol, "size": 9, "color": color},
+    }
     if y2:
         trace["yaxis"] = "y2"
     return trace
@@ -310,39 +334,54 @@ def _charts(tables: dict[str, _Table]) -> list[dict]:
     names = features.column("Feature")
     return [
         {
-            "id": "call-volume-trend", "table": volume,
+            "id": "call-volume-trend",
+            "table": volume,
             "alt": "Calls and call legs per week (bars) and active users (line), the 8 weeks ending "
-                   f"{weeks[0] if weeks else ''} to {weeks[-1] if weeks else ''}; the numbers are in the table below.",
-            "figure": {"data": [
-                _bars("Calls", weeks, [_num(v) for v in volume.column("Calls")], INK),
-                _bars("Call Legs", weeks, [_num(v) for v in volume.column("Call Legs")], SKY, "/"),
-                _line("Active Users", weeks, [_num(v) for v in volume.column("Active Users")], ORANGE, "dash", "diamond", y2=True),
-            ], "layout": _layout("Calls / call legs", "Active users")},
+            f"{weeks[0] if weeks else ''} to {weeks[-1] if weeks else ''}; the numbers are in the table below.",
+            "figure": {
+                "data": [
+                    _bars("Calls", weeks, [_num(v) for v in volume.column("Calls")], INK),
+                    _bars("Call Legs", weeks, [_num(v) for v in volume.column("Call Legs")], SKY, "/"),
+                    _line("Active Users", weeks, [_num(v) for v in volume.column("Active Users")], ORANGE, "dash", "diamond", y2=True),
+                ],
+                "layout": _layout("Calls / call legs", "Active users"),
+            },
         },
         {
-            "id": "call-quality-trend", "table": quality,
-            "alt": "Rated and poor-quality call legs per week (bars) and the poor-quality percentage (line), 8 weeks; "
-                   "the numbers are in the table below.",
-            "figure": {"data": [
-                _bars("Rated Call Legs", qweeks, [_num(v) for v in quality.column("Rated Call Legs")], SKY, "/"),
-                _bars("Poor Quality Call Legs", qweeks, [_num(v) for v in quality.column("Poor Quality Call Legs")], INK),
-                _line("Poor Quality %", qweeks, [_num(v) for v in quality.column("Poor Quality %")], ORANGE, "dash", "diamond", y2=True),
-            ], "layout": _layout("Call legs", "Poor quality %")},
+            "id": "call-quality-trend",
+            "table": quality,
+            "alt": "Rated and poor-quality call legs per week (bars) and the poor-quality percentage (line), 8 weeks; the numbers are in the table below.",
+            "figure": {
+                "data": [
+                    _bars("Rated Call Legs", qweeks, [_num(v) for v in quality.column("Rated Call Legs")], SKY, "/"),
+                    _bars("Poor Quality Call Legs", qweeks, [_num(v) for v in quality.column("Poor Quality Call Legs")], INK),
+                    _line("Poor Quality %", qweeks, [_num(v) for v in quality.column("Poor Quality %")], ORANGE, "dash", "diamond", y2=True),
+                ],
+                "layout": _layout("Call legs", "Poor quality %"),
+            },
         },
         {
-            "id": "call-quality-by-endpoint-type", "table": endpoint,
+            "id": "call-quality-by-endpoint-type",
+            "table": endpoint,
             "alt": "Rated and poor-quality call legs of the week per endpoint type (horizontal bars); the numbers are in the table below.",
-            "figure": {"data": [
-                _bars("Rated Call Legs", types, [_num(v) for v in endpoint.column("Rated Call Legs")], SKY, "/", horizontal=True),
-                _bars("Poor Quality Call Legs", types, [_num(v) for v in endpoint.column("Poor Quality Call Legs")], INK, horizontal=True),
-            ], "layout": _layout("Call legs", horizontal=True, empty=None if types else "No call legs in the week")},
+            "figure": {
+                "data": [
+                    _bars("Rated Call Legs", types, [_num(v) for v in endpoint.column("Rated Call Legs")], SKY, "/", horizontal=True),
+                    _bars("Poor Quality Call Legs", types, [_num(v) for v in endpoint.column("Poor Quality Call Legs")], INK, horizontal=True),
+                ],
+                "layout": _layout("Call legs", horizontal=True, empty=None if types else "No call legs in the week"),
+            },
         },
         {
-            "id": "feature-usage", "table": features,
+            "id": "feature-usage",
+            "table": features,
             "alt": "Calls of the week that used each calling feature (horizontal bars); the numbers are in the table below.",
-            "figure": {"data": [
-                _bars("Calls", names, [_num(v) for v in features.column("Calls")], INK, horizontal=True),
-            ], "layout": _layout("Calls", horizontal=True, empty=None if names else "No feature used in the week")},
+            "figure": {
+                "data": [
+                    _bars("Calls", names, [_num(v) for v in features.column("Calls")], INK, horizontal=True),
+                ],
+                "layout": _layout("Calls", horizontal=True, empty=None if names else "No feature used in the week"),
+            },
         },
     ]
 
@@ -405,8 +444,7 @@ def page_html(
     for name, tiles in SUBSCRIPTION_TABLES:
         csv_link = link(name)
         tables = [table(name, TABLE_ROWS, p) for p in PRODUCTS]
-        subscription_tables.append({"name": name, "tiles": tiles, "tables": tables,
-                                    "html": [t.html(csv_link) for t in tables]})
+        subscription_tables.append({"name": name, "tiles": tiles, "tables": tables, "html": [t.html(csv_link) for t in tables]})
     calling = {n: table(n) for n in CALLING_TABLES}
     queue = table("Call Queue KPIs")
     customers = [table(n, TABLE_ROWS).html(link(n)) for n in CUSTOMER_TABLES]
@@ -415,24 +453,28 @@ def page_html(
         c["html"] = c["table"].html(shown_of=False)
     figures = {c["id"]: c["figure"] for c in charts}
     figures.update({f"license-allocation-trend/{p}": _allocation_figure(allocation[p]) for p in PRODUCTS})
-    return _environment().get_template("page.html.j2").render(
-        region=region,
-        admin=admin,
-        week_ending=week_ending.isoformat(),
-        week_start=period.start.isoformat(),
-        week_last=(period.end - dt.timedelta(days=1)).isoformat(),
-        products=PRODUCTS,
-        top_tiles=TOP_TILES,
-        kpis=kpi_by_product,
-        kpis_csv=link("Subscription KPIs"),
-        allocation_html=[allocation[p].html(allocation_csv, False) for p in PRODUCTS],
-        subscription_tables=subscription_tables,
-        charts=charts,
-        queue=dict(zip(queue.headers, queue.rows[0])) if queue.rows else {h: "" for h in queue.headers},
-        customers=customers,
-        csv_links=[_link(f, href_prefix) for f in week_files(exports, region, period, email)],
-        figures=figures,
-        plotly_marker=PLOTLY_MARKER,
+    return (
+        _environment()
+        .get_template("page.html.j2")
+        .render(
+            region=region,
+            admin=admin,
+            week_ending=week_ending.isoformat(),
+            week_start=period.start.isoformat(),
+            week_last=(period.end - dt.timedelta(days=1)).isoformat(),
+            products=PRODUCTS,
+            top_tiles=TOP_TILES,
+            kpis=kpi_by_product,
+            kpis_csv=link("Subscription KPIs"),
+            allocation_html=[allocation[p].html(allocation_csv, False) for p in PRODUCTS],
+            subscription_tables=subscription_tables,
+            charts=charts,
+            queue=dict(zip(queue.headers, queue.rows[0])) if queue.rows else {h: "" for h in queue.headers},
+            customers=customers,
+            csv_links=[_link(f, href_prefix) for f in week_files(exports, region, period, email)],
+            figures=figures,
+            plotly_marker=PLOTLY_MARKER,
+        )
     )
 
 

@@ -17,7 +17,13 @@ from partner_analytics.errors import BadArgumentError
 from partner_analytics.generate import dirt, events, names
 from partner_analytics.generate.formats import DAY_MS, FileLog, day_date, format_timestamps, iso_date
 from partner_analytics.generate.world import (
-    REGION_CODES, Calendar, RegionWorld, build_region, calendar_for, write_partner_admins, write_snapshots,
+    REGION_CODES,
+    Calendar,
+    RegionWorld,
+    build_region,
+    calendar_for,
+    write_partner_admins,
+    write_snapshots,
 )
 from partner_analytics.periods import week_ending as validate_week_ending
 
@@ -51,16 +57,14 @@ def _org_names(total: int, seed: int) -> list[str]:
     rng = np.random.default_rng([seed, 0, 202])
     n1, n2, n3 = len(names.COMPANY_FIRST), len(names.COMPANY_SECOND), len(names.COMPANY_SUFFIX)
     picks = rng.permutation(n1 * n2 * n3)[:total]
-    return [f"{names.COMPANY_FIRST[p // (n2 * n3)]} {names.COMPANY_SECOND[p // n3 % n2]} "
-            f"{names.COMPANY_SUFFIX[p % n3]}" for p in picks.tolist()]
+    return [f"{names.COMPANY_FIRST[p // (n2 * n3)]} {names.COMPANY_SECOND[p // n3 % n2]} {names.COMPANY_SUFFIX[p % n3]}" for p in picks.tolist()]
 
 
 def _customers_per_region(scale: Scale) -> dict[str, int]:
     return {r: max(3, round(scale.customers * REGION_CUSTOMER_SHARE[r])) for r in REGIONS}
 
 
-def generate(landing: Path, week_ending: dt.date, scale: str = "xs", seed: int = 7,
-             history_weeks: int | None = None, regions: list[str] | None = None) -> dict:
+def generate(landing: Path, week_ending: dt.date, scale: str = "xs", seed: int = 7, history_weeks: int | None = None, regions: list[str] | None = None) -> dict:
     """Write synthetic landing data for D = week_ending into `landing`; returns counts for reconciliation.
 
     Events cover `history_weeks` weeks (default 13) ending at D; snapshots every Sunday for at least 10
@@ -91,8 +95,7 @@ def generate(landing: Path, week_ending: dt.date, scale: str = "xs", seed: int =
     start = 0
     for i, region in enumerate(REGIONS):
         n = per_region_customers[region]
-        worlds.append(build_region(region, all_names[start:start + n], spec.people_mean, cal, seed,
-                                   force_unknown_status=(i == 0)))
+        worlds.append(build_region(region, all_names[start : start + n], spec.people_mean, cal, seed, force_unknown_status=(i == 0)))
         start += n
 
     # Calling volume goes where the calling users are.
@@ -106,11 +109,9 @@ def generate(landing: Path, week_ending: dt.date, scale: str = "xs", seed: int =
             continue
         files_before, started = dict(log.by_dataset), time.perf_counter()
         snap_counts = write_snapshots(world, landing, log)
-        unknown = sum(1 for day in cal.snapshot_days for s in world.subscriptions
-                      if s["add_day"] <= day and s["status"] == "GRACE_PERIOD")
+        unknown = sum(1 for day in cal.snapshot_days for s in world.subscriptions if s["add_day"] <= day and s["status"] == "GRACE_PERIOD")
         counts["unknown_subscription_statuses"] += unknown
-        stats = _region_events(world, landing, cal, seed, spec.legs_per_week * region_share * week_factor,
-                               counts, log)
+        stats = _region_events(world, landing, cal, seed, spec.legs_per_week * region_share * week_factor, counts, log)
         stats.update({f"{k}_items": v for k, v in snap_counts.items()})
         stats["customers"] = len(world.orgs)
         stats["people"] = len(world.person_ids)
@@ -145,8 +146,7 @@ def _week_factors(cal: Calendar, seed: int) -> np.ndarray:
     return out
 
 
-def _region_events(world: RegionWorld, landing: Path, cal: Calendar, seed: int, legs_per_week: np.ndarray,
-                   counts: dict, log: FileLog) -> dict:
+def _region_events(world: RegionWorld, landing: Path, cal: Calendar, seed: int, legs_per_week: np.ndarray, counts: dict, log: FileLog) -> dict:
     """Stream one region's events day by day; carries late, re-sent and overlapping CDR rows to later files."""
     ctx = events.region_events(world)
     base = landing / world.region
@@ -154,15 +154,13 @@ def _region_events(world: RegionWorld, landing: Path, cal: Calendar, seed: int, 
     intensity = np.array([o.intensity for o in world.orgs])
     org_created = np.array([o.created_day for o in world.orgs])
     pending: list[tuple[int, pl.DataFrame]] = []  # (deliver on or after day, rows), in creation order
-    stats = {"legs": 0, "calls": 0, "cdr_rows": 0, "cdr_files": 0, "media_items": 0, "queue_stats_rows": 0,
-             "meeting_participants": 0}
+    stats = {"legs": 0, "calls": 0, "cdr_rows": 0, "cdr_files": 0, "media_items": 0, "queue_stats_rows": 0, "meeting_participants": 0}
 
     def deliver(path: Path, frame: pl.DataFrame, kinds: np.ndarray, as_json: bool, rng) -> None:
         if as_json:
             for page, lo in enumerate(range(0, frame.height, events.JSON_PAGE_ROWS)):
                 part = frame.slice(lo, events.JSON_PAGE_ROWS)
-                events.write_cdr_file(path.with_name(f"{path.stem}_{page + 1:03d}.json"), part,
-                                      kinds[lo:lo + part.height], True, rng, counts, log)
+                events.write_cdr_file(path.with_name(f"{path.stem}_{page + 1:03d}.json"), part, kinds[lo : lo + part.height], True, rng, counts, log)
                 stats["cdr_files"] += 1
         else:
             events.write_cdr_file(path.with_suffix(".csv"), frame, kinds, False, rng, counts, log)
@@ -184,17 +182,22 @@ def _region_events(world: RegionWorld, landing: Path, cal: Calendar, seed: int, 
             calls = n_calls // n_chunks + (1 if c < n_calls % n_chunks else 0)
             if calls == 0 or weights.sum() == 0:
                 continue
-            chunk = events.generate_calls(rng, ctx, day, calls, weights.astype(float), n_avail,
-                                          org_created <= day)
+            chunk = events.generate_calls(rng, ctx, day, calls, weights.astype(float), n_avail, org_created <= day)
             events.add_queue_outcomes(acc, chunk)
             frame = chunk.frame
             stats["legs"] += frame.height
             stats["calls"] += chunk.n_calls
             kinds = dirt.assign_kinds(rng, frame.height, csv_file=not as_json)
-            for kind, key in ((dirt.MALFORMED, "malformed_csv_rows"), (dirt.BAD_DURATION, "bad_durations"),
-                              (dirt.NEGATIVE_DURATION, "negative_durations"), (dirt.BAD_TIMESTAMP, "bad_timestamps"),
-                              (dirt.UNKNOWN_DIRECTION, "unknown_directions"), (dirt.LATE, "late_cdrs"),
-                              (dirt.RESEND, "duplicate_report_ids"), (dirt.OVERLAP, "exact_duplicate_rows")):
+            for kind, key in (
+                (dirt.MALFORMED, "malformed_csv_rows"),
+                (dirt.BAD_DURATION, "bad_durations"),
+                (dirt.NEGATIVE_DURATION, "negative_durations"),
+                (dirt.BAD_TIMESTAMP, "bad_timestamps"),
+                (dirt.UNKNOWN_DIRECTION, "unknown_directions"),
+                (dirt.LATE, "late_cdrs"),
+                (dirt.RESEND, "duplicate_report_ids"),
+                (dirt.OVERLAP, "exact_duplicate_rows"),
+            ):
                 counts[key] += int((kinds == kind).sum())
             frame = dirt.apply_value_dirt(frame, kinds, rng)
             carries = _carries(frame, kinds, day, rng)

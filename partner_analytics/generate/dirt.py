@@ -80,9 +80,7 @@ def apply_value_dirt(frame: pl.DataFrame, kinds: np.ndarray, rng: np.random.Gene
     ts_field = rng.integers(0, len(TIMESTAMP_FIELDS), n)
     k = pl.Series(kinds)
     updates = [
-        pl.when(k == BAD_DURATION).then(bad_duration)
-        .when(k == NEGATIVE_DURATION).then(negative)
-        .otherwise(pl.col("Duration")).alias("Duration"),
+        pl.when(k == BAD_DURATION).then(bad_duration).when(k == NEGATIVE_DURATION).then(negative).otherwise(pl.col("Duration")).alias("Duration"),
         pl.when(k == UNKNOWN_DIRECTION).then(direction).otherwise(pl.col("Direction")).alias("Direction"),
     ]
     for i, name in enumerate(TIMESTAMP_FIELDS):
@@ -123,8 +121,7 @@ def insert_lines(csv_text: str, positions: list[int], lines: list[str]) -> str:
 PLAIN, NA_CELLS, RECASED_HEADER, TRAILING_COMMA, ZIP_NO_EXTENSION = range(5)
 SHAPE_OF_CRC = {0: NA_CELLS, 1: NA_CELLS, 2: RECASED_HEADER, 3: TRAILING_COMMA, 4: ZIP_NO_EXTENSION}
 SHAPE_MODULUS = 12  # each of the four shapes on about one CSV file in twelve (NA cells on two)
-RECASED = {"Device MAC": "Device Mac", "User UUID": "User Uuid", "Duration": "Duration ", "Org UUID": "org uuid",
-           "Start time": "Start Time"}
+RECASED = {"Device MAC": "Device Mac", "User UUID": "User Uuid", "Duration": "Duration ", "Org UUID": "org uuid", "Start time": "Start Time"}
 ZIP_TIME = (2026, 1, 1, 0, 0, 0)  # fixed member time: the archive's bytes depend on its content only
 
 

@@ -12,7 +12,15 @@ import pyarrow as pa
 
 from partner_analytics.generate import dirt, ids
 from partner_analytics.generate.formats import (
-    BOM, DAY_MS, TS_OFFSET, TS_SPACE, FileLog, format_timestamps, iso_date, json_rows, write_bytes,
+    BOM,
+    DAY_MS,
+    TS_OFFSET,
+    TS_SPACE,
+    FileLog,
+    format_timestamps,
+    iso_date,
+    json_rows,
+    write_bytes,
     write_frame_items,
 )
 from partner_analytics.generate.world import RegionWorld
@@ -22,17 +30,58 @@ JSON_PAGE_ROWS = 10_000
 JSON_DAY_SHARE = 0.2  # share of days delivered as API pages instead of the Control Hub CSV
 
 CDR_FIELDS = (
-    "Start time", "Answer time", "Release time", "Duration", "Ring duration", "Report ID", "Report time",
-    "Correlation ID", "Local SessionID", "Final local SessionID", "Call ID", "Org UUID", "User UUID", "User",
-    "User type", "Direction", "Answered", "Call type", "Client type", "Client version", "Device MAC", "Model",
-    "Location", "Site UUID", "Site timezone", "Calling number", "Called number", "Original reason",
-    "Redirect reason", "Related reason", "Call outcome", "Call outcome reason", "Releasing party",
+    "Start time",
+    "Answer time",
+    "Release time",
+    "Duration",
+    "Ring duration",
+    "Report ID",
+    "Report time",
+    "Correlation ID",
+    "Local SessionID",
+    "Final local SessionID",
+    "Call ID",
+    "Org UUID",
+    "User UUID",
+    "User",
+    "User type",
+    "Direction",
+    "Answered",
+    "Call type",
+    "Client type",
+    "Client version",
+    "Device MAC",
+    "Model",
+    "Location",
+    "Site UUID",
+    "Site timezone",
+    "Calling number",
+    "Called number",
+    "Original reason",
+    "Redirect reason",
+    "Related reason",
+    "Call outcome",
+    "Call outcome reason",
+    "Releasing party",
     "International country",
 )
 QUEUE_FIELDS = (
-    "Org ID", "Location ID", "Location", "Queue ID", "Queue Name", "Queue Extension", "Date", "Total Calls",
-    "Answered Calls", "Abandoned Calls", "Overflowed Calls - Busy", "Overflowed Calls - Timeout",
-    "Transferred Calls", "Average Speed of Answer (s)", "Average Abandon Time (s)", "Average Handle Time (s)",
+    "Org ID",
+    "Location ID",
+    "Location",
+    "Queue ID",
+    "Queue Name",
+    "Queue Extension",
+    "Date",
+    "Total Calls",
+    "Answered Calls",
+    "Abandoned Calls",
+    "Overflowed Calls - Busy",
+    "Overflowed Calls - Timeout",
+    "Transferred Calls",
+    "Average Speed of Answer (s)",
+    "Average Abandon Time (s)",
+    "Average Handle Time (s)",
 )
 
 # ------------------------------------------------------------------------------------ call scenarios
@@ -41,9 +90,24 @@ ROLES = {"A": 0, "B": 1, "C": 2, "Q": 3, "H": 4, "T": 5, "P": 6}
 ORIG, TERM = 0, 1
 CALL, YES, NO = -1, 1, 0  # answered: as the call, always, never
 OUT, IN, ENT = 0, 1, 2  # call type family
-REASONS = ("", "CallQueue", "HuntGroup", "ConsultativeTransfer", "CallForwardNoAnswer", "CallForwardAlways",
-           "CallForwardBusy", "CallForwardSelective", "CallPark", "CalllPark", "CallParkRetrieve", "CallPickup",
-           "DirectedCallPickup", "CallRecording", "UserBusy", "Unavailable")
+REASONS = (
+    "",
+    "CallQueue",
+    "HuntGroup",
+    "ConsultativeTransfer",
+    "CallForwardNoAnswer",
+    "CallForwardAlways",
+    "CallForwardBusy",
+    "CallForwardSelective",
+    "CallPark",
+    "CalllPark",
+    "CallParkRetrieve",
+    "CallPickup",
+    "DirectedCallPickup",
+    "CallRecording",
+    "UserBusy",
+    "Unavailable",
+)
 R = {name: i for i, name in enumerate(REASONS)}
 # Leg start: immediately, after the queue wait, after a no-answer ring, after the auto attendant, mid-call.
 S_NOW, S_WAIT, S_RING, S_AA, S_MID, S_LATE = range(6)
@@ -66,52 +130,88 @@ SCENARIOS = (  # (name, weight, queue outcome, legs)
     ("outbound", 0.22, Q_NONE, (_leg("A", ORIG, CALL, OUT),)),
     ("inbound", 0.16, Q_NONE, (_leg("A", TERM, CALL, IN),)),
     ("internal", 0.17, Q_NONE, (_leg("A", ORIG, CALL, ENT), _leg("B", TERM, CALL, ENT))),
-    ("queue_answered", 0.055, Q_ANSWERED, (_leg("Q", TERM, YES, IN, duration=D_WAITTALK),
-                                           _leg("B", TERM, YES, IN, "CallQueue", start=S_WAIT))),
-    ("queue_transfer", 0.012, Q_TRANSFERRED, (
-        _leg("Q", TERM, YES, IN, duration=D_WAITTALK), _leg("B", TERM, YES, IN, "CallQueue", start=S_WAIT),
-        _leg("B", ORIG, YES, ENT, "ConsultativeTransfer", start=S_MID, duration=D_PART),
-        _leg("C", TERM, YES, ENT, "ConsultativeTransfer", start=S_MID, duration=D_PART))),
+    ("queue_answered", 0.055, Q_ANSWERED, (_leg("Q", TERM, YES, IN, duration=D_WAITTALK), _leg("B", TERM, YES, IN, "CallQueue", start=S_WAIT))),
+    (
+        "queue_transfer",
+        0.012,
+        Q_TRANSFERRED,
+        (
+            _leg("Q", TERM, YES, IN, duration=D_WAITTALK),
+            _leg("B", TERM, YES, IN, "CallQueue", start=S_WAIT),
+            _leg("B", ORIG, YES, ENT, "ConsultativeTransfer", start=S_MID, duration=D_PART),
+            _leg("C", TERM, YES, ENT, "ConsultativeTransfer", start=S_MID, duration=D_PART),
+        ),
+    ),
     ("queue_abandoned", 0.015, Q_ABANDONED, (_leg("Q", TERM, YES, IN, duration=D_WAIT),)),
     ("queue_busy", 0.004, Q_BUSY, (_leg("Q", TERM, NO, IN, redirect="UserBusy"),)),
-    ("queue_timeout", 0.006, Q_TIMEOUT, (_leg("Q", TERM, YES, IN, duration=D_WAIT),
-                                         _leg("B", TERM, CALL, IN, "CallQueue", redirect="Unavailable",
-                                              start=S_WAIT))),
+    (
+        "queue_timeout",
+        0.006,
+        Q_TIMEOUT,
+        (_leg("Q", TERM, YES, IN, duration=D_WAIT), _leg("B", TERM, CALL, IN, "CallQueue", redirect="Unavailable", start=S_WAIT)),
+    ),
     ("hunt_group", 0.04, Q_NONE, (_leg("H", TERM, YES, IN), _leg("B", TERM, YES, IN, "HuntGroup"))),
-    ("hunt_group_missed", 0.01, Q_NONE, (_leg("H", TERM, NO, IN), _leg("B", TERM, NO, IN, "HuntGroup"),
-                                         _leg("C", TERM, NO, IN, "HuntGroup"))),
-    ("auto_attendant", 0.035, Q_NONE, (_leg("T", TERM, YES, IN, duration=D_AA),
-                                       _leg("B", TERM, CALL, IN, start=S_AA))),
+    ("hunt_group_missed", 0.01, Q_NONE, (_leg("H", TERM, NO, IN), _leg("B", TERM, NO, IN, "HuntGroup"), _leg("C", TERM, NO, IN, "HuntGroup"))),
+    ("auto_attendant", 0.035, Q_NONE, (_leg("T", TERM, YES, IN, duration=D_AA), _leg("B", TERM, CALL, IN, start=S_AA))),
     ("auto_attendant_hangup", 0.01, Q_NONE, (_leg("T", TERM, YES, IN, duration=D_AA),)),
-    ("transfer", 0.03, Q_NONE, (_leg("A", TERM, YES, IN),
-                                _leg("A", ORIG, YES, ENT, "ConsultativeTransfer", start=S_MID, duration=D_PART),
-                                _leg("B", TERM, YES, ENT, "ConsultativeTransfer", start=S_MID, duration=D_PART))),
-    ("transfer_internal", 0.012, Q_NONE, (
-        _leg("A", ORIG, YES, ENT), _leg("B", TERM, YES, ENT),
-        _leg("B", ORIG, YES, ENT, "ConsultativeTransfer", start=S_MID, duration=D_PART),
-        _leg("C", TERM, YES, ENT, "ConsultativeTransfer", start=S_MID, duration=D_PART))),
-    ("forward_no_answer", 0.025, Q_NONE, (_leg("A", TERM, NO, IN),
-                                          _leg("B", TERM, CALL, IN, original="CallForwardNoAnswer",
-                                               redirect="CallForwardNoAnswer", start=S_RING))),
-    ("forward_always", 0.012, Q_NONE, (_leg("B", TERM, CALL, IN, original="CallForwardAlways",
-                                            redirect="CallForwardAlways"),)),
-    ("forward_busy", 0.006, Q_NONE, (_leg("A", TERM, NO, IN, redirect="UserBusy"),
-                                     _leg("B", TERM, CALL, IN, original="CallForwardBusy",
-                                          redirect="CallForwardBusy"))),
-    ("forward_selective", 0.003, Q_NONE, (_leg("B", TERM, CALL, IN, original="CallForwardSelective",
-                                               redirect="CallForwardSelective"),)),
-    ("park", 0.008, Q_NONE, (_leg("A", TERM, YES, IN), _leg("A", ORIG, YES, ENT, "CallPark", start=S_MID,
-                                                          duration=D_PART),
-                             _leg("B", ORIG, YES, ENT, "CallParkRetrieve", start=S_LATE, duration=D_PART))),
+    (
+        "transfer",
+        0.03,
+        Q_NONE,
+        (
+            _leg("A", TERM, YES, IN),
+            _leg("A", ORIG, YES, ENT, "ConsultativeTransfer", start=S_MID, duration=D_PART),
+            _leg("B", TERM, YES, ENT, "ConsultativeTransfer", start=S_MID, duration=D_PART),
+        ),
+    ),
+    (
+        "transfer_internal",
+        0.012,
+        Q_NONE,
+        (
+            _leg("A", ORIG, YES, ENT),
+            _leg("B", TERM, YES, ENT),
+            _leg("B", ORIG, YES, ENT, "ConsultativeTransfer", start=S_MID, duration=D_PART),
+            _leg("C", TERM, YES, ENT, "ConsultativeTransfer", start=S_MID, duration=D_PART),
+        ),
+    ),
+    (
+        "forward_no_answer",
+        0.025,
+        Q_NONE,
+        (_leg("A", TERM, NO, IN), _leg("B", TERM, CALL, IN, original="CallForwardNoAnswer", redirect="CallForwardNoAnswer", start=S_RING)),
+    ),
+    ("forward_always", 0.012, Q_NONE, (_leg("B", TERM, CALL, IN, original="CallForwardAlways", redirect="CallForwardAlways"),)),
+    (
+        "forward_busy",
+        0.006,
+        Q_NONE,
+        (_leg("A", TERM, NO, IN, redirect="UserBusy"), _leg("B", TERM, CALL, IN, original="CallForwardBusy", redirect="CallForwardBusy")),
+    ),
+    ("forward_selective", 0.003, Q_NONE, (_leg("B", TERM, CALL, IN, original="CallForwardSelective", redirect="CallForwardSelective"),)),
+    (
+        "park",
+        0.008,
+        Q_NONE,
+        (
+            _leg("A", TERM, YES, IN),
+            _leg("A", ORIG, YES, ENT, "CallPark", start=S_MID, duration=D_PART),
+            _leg("B", ORIG, YES, ENT, "CallParkRetrieve", start=S_LATE, duration=D_PART),
+        ),
+    ),
     # The feed really sends this misspelling for some parked calls.
-    ("park_misspelled", 0.004, Q_NONE, (_leg("A", TERM, YES, IN), _leg("A", ORIG, YES, ENT, "CalllPark",
-                                                                     start=S_MID, duration=D_PART),
-                                        _leg("B", ORIG, YES, ENT, "CallParkRetrieve", start=S_LATE,
-                                             duration=D_PART))),
-    ("pickup", 0.008, Q_NONE, (_leg("A", ORIG, YES, ENT), _leg("B", TERM, NO, ENT),
-                               _leg("C", TERM, YES, ENT, "CallPickup"))),
-    ("directed_pickup", 0.003, Q_NONE, (_leg("A", ORIG, YES, ENT), _leg("B", TERM, NO, ENT),
-                                        _leg("C", TERM, YES, ENT, "DirectedCallPickup"))),
+    (
+        "park_misspelled",
+        0.004,
+        Q_NONE,
+        (
+            _leg("A", TERM, YES, IN),
+            _leg("A", ORIG, YES, ENT, "CalllPark", start=S_MID, duration=D_PART),
+            _leg("B", ORIG, YES, ENT, "CallParkRetrieve", start=S_LATE, duration=D_PART),
+        ),
+    ),
+    ("pickup", 0.008, Q_NONE, (_leg("A", ORIG, YES, ENT), _leg("B", TERM, NO, ENT), _leg("C", TERM, YES, ENT, "CallPickup"))),
+    ("directed_pickup", 0.003, Q_NONE, (_leg("A", ORIG, YES, ENT), _leg("B", TERM, NO, ENT), _leg("C", TERM, YES, ENT, "DirectedCallPickup"))),
     ("workspace_out", 0.03, Q_NONE, (_leg("P", ORIG, CALL, OUT),)),
     ("workspace_in", 0.02, Q_NONE, (_leg("P", TERM, CALL, ENT),)),
 )
@@ -166,8 +266,7 @@ def region_events(world: RegionWorld) -> RegionEvents:
     locs = world.locations
 
     def loc_cols(loc_idx):
-        return ([locs[i]["name"] for i in loc_idx], [locs[i]["uuid"] for i in loc_idx],
-                [str(locs[i]["tz"] * 60) for i in loc_idx])
+        return ([locs[i]["name"] for i in loc_idx], [locs[i]["uuid"] for i in loc_idx], [str(locs[i]["tz"] * 60) for i in loc_idx])
 
     def device_cols(dev_idx):
         mac = [world.devices[i]["mac"].replace(":", "") if i >= 0 else None for i in dev_idx]
@@ -179,25 +278,51 @@ def region_events(world: RegionWorld) -> RegionEvents:
     name, uuid, tz = loc_cols(person_loc)
     desk_mac, desk_model = device_cols(people["desk_device"].tolist())
     other_mac, other_model = device_cols(people["other_device"].tolist())
-    frames.append(pl.DataFrame({
-        "User UUID": world.person_ids, "User": world.person_names, "Location": name, "Site UUID": uuid,
-        "Site timezone": tz, "desk_mac": desk_mac, "desk_model": desk_model, "other_mac": other_mac,
-        "other_model": other_model,
-    }, schema_overrides={k: pl.String for k in ("desk_mac", "desk_model", "other_mac", "other_model")}))
+    frames.append(
+        pl.DataFrame(
+            {
+                "User UUID": world.person_ids,
+                "User": world.person_names,
+                "Location": name,
+                "Site UUID": uuid,
+                "Site timezone": tz,
+                "desk_mac": desk_mac,
+                "desk_model": desk_model,
+                "other_mac": other_mac,
+                "other_model": other_model,
+            },
+            schema_overrides={k: pl.String for k in ("desk_mac", "desk_model", "other_mac", "other_model")},
+        )
+    )
     offsets = {"people": 0}
     start = n_people
-    for key, table in (("queues", world.queues), ("hunt_groups", world.hunt_groups),
-                       ("auto_attendants", world.auto_attendants), ("workspaces", world.workspaces)):
+    for key, table in (
+        ("queues", world.queues),
+        ("hunt_groups", world.hunt_groups),
+        ("auto_attendants", world.auto_attendants),
+        ("workspaces", world.workspaces),
+    ):
         offsets[key] = start
         start += len(table)
         name, uuid, tz = loc_cols([e["location"] for e in table])
         devs = [e.get("device", -1) for e in table]
         mac, model = device_cols(devs)
-        frames.append(pl.DataFrame({
-            "User UUID": [e["id"] for e in table], "User": [e["name"] for e in table], "Location": name,
-            "Site UUID": uuid, "Site timezone": tz, "desk_mac": mac, "desk_model": model,
-            "other_mac": [None] * len(table), "other_model": [None] * len(table),
-        }, schema=frames[0].schema))
+        frames.append(
+            pl.DataFrame(
+                {
+                    "User UUID": [e["id"] for e in table],
+                    "User": [e["name"] for e in table],
+                    "Location": name,
+                    "Site UUID": uuid,
+                    "Site timezone": tz,
+                    "desk_mac": mac,
+                    "desk_model": model,
+                    "other_mac": [None] * len(table),
+                    "other_model": [None] * len(table),
+                },
+                schema=frames[0].schema,
+            )
+        )
     entities = pl.concat(frames)
 
     pools = {}
@@ -213,15 +338,13 @@ def region_events(world: RegionWorld) -> RegionEvents:
         first = np.array([(getattr(o, attr)[0] if getattr(o, attr) else 0) for o in world.orgs], dtype=np.int64)
         count = np.array([len(getattr(o, attr)) for o in world.orgs], dtype=np.int64)
         service[role] = (first, count)
-    return RegionEvents(world=world, entities=entities, ent_offset=offsets,
-                        org_tz=np.array([o.tz_hours for o in world.orgs]), pools=pools, service=service)
+    return RegionEvents(world=world, entities=entities, ent_offset=offsets, org_tz=np.array([o.tz_hours for o in world.orgs]), pools=pools, service=service)
 
 
 def mean_legs_per_call(ctx: RegionEvents, org_weights: np.ndarray, places_ok: np.ndarray) -> float:
     """Expected legs per call for these org weights: scenarios an org cannot have (no queue, hunt group,
     auto attendant or workspace) fall back to a one-leg inbound call, as in generate_calls."""
-    have = np.stack([ctx.service["Q"][1] > 0, ctx.service["H"][1] > 0, ctx.service["T"][1] > 0,
-                     (ctx.service["P"][1] > 0) & places_ok], axis=1)  # (orgs, needs)
+    have = np.stack([ctx.service["Q"][1] > 0, ctx.service["H"][1] > 0, ctx.service["T"][1] > 0, (ctx.service["P"][1] > 0) & places_ok], axis=1)  # (orgs, needs)
     possible = np.where(SC_NEEDS[None, :] >= 0, have[:, np.maximum(SC_NEEDS, 0)], True)  # (orgs, scenarios)
     per_org = (SC_P[None, :] * np.where(possible, SC_LEN[None, :], SC_LEN[1])).sum(axis=1)
     return float((per_org * org_weights).sum() / org_weights.sum()) if org_weights.sum() else MEAN_LEGS_PER_CALL
@@ -232,7 +355,7 @@ def available(ctx: RegionEvents, key: str, day: int) -> np.ndarray:
     starts, days, _ = ctx.pools[key]
     out = np.empty(len(ctx.world.orgs), dtype=np.int64)
     for i in range(len(out)):
-        out[i] = np.searchsorted(days[starts[i]:starts[i + 1]], day, side="right")
+        out[i] = np.searchsorted(days[starts[i] : starts[i + 1]], day, side="right")
     return out
 
 
@@ -256,23 +379,26 @@ class Chunk:
     n_calls: int
 
 
-def generate_calls(rng: np.random.Generator, ctx: RegionEvents, day: int, n_calls: int,
-                   org_weights: np.ndarray, n_avail: np.ndarray, places_ok: np.ndarray) -> Chunk:
+def generate_calls(
+    rng: np.random.Generator, ctx: RegionEvents, day: int, n_calls: int, org_weights: np.ndarray, n_avail: np.ndarray, places_ok: np.ndarray
+) -> Chunk:
     """n_calls calls of one UTC day as CDR legs (+ media items, + queue outcomes), vectorised."""
     world = ctx.world
     org = np.searchsorted(np.cumsum(org_weights), rng.random(n_calls) * org_weights.sum(), side="right")
     org = np.minimum(org, len(org_weights) - 1)
     scen = rng.choice(len(SCENARIOS), n_calls, p=SC_P)
-    have = np.stack([ctx.service["Q"][1][org] > 0, ctx.service["H"][1][org] > 0, ctx.service["T"][1][org] > 0,
-                     (ctx.service["P"][1][org] > 0) & places_ok[org]], axis=1)
+    have = np.stack(
+        [ctx.service["Q"][1][org] > 0, ctx.service["H"][1][org] > 0, ctx.service["T"][1][org] > 0, (ctx.service["P"][1][org] > 0) & places_ok[org]], axis=1
+    )
     lacking = (SC_NEEDS[scen] >= 0) & ~have[np.arange(n_calls), np.maximum(SC_NEEDS[scen], 0)]
     scen = np.where(lacking, 1, scen)  # falls back to a plain inbound call
 
     # Call-level draws.
     tz = ctx.org_tz[org]
     business = rng.random(n_calls) < 0.88
-    local_h = np.where(business, np.where(rng.random(n_calls) < 0.5, rng.normal(10.6, 1.3, n_calls),
-                                          rng.normal(14.6, 1.5, n_calls)), rng.uniform(0, 24, n_calls))
+    local_h = np.where(
+        business, np.where(rng.random(n_calls) < 0.5, rng.normal(10.6, 1.3, n_calls), rng.normal(14.6, 1.5, n_calls)), rng.uniform(0, 24, n_calls)
+    )
     second_of_day = np.mod(np.rint((local_h - tz) * 3600).astype(np.int64), 86_400)
     call_start = day * DAY_MS + second_of_day * 1000 + rng.integers(0, 1000, n_calls)
     answered_call = rng.random(n_calls) < 0.78
@@ -296,11 +422,15 @@ def generate_calls(rng: np.random.Generator, ctx: RegionEvents, day: int, n_call
 
     offsets = ctx.ent_offset
     entity = np.select(
-        [role == ROLES["A"], role == ROLES["B"], role == ROLES["C"], role == ROLES["Q"], role == ROLES["H"],
-         role == ROLES["T"]],
-        [persons["A"][call_of], persons["B"][call_of], persons["C"][call_of],
-         offsets["queues"] + services["Q"][call_of], offsets["hunt_groups"] + services["H"][call_of],
-         offsets["auto_attendants"] + services["T"][call_of]],
+        [role == ROLES["A"], role == ROLES["B"], role == ROLES["C"], role == ROLES["Q"], role == ROLES["H"], role == ROLES["T"]],
+        [
+            persons["A"][call_of],
+            persons["B"][call_of],
+            persons["C"][call_of],
+            offsets["queues"] + services["Q"][call_of],
+            offsets["hunt_groups"] + services["H"][call_of],
+            offsets["auto_attendants"] + services["T"][call_of],
+        ],
         default=offsets["workspaces"] + services["P"][call_of],
     )
     ent = ctx.entities[entity]
@@ -308,11 +438,12 @@ def generate_calls(rng: np.random.Generator, ctx: RegionEvents, day: int, n_call
     answered = np.where(ans_rule == CALL, answered_call[call_of], ans_rule == YES)
     ring = np.where(answered, rng.uniform(1, 15, n), rng.uniform(15, 30, n))
     t, w, a = talk[call_of], wait[call_of], aa_dur[call_of]
-    start_off = np.select([start_kind == S_WAIT, start_kind == S_RING, start_kind == S_AA, start_kind == S_MID,
-                           start_kind == S_LATE],
-                          [w, ring + 3, a, t * 0.4, t * 0.75], default=pos * 0.05)
-    duration = np.select([dur_kind == D_WAITTALK, dur_kind == D_WAIT, dur_kind == D_AA, dur_kind == D_PART],
-                         [w + t, w, a, t * 0.25], default=t)
+    start_off = np.select(
+        [start_kind == S_WAIT, start_kind == S_RING, start_kind == S_AA, start_kind == S_MID, start_kind == S_LATE],
+        [w, ring + 3, a, t * 0.4, t * 0.75],
+        default=pos * 0.05,
+    )
+    duration = np.select([dur_kind == D_WAITTALK, dur_kind == D_WAIT, dur_kind == D_AA, dur_kind == D_PART], [w + t, w, a, t * 0.25], default=t)
     duration = np.where(answered, np.rint(duration), 0).astype(np.int64)
     ring_s = np.rint(ring).astype(np.int64)
     start_ms = call_start[call_of] + np.rint(start_off * 1000).astype(np.int64) + rng.integers(0, 400, n)
@@ -337,21 +468,28 @@ def generate_calls(rng: np.random.Generator, ctx: RegionEvents, day: int, n_call
     random_mac = ids.hex_ids(rng, n, 6, upper=True)
     app_mac = rng.random(n) < 0.5  # softphones often report the computer's MAC, which matches no device
     mac = pl.select(
-        pl.when(pl.Series(use_desk | is_place)).then(ent["desk_mac"])
-        .when(pl.Series(use_other)).then(ent["other_mac"])
-        .when(pl.Series(is_person & app_mac)).then(random_mac)
+        pl.when(pl.Series(use_desk | is_place))
+        .then(ent["desk_mac"])
+        .when(pl.Series(use_other))
+        .then(ent["other_mac"])
+        .when(pl.Series(is_person & app_mac))
+        .then(random_mac)
         .otherwise(None)
     ).to_series()
     model = pl.select(
-        pl.when(pl.Series(use_desk | is_place)).then(ent["desk_model"])
-        .when(pl.Series(use_other)).then(ent["other_model"])
-        .when(pl.Series(is_person)).then(pick(APP_MODELS, app))
+        pl.when(pl.Series(use_desk | is_place))
+        .then(ent["desk_model"])
+        .when(pl.Series(use_other))
+        .then(ent["other_model"])
+        .when(pl.Series(is_person))
+        .then(pick(APP_MODELS, app))
         .otherwise(None)
     ).to_series()
 
     call_types = (*OUT_CALL_TYPES, "SIP_INBOUND", "SIP_ENTERPRISE")
-    call_type_idx = np.where(ctype == IN, len(OUT_CALL_TYPES), np.where(
-        ctype == ENT, len(OUT_CALL_TYPES) + 1, rng.choice(len(OUT_CALL_TYPES), n, p=OUT_CALL_P)))
+    call_type_idx = np.where(
+        ctype == IN, len(OUT_CALL_TYPES), np.where(ctype == ENT, len(OUT_CALL_TYPES) + 1, rng.choice(len(OUT_CALL_TYPES), n, p=OUT_CALL_P))
+    )
     # Some people's calls are recorded: the leg carries Related reason CallRecording.
     recorded = is_person & (related == 0) & (rng.random(n) < 0.025)
     related = np.where(recorded, R["CallRecording"], related)
@@ -367,54 +505,52 @@ def generate_calls(rng: np.random.Generator, ctx: RegionEvents, day: int, n_call
 
     report_id = ids.uuids(rng, n)
     session = ids.hex_ids(rng, n, 16)
-    frame = pl.DataFrame({
-        "Start time": format_timestamps(start_ms, styles(0.06, 0.04), leg_tz),
-        "Answer time": format_timestamps(answer_ms, styles(0.06, 0.04), leg_tz, null=~answered),
-        "Release time": format_timestamps(release_ms, styles(0.25, 0.05), leg_tz),
-        "Duration": pl.Series(duration).cast(pl.String),
-        "Ring duration": pl.Series(ring_s).cast(pl.String),
-        "Report ID": report_id,
-        "Report time": format_timestamps(report_ms, styles(0.05, 0.03), leg_tz),
-        "Correlation ID": correlation.gather(call_of),
-        "Local SessionID": session,
-        "Final local SessionID": session,
-        "Call ID": "SSE" + ids.hex_ids(rng, n, 10, upper=True) + "@10.177.4." + pl.Series(
-            rng.integers(2, 250, n)).cast(pl.String),
-        "Org UUID": pl.Series([o.org_id for o in world.orgs]).gather(org[call_of]),
-        "User UUID": ent["User UUID"],
-        "User": ent["User"],
-        "User type": pick(USER_TYPES, role),
-        "Direction": pick(("ORIGINATING", "TERMINATING"), direction),
-        "Answered": pick(("false", "true"), answered.astype(np.int64)),
-        "Call type": pick(call_types, call_type_idx),
-        "Client type": pick((*APP_CLIENTS, "WXC_DEVICE"), client_idx),
-        "Client version": pick(("", "44.10.0.30906"), (client_idx == 0).astype(np.int64)),
-        "Device MAC": mac,
-        "Model": model,
-        "Location": ent["Location"],
-        "Site UUID": ent["Site UUID"],
-        "Site timezone": ent["Site timezone"],
-        "Calling number": "+1555" + pl.Series(rng.integers(0, 10**7, n)).cast(pl.String).str.zfill(7),
-        "Called number": pl.Series(rng.integers(1000, 9999, n)).cast(pl.String),
-        "Original reason": reasons.gather(original),
-        "Redirect reason": reasons.gather(redirect),
-        "Related reason": reasons.gather(related),
-        "Call outcome": pick(("Success", "Success", "Failure", "Refusal"), outcome),
-        "Call outcome reason": pick(("Normal", "NoAnswer", "UserBusy", "Refusal"), outcome),
-        "Releasing party": pick(("Local", "Remote"), rng.integers(0, 2, n)),
-        "International country": pick(("", "GB"), (call_type_idx == OUT_CALL_TYPES.index("SIP_INTERNATIONAL")).astype(
-            np.int64)),
-        # helper columns (not written)
-        "_start_day": start_ms // DAY_MS,
-        "_report_ms": report_ms,
-        "_tz": leg_tz,
-    })
+    frame = pl.DataFrame(
+        {
+            "Start time": format_timestamps(start_ms, styles(0.06, 0.04), leg_tz),
+            "Answer time": format_timestamps(answer_ms, styles(0.06, 0.04), leg_tz, null=~answered),
+            "Release time": format_timestamps(release_ms, styles(0.25, 0.05), leg_tz),
+            "Duration": pl.Series(duration).cast(pl.String),
+            "Ring duration": pl.Series(ring_s).cast(pl.String),
+            "Report ID": report_id,
+            "Report time": format_timestamps(report_ms, styles(0.05, 0.03), leg_tz),
+            "Correlation ID": correlation.gather(call_of),
+            "Local SessionID": session,
+            "Final local SessionID": session,
+            "Call ID": "SSE" + ids.hex_ids(rng, n, 10, upper=True) + "@10.177.4." + pl.Series(rng.integers(2, 250, n)).cast(pl.String),
+            "Org UUID": pl.Series([o.org_id for o in world.orgs]).gather(org[call_of]),
+            "User UUID": ent["User UUID"],
+            "User": ent["User"],
+            "User type": pick(USER_TYPES, role),
+            "Direction": pick(("ORIGINATING", "TERMINATING"), direction),
+            "Answered": pick(("false", "true"), answered.astype(np.int64)),
+            "Call type": pick(call_types, call_type_idx),
+            "Client type": pick((*APP_CLIENTS, "WXC_DEVICE"), client_idx),
+            "Client version": pick(("", "44.10.0.30906"), (client_idx == 0).astype(np.int64)),
+            "Device MAC": mac,
+            "Model": model,
+            "Location": ent["Location"],
+            "Site UUID": ent["Site UUID"],
+            "Site timezone": ent["Site timezone"],
+            "Calling number": "+1555" + pl.Series(rng.integers(0, 10**7, n)).cast(pl.String).str.zfill(7),
+            "Called number": pl.Series(rng.integers(1000, 9999, n)).cast(pl.String),
+            "Original reason": reasons.gather(original),
+            "Redirect reason": reasons.gather(redirect),
+            "Related reason": reasons.gather(related),
+            "Call outcome": pick(("Success", "Success", "Failure", "Refusal"), outcome),
+            "Call outcome reason": pick(("Normal", "NoAnswer", "UserBusy", "Refusal"), outcome),
+            "Releasing party": pick(("Local", "Remote"), rng.integers(0, 2, n)),
+            "International country": pick(("", "GB"), (call_type_idx == OUT_CALL_TYPES.index("SIP_INTERNATIONAL")).astype(np.int64)),
+            # helper columns (not written)
+            "_start_day": start_ms // DAY_MS,
+            "_report_ms": report_ms,
+            "_tz": leg_tz,
+        }
+    )
 
-    media = _media(rng, ctx, frame, answered & (is_person | is_place), client, is_place, start_ms, answer_ms,
-                   duration, entity, leg_tz)
+    media = _media(rng, ctx, frame, answered & (is_person | is_place), client, is_place, start_ms, answer_ms, duration, entity, leg_tz)
     qidx = services["Q"]
-    return Chunk(frame=frame, media=media, queue_outcome=SC_OUTCOME[scen], queue_idx=qidx,
-                 queue_wait_s=wait, n_calls=n_calls)
+    return Chunk(frame=frame, media=media, queue_outcome=SC_OUTCOME[scen], queue_idx=qidx, queue_wait_s=wait, n_calls=n_calls)
 
 
 # ------------------------------------------------------------------------------------ media quality
@@ -425,8 +561,9 @@ def _list_array(counts: np.ndarray, values: pa.Array) -> pa.Array:
     return pa.ListArray.from_arrays(pa.array(offsets), values)
 
 
-def _media(rng, ctx: RegionEvents, frame: pl.DataFrame, eligible: np.ndarray, client: np.ndarray,
-           is_place: np.ndarray, start_ms, answer_ms, duration, entity, leg_tz) -> pa.Table | None:
+def _media(
+    rng, ctx: RegionEvents, frame: pl.DataFrame, eligible: np.ndarray, client: np.ndarray, is_place: np.ndarray, start_ms, answer_ms, duration, entity, leg_tz
+) -> pa.Table | None:
     """One media item per answered person/workspace leg (88% of them): audio always, video on some,
     per-direction interval arrays; mostly good with a poor tail (jitter > 150, latency > 400, loss > 5%)."""
     has_media = eligible & (rng.random(len(eligible)) < 0.88)
@@ -463,28 +600,34 @@ def _media(rng, ctx: RegionEvents, frame: pl.DataFrame, eligible: np.ndarray, cl
             total = len(s_leg)
             bad = poor[s_leg] & (poor_dir[s_leg] == d_i) & ((stream == "audio") | poor_video[s_leg])
             metric = poor_metric[s_leg]
-            jitter = np.rint(np.where(bad & (metric == 0), rng.uniform(160, 320, total),
-                                      rng.gamma(2.0, 4.0, total))).astype(np.int64)
-            latency = np.rint(np.where(bad & (metric == 1), rng.uniform(420, 900, total),
-                                       latency_base + rng.gamma(3.0, 18.0, total))).astype(np.int64)
-            loss = np.round(np.where(bad & (metric == 2), rng.uniform(6, 15, total),
-                                     np.where(rng.random(total) < 0.8, 0.0, rng.uniform(0, 1.5, total))), 1)
+            jitter = np.rint(np.where(bad & (metric == 0), rng.uniform(160, 320, total), rng.gamma(2.0, 4.0, total))).astype(np.int64)
+            latency = np.rint(np.where(bad & (metric == 1), rng.uniform(420, 900, total), latency_base + rng.gamma(3.0, 18.0, total))).astype(np.int64)
+            loss = np.round(np.where(bad & (metric == 2), rng.uniform(6, 15, total), np.where(rng.random(total) < 0.8, 0.0, rng.uniform(0, 1.5, total))), 1)
             interval = pa.StructArray.from_arrays(
-                [pa.array(np.full(len(leg_of), 60, dtype=np.int64)),
-                 pa.array(format_timestamps(i_start).to_arrow()), pa.array(format_timestamps(i_end).to_arrow()),
-                 _list_array(n_samp, pa.array(jitter)), _list_array(n_samp, pa.array(latency)),
-                 _list_array(n_samp, pa.array(loss))],
+                [
+                    pa.array(np.full(len(leg_of), 60, dtype=np.int64)),
+                    pa.array(format_timestamps(i_start).to_arrow()),
+                    pa.array(format_timestamps(i_end).to_arrow()),
+                    _list_array(n_samp, pa.array(jitter)),
+                    _list_array(n_samp, pa.array(latency)),
+                    _list_array(n_samp, pa.array(loss)),
+                ],
                 names=["samplingInterval", "startTime", "endTime", "jitter", "latency", "packetLoss"],
             )
             columns[f"{stream}{d_name}"] = _list_array(ints, interval)
     sub = frame[legs]
-    return pa.table({
-        "orgId": sub["Org UUID"].to_arrow(), "correlationId": sub["Correlation ID"].to_arrow(),
-        "localSessionId": sub["Local SessionID"].to_arrow(),
-        "transport": pick(("UDP", "TCP"), (rng.random(m) >= 0.93).astype(np.int64)).to_arrow(),
-        "audioIn": columns["audioIn"], "audioOut": columns["audioOut"],
-        "videoIn": columns["videoIn"], "videoOut": columns["videoOut"],
-    })
+    return pa.table(
+        {
+            "orgId": sub["Org UUID"].to_arrow(),
+            "correlationId": sub["Correlation ID"].to_arrow(),
+            "localSessionId": sub["Local SessionID"].to_arrow(),
+            "transport": pick(("UDP", "TCP"), (rng.random(m) >= 0.93).astype(np.int64)).to_arrow(),
+            "audioIn": columns["audioIn"],
+            "audioOut": columns["audioOut"],
+            "videoIn": columns["videoIn"],
+            "videoOut": columns["videoOut"],
+        }
+    )
 
 
 # ------------------------------------------------------------------------------------ CDR file writing
@@ -499,10 +642,8 @@ def cdr_json_text(frame: pl.DataFrame, rng: np.random.Generator, counts: dict) -
     counts["string_answered"] += int(string_answered.sum())
     counts["string_durations"] += int((string_duration & is_int).sum())
     out = frame.with_columns(
-        pl.when(pl.Series(is_int & ~string_duration)).then(pl.col("Duration"))
-        .otherwise(pl.lit('"') + pl.col("Duration") + pl.lit('"')).alias("Duration"),
-        pl.when(pl.Series(string_answered)).then(pl.lit('"') + pl.col("Answered") + pl.lit('"'))
-        .otherwise(pl.col("Answered")).alias("Answered"),
+        pl.when(pl.Series(is_int & ~string_duration)).then(pl.col("Duration")).otherwise(pl.lit('"') + pl.col("Duration") + pl.lit('"')).alias("Duration"),
+        pl.when(pl.Series(string_answered)).then(pl.lit('"') + pl.col("Answered") + pl.lit('"')).otherwise(pl.col("Answered")).alias("Answered"),
     )
     return json_rows(out, raw_fields=("Duration", "Ring duration", "Answered"))
 
@@ -514,8 +655,7 @@ def count_timestamp_styles(frame: pl.DataFrame, counts: dict) -> None:
         counts["space_timestamps"] += int(col.str.contains(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d").sum())
 
 
-def write_cdr_file(path: Path, frame: pl.DataFrame, kinds: np.ndarray, as_json: bool, rng: np.random.Generator,
-                   counts: dict, log: FileLog) -> None:
+def write_cdr_file(path: Path, frame: pl.DataFrame, kinds: np.ndarray, as_json: bool, rng: np.random.Generator, counts: dict, log: FileLog) -> None:
     """One CDR landing file: Control Hub CSV (BOM on some, malformed rows inserted) or an API page."""
     count_timestamp_styles(frame, counts)
     out = frame.select(CDR_FIELDS)
@@ -566,28 +706,43 @@ def queue_stats_rows(ctx: RegionEvents, day: int, acc: dict[str, np.ndarray]) ->
         answered = int(acc["answered"][qi])
         abandoned = int(acc["abandoned"][qi])
         busy, timeout = int(acc["busy"][qi]), int(acc["timeout"][qi])
-        values = (org.org_id, loc["id"], loc["name"], q["id"], q["name"], q["extension"], iso_date(day),
-                  answered + abandoned + busy + timeout, answered, abandoned, busy, timeout,
-                  int(acc["transferred"][qi]),
-                  round(acc["wait_answered"][qi] / answered, 1) if answered else 0.0,
-                  round(acc["wait_abandoned"][qi] / abandoned, 1) if abandoned else 0.0,
-                  round(acc["handle"][qi] / answered, 1) if answered else 0.0)
+        values = (
+            org.org_id,
+            loc["id"],
+            loc["name"],
+            q["id"],
+            q["name"],
+            q["extension"],
+            iso_date(day),
+            answered + abandoned + busy + timeout,
+            answered,
+            abandoned,
+            busy,
+            timeout,
+            int(acc["transferred"][qi]),
+            round(acc["wait_answered"][qi] / answered, 1) if answered else 0.0,
+            round(acc["wait_abandoned"][qi] / abandoned, 1) if abandoned else 0.0,
+            round(acc["handle"][qi] / answered, 1) if answered else 0.0,
+        )
         for f, v in zip(QUEUE_FIELDS, values, strict=True):
             rows[f].append(v)
-    return pl.DataFrame(rows, schema={f: (pl.Float64 if "(s)" in f else pl.Int64 if "Calls" in f else pl.String)
-                                      for f in QUEUE_FIELDS})
+    return pl.DataFrame(rows, schema={f: (pl.Float64 if "(s)" in f else pl.Int64 if "Calls" in f else pl.String) for f in QUEUE_FIELDS})
 
 
 def new_queue_acc(n_queues: int) -> dict[str, np.ndarray]:
-    return {k: np.zeros(n_queues) for k in ("answered", "abandoned", "busy", "timeout", "transferred",
-                                             "wait_answered", "wait_abandoned", "handle")}
+    return {k: np.zeros(n_queues) for k in ("answered", "abandoned", "busy", "timeout", "transferred", "wait_answered", "wait_abandoned", "handle")}
 
 
 def add_queue_outcomes(acc: dict[str, np.ndarray], chunk: Chunk, talk_s: np.ndarray | None = None) -> None:
     o, q, w = chunk.queue_outcome, chunk.queue_idx, chunk.queue_wait_s
     n = len(acc["answered"])
-    for key, mask in (("answered", (o == Q_ANSWERED) | (o == Q_TRANSFERRED)), ("abandoned", o == Q_ABANDONED),
-                      ("busy", o == Q_BUSY), ("timeout", o == Q_TIMEOUT), ("transferred", o == Q_TRANSFERRED)):
+    for key, mask in (
+        ("answered", (o == Q_ANSWERED) | (o == Q_TRANSFERRED)),
+        ("abandoned", o == Q_ABANDONED),
+        ("busy", o == Q_BUSY),
+        ("timeout", o == Q_TIMEOUT),
+        ("transferred", o == Q_TRANSFERRED),
+    ):
         acc[key] += np.bincount(q[mask], minlength=n)
     answered = (o == Q_ANSWERED) | (o == Q_TRANSFERRED)
     acc["wait_answered"] += np.bincount(q[answered], weights=np.rint(w[answered]), minlength=n)
@@ -595,8 +750,7 @@ def add_queue_outcomes(acc: dict[str, np.ndarray], chunk: Chunk, talk_s: np.ndar
     acc["handle"] += np.bincount(q[answered], weights=np.rint(w[answered]) + 180, minlength=n)
 
 
-def meeting_participants(rng: np.random.Generator, ctx: RegionEvents, day: int, n_meetings: int,
-                         counts: dict) -> pl.DataFrame | None:
+def meeting_participants(rng: np.random.Generator, ctx: RegionEvents, day: int, n_meetings: int, counts: dict) -> pl.DataFrame | None:
     """Participants of n meetings on one day: a licensed host, colleagues (emails sometimes in other case
     or the alias address) and external guests."""
     world = ctx.world
@@ -620,37 +774,37 @@ def meeting_participants(rng: np.random.Generator, ctx: RegionEvents, day: int, 
     case = rng.random(n)
     mixed = ~guest & (case < 0.12)
     counts["mixed_case_emails"] += int(mixed.sum())
-    guest_email = "guest" + pl.Series(rng.integers(1, 99999, n)).cast(pl.String) + "@" + pick(
-        ("mail.example.org", "partner.example.net", "outlook.example.com"), rng.integers(0, 3, n))
+    guest_email = (
+        "guest"
+        + pl.Series(rng.integers(1, 99999, n)).cast(pl.String)
+        + "@"
+        + pick(("mail.example.org", "partner.example.net", "outlook.example.com"), rng.integers(0, 3, n))
+    )
+    email = pl.select(pl.when(pl.Series(guest)).then(guest_email).when(pl.Series(use_alias)).then(alias).otherwise(email).alias("e")).to_series()
     email = pl.select(
-        pl.when(pl.Series(guest)).then(guest_email)
-        .when(pl.Series(use_alias)).then(alias).otherwise(email).alias("e")
-    ).to_series()
-    email = pl.select(
-        pl.when(pl.Series(mixed & (case < 0.04))).then(email.str.to_uppercase())
-        .when(pl.Series(mixed)).then(email.str.to_titlecase()).otherwise(email)
+        pl.when(pl.Series(mixed & (case < 0.04))).then(email.str.to_uppercase()).when(pl.Series(mixed)).then(email.str.to_titlecase()).otherwise(email)
     ).to_series()
     tz = ctx.org_tz[org]
     local_h = np.clip(rng.normal(12.5, 2.3, n_meetings), 6, 20)
     start = day * DAY_MS + np.mod(np.rint((local_h - tz) * 3600).astype(np.int64), 86_400) * 1000
     length = (np.clip(rng.lognormal(np.log(35 * 60), 0.5, n_meetings), 300, 4 * 3600) * 1000).astype(np.int64)
     joined = start[meeting] + (rng.exponential(90, n) * 1000).astype(np.int64) + rng.integers(0, 1000, n)
-    left = np.maximum(joined + 60_000, start[meeting] + length[meeting] - (rng.exponential(120, n) * 1000).astype(
-        np.int64))
+    left = np.maximum(joined + 60_000, start[meeting] + length[meeting] - (rng.exponential(120, n) * 1000).astype(np.int64))
     meeting_ids = ids.hex_ids(rng, n_meetings, 16)
-    return pl.DataFrame({
-        "id": ids.hex_ids(rng, n, 16),
-        "orgId": pl.Series([o.org_id for o in world.orgs]).gather(p_org),
-        "meetingId": meeting_ids.gather(meeting) + "_I_" + pl.Series(start[meeting] // 1000).cast(pl.String),
-        "email": email,
-        "displayName": pl.select(pl.when(pl.Series(guest)).then(pl.lit("Guest"))
-                                 .otherwise(world.person_names.gather(person))).to_series(),
-        "host": pos == 0,
-        "joinedTime": format_timestamps(joined),
-        "leftTime": format_timestamps(left),
-        "state": pick(("end",), np.zeros(n, dtype=np.int64)),
-        "video": pick(("on", "off"), (rng.random(n) >= 0.55).astype(np.int64)),
-    })
+    return pl.DataFrame(
+        {
+            "id": ids.hex_ids(rng, n, 16),
+            "orgId": pl.Series([o.org_id for o in world.orgs]).gather(p_org),
+            "meetingId": meeting_ids.gather(meeting) + "_I_" + pl.Series(start[meeting] // 1000).cast(pl.String),
+            "email": email,
+            "displayName": pl.select(pl.when(pl.Series(guest)).then(pl.lit("Guest")).otherwise(world.person_names.gather(person))).to_series(),
+            "host": pos == 0,
+            "joinedTime": format_timestamps(joined),
+            "leftTime": format_timestamps(left),
+            "state": pick(("end",), np.zeros(n, dtype=np.int64)),
+            "video": pick(("on", "off"), (rng.random(n) >= 0.55).astype(np.int64)),
+        }
+    )
 
 
 def write_queue_stats(path: Path, frame: pl.DataFrame, rng: np.random.Generator, counts: dict, log: FileLog) -> None:

@@ -36,8 +36,7 @@ def iso_date(day: int) -> str:
     return day_date(day).isoformat()
 
 
-def format_timestamps(ms: np.ndarray, style: np.ndarray | None = None, offset_hours: np.ndarray | None = None,
-                      null: np.ndarray | None = None) -> pl.Series:
+def format_timestamps(ms: np.ndarray, style: np.ndarray | None = None, offset_hours: np.ndarray | None = None, null: np.ndarray | None = None) -> pl.Series:
     """Format epoch-ms instants per row in a style (TS_Z / TS_SPACE / TS_OFFSET, same instant), nulls where `null`.
     Only the rows in the rarer styles are formatted twice (the feed is mostly ISO with Z)."""
     ms = np.asarray(ms, dtype=np.int64)

@@ -28,9 +28,7 @@ def fixed_width_strings(chars: np.ndarray, name: str = "") -> pl.Series:
     """A polars String series from an (n, width) uint8 array of ASCII, without a Python loop."""
     n, width = chars.shape
     offsets = np.arange(0, (n + 1) * width, width, dtype=np.int64)
-    arr = pa.LargeStringArray.from_buffers(
-        n, pa.py_buffer(offsets.tobytes()), pa.py_buffer(np.ascontiguousarray(chars).tobytes())
-    )
+    arr = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets.tobytes()), pa.py_buffer(np.ascontiguousarray(chars).tobytes()))
     return pl.Series(name, pl.from_arrow(arr)).cast(pl.String)
 
 

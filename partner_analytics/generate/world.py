@@ -18,8 +18,7 @@ REGION_CODES = {"US": 1, "CA": 2, "EU": 3, "UAE": 4}
 UNKNOWN_SUBSCRIPTION_STATUS = "GRACE_PERIOD"  # a status outside the documented five (SPEC 4.1)
 # Cases every generation contains even at scale "tiny": orgs 1 and 2 of each region get one each, rotating by
 # region so the four regions together cover all eight (larger scales also get them at random).
-FORCED_CASES = ("trial", "overage", "low_assignment", "suspended", "provisioning_addon", "expires_30_no_renew",
-                "renews_90", "messaging_zero_units")
+FORCED_CASES = ("trial", "overage", "low_assignment", "suspended", "provisioning_addon", "expires_30_no_renew", "renews_90", "messaging_zero_units")
 
 
 def forced_cases(region: str, n_orgs: int) -> dict[int, str]:
@@ -124,8 +123,7 @@ def _email_local(first: str, last: str) -> str:
     return (first + "." + last).lower().replace("'", "").replace(" ", "")
 
 
-def build_region(region: str, org_names: list[str], people_mean: float, calendar: Calendar, seed: int,
-                 force_unknown_status: bool) -> RegionWorld:
+def build_region(region: str, org_names: list[str], people_mean: float, calendar: Calendar, seed: int, force_unknown_status: bool) -> RegionWorld:
     """Build one region's world, deterministic in (region, org_names, people_mean, calendar, seed)."""
     rng = np.random.default_rng([seed, REGION_CODES[region], 101])
     d = calendar.d
@@ -147,14 +145,23 @@ def build_region(region: str, org_names: list[str], people_mean: float, calendar
         slug = name.lower().replace(" ", "-").replace(".", "")
         mode = rng.choice(["active", "stale", "never"], p=[0.75, 0.15, 0.10])
         org = Org(
-            idx=i, org_id=org_id, name=name, domain=f"{slug}.example.com",
+            idx=i,
+            org_id=org_id,
+            name=name,
+            domain=f"{slug}.example.com",
             external_id=f"WS-{int(rng.integers(100000, 999999))}" if rng.random() < 0.45 else None,
             managed_by="PARTNER" if rng.random() < 0.7 else "EXTERNAL_ADMIN",
-            created_day=created_day, created_ms=created_day * DAY_MS + int(rng.integers(0, DAY_MS)),
+            created_day=created_day,
+            created_ms=created_day * DAY_MS + int(rng.integers(0, DAY_MS)),
             tags=sorted(set(rng.choice(names.TAGS, size=int(rng.integers(0, 3)), replace=False).tolist())),
-            tz_hours=0, kind=kind, intensity=float(rng.lognormal(0, 0.35)),
-            admin_mode=str(mode), admin_period=int(rng.integers(1, 12)), admin_phase=int(rng.integers(0, 12)),
-            admin_stop=int(d - rng.integers(45, 400)), admin_seconds=int(rng.integers(6 * 3600, 20 * 3600)),
+            tz_hours=0,
+            kind=kind,
+            intensity=float(rng.lognormal(0, 0.35)),
+            admin_mode=str(mode),
+            admin_period=int(rng.integers(1, 12)),
+            admin_phase=int(rng.integers(0, 12)),
+            admin_stop=int(d - rng.integers(45, 400)),
+            admin_seconds=int(rng.integers(6 * 3600, 20 * 3600)),
         )
         # Locations: one per started 60 people (at least one), each in a region city.
         n_loc = 1 + min(int(people_counts[i] // 60), 6)
@@ -165,17 +172,23 @@ def build_region(region: str, org_names: list[str], people_mean: float, calendar
             loc_name = city
             while loc_name in used:
                 suffix += 1
-                loc_name = city + names.SITE_SUFFIXES[suffix % len(names.SITE_SUFFIXES)] + (
-                    f" {suffix}" if suffix >= len(names.SITE_SUFFIXES) else "")
+                loc_name = city + names.SITE_SUFFIXES[suffix % len(names.SITE_SUFFIXES)] + (f" {suffix}" if suffix >= len(names.SITE_SUFFIXES) else "")
             used.add(loc_name)
             if k == 0:
                 org.tz_hours = tz
             providers = names.PSTN_PROVIDERS[region]
-            locations.append({
-                "uuid": ids.uuid_list(rng, 1)[0], "name": loc_name, "org": i, "city": city, "country": country,
-                "tz": tz, "provider": None if rng.random() < 0.15 else providers[int(rng.integers(len(providers)))],
-                "main_number": "",
-            })
+            locations.append(
+                {
+                    "uuid": ids.uuid_list(rng, 1)[0],
+                    "name": loc_name,
+                    "org": i,
+                    "city": city,
+                    "country": country,
+                    "tz": tz,
+                    "provider": None if rng.random() < 0.15 else providers[int(rng.integers(len(providers)))],
+                    "main_number": "",
+                }
+            )
             org.locations.append(len(locations) - 1)
         orgs.append(org)
 
@@ -192,8 +205,11 @@ def build_region(region: str, org_names: list[str], people_mean: float, calendar
     created_day = np.where(
         org_recent,
         org_created + rng.integers(0, 15, total),
-        np.where(joins_late, rng.integers(calendar.world_start, d + 1, total),
-                 org_created + (rng.random(total) * np.maximum(calendar.world_start - org_created, 1)).astype(np.int64)),
+        np.where(
+            joins_late,
+            rng.integers(calendar.world_start, d + 1, total),
+            org_created + (rng.random(total) * np.maximum(calendar.world_start - org_created, 1)).astype(np.int64),
+        ),
     )
     created_day = np.minimum(created_day, d)
     created_ms = created_day * DAY_MS + rng.integers(8 * 3_600_000, 18 * 3_600_000, total)
@@ -246,14 +262,37 @@ def build_region(region: str, org_names: list[str], people_mean: float, calendar
             locations[loc]["main_number"] = f"{prefix}{counter:07d}"
 
     world = RegionWorld(
-        region=region, calendar=calendar, orgs=orgs, locations=locations, subscriptions=[], licenses=[],
-        workspaces=[], devices=[], queues=[], hunt_groups=[], auto_attendants=[],
-        people={"org": p_org, "created_day": created_day, "created_ms": created_ms, "call_day": call_day,
-                "meet_day": meet_day, "msg_day": msg_day, "dormant": dormant, "location": loc_of,
-                "desk_device": np.full(total, -1), "other_device": np.full(total, -1),
-                "addon_day": np.full(total, -1)},
-        person_ids=person_uuid, person_names=pl.Series("name", displays), person_emails=pl.Series("email", emails),
-        person_alias=aliases, person_first=firsts, person_last=lasts, person_numbers=numbers_,
+        region=region,
+        calendar=calendar,
+        orgs=orgs,
+        locations=locations,
+        subscriptions=[],
+        licenses=[],
+        workspaces=[],
+        devices=[],
+        queues=[],
+        hunt_groups=[],
+        auto_attendants=[],
+        people={
+            "org": p_org,
+            "created_day": created_day,
+            "created_ms": created_ms,
+            "call_day": call_day,
+            "meet_day": meet_day,
+            "msg_day": msg_day,
+            "dormant": dormant,
+            "location": loc_of,
+            "desk_device": np.full(total, -1),
+            "other_device": np.full(total, -1),
+            "addon_day": np.full(total, -1),
+        },
+        person_ids=person_uuid,
+        person_names=pl.Series("name", displays),
+        person_emails=pl.Series("email", emails),
+        person_alias=aliases,
+        person_first=firsts,
+        person_last=lasts,
+        person_numbers=numbers_,
     )
     _add_services(world, rng, counter)
     _add_subscriptions(world, rng, force_unknown_status, forced)
@@ -280,25 +319,34 @@ def _add_services(world: RegionWorld, rng: np.random.Generator, counter: int) ->
             for k in range(n):
                 counter += 1
                 ext += 1
-                table.append({
-                    "id": ids.uuid_list(rng, 1)[0], "name": labels[k], "org": org.idx,
-                    "location": org.locations[int(rng.integers(len(org.locations)))],
-                    "number": f"{prefix}{counter:07d}", "extension": str(ext),
-                })
+                table.append(
+                    {
+                        "id": ids.uuid_list(rng, 1)[0],
+                        "name": labels[k],
+                        "org": org.idx,
+                        "location": org.locations[int(rng.integers(len(org.locations)))],
+                        "number": f"{prefix}{counter:07d}",
+                        "extension": str(ext),
+                    }
+                )
                 owned.append(len(table) - 1)
         n_ws = min(6, int(rng.poisson(0.5 + size / 40)))
         for k in range(n_ws):
             counter += 1
             ext += 1
-            world.workspaces.append({
-                "id": ids.uuid_list(rng, 1)[0],
-                "name": f"{names.WORKSPACE_NAMES[k % len(names.WORKSPACE_NAMES)]} {k + 1}", "org": org.idx,
-                "location": org.locations[int(rng.integers(len(org.locations)))],
-                "number": f"{prefix}{counter:07d}" if rng.random() < 0.6 else "", "extension": str(ext),
-                "room": rng.random() < 0.6,
-                "created_day": max(org.created_day, int(world.calendar.d - rng.integers(0, 400))),
-                "device": -1,
-            })
+            world.workspaces.append(
+                {
+                    "id": ids.uuid_list(rng, 1)[0],
+                    "name": f"{names.WORKSPACE_NAMES[k % len(names.WORKSPACE_NAMES)]} {k + 1}",
+                    "org": org.idx,
+                    "location": org.locations[int(rng.integers(len(org.locations)))],
+                    "number": f"{prefix}{counter:07d}" if rng.random() < 0.6 else "",
+                    "extension": str(ext),
+                    "room": rng.random() < 0.6,
+                    "created_day": max(org.created_day, int(world.calendar.d - rng.integers(0, 400))),
+                    "device": -1,
+                }
+            )
             org.workspaces.append(len(world.workspaces) - 1)
 
 
@@ -306,8 +354,7 @@ def _subscription_id(rng: np.random.Generator) -> str:
     return f"Sub{int(rng.integers(100000, 999999))}"
 
 
-def _add_subscriptions(world: RegionWorld, rng: np.random.Generator, force_unknown_status: bool,
-                       forced: dict[int, str]) -> None:
+def _add_subscriptions(world: RegionWorld, rng: np.random.Generator, force_unknown_status: bool, forced: dict[int, str]) -> None:
     """Subscriptions and their licenses; units sized from holders at D by a per-subscription class
     (normal / low assignment / overage) so every analytics section has members."""
     cal = world.calendar
@@ -334,8 +381,15 @@ def _add_subscriptions(world: RegionWorld, rng: np.random.Generator, force_unkno
             total = max(holders_at_d, int(rng.choice([10, 25, 50])))
         else:
             total = int(np.ceil(holders_at_d * rng.uniform(1.0, 1.35))) + int(rng.integers(0, 3))
-        lic = {"uuid": ids.uuid_list(rng, 1)[0], "name": name, "sub": len(world.subscriptions) - 1,
-               "org": sub["org"], "totalUnits": total, "workspace": workspace, "index": len(world.licenses)}
+        lic = {
+            "uuid": ids.uuid_list(rng, 1)[0],
+            "name": name,
+            "sub": len(world.subscriptions) - 1,
+            "org": sub["org"],
+            "totalUnits": total,
+            "workspace": workspace,
+            "index": len(world.licenses),
+        }
         lic["id"] = ids.webex_id("LICENSE", lic["uuid"])
         world.licenses.append(lic)
         sub["licenses"].append(len(world.licenses) - 1)
@@ -344,14 +398,21 @@ def _add_subscriptions(world: RegionWorld, rng: np.random.Generator, force_unkno
     expiring_org = next((o.idx for o in world.orgs if o.kind == "paid" and o.created_day < cal.world_start), None)
     for org in world.orgs:
         sl = slice(org.people_start, org.people_start + org.people_count)
-        holders = {key: int(((people[key][sl] >= 0) & (people[key][sl] <= d)).sum())
-                   for key in ("call_day", "meet_day", "msg_day")}
+        holders = {key: int(((people[key][sl] >= 0) & (people[key][sl] <= d)).sum()) for key in ("call_day", "meet_day", "msg_day")}
         start_day = org.created_day
         if org.kind == "trial":
             length = int(rng.choice([30, 60, 90]))
             end_day = max(start_day + length, d + int(rng.integers(3, 45)))
-            sub = new_sub(org, type="TRIAL", status="ACTIVE", created_ms=org.created_ms + 3_600_000,
-                          start=start_day, end=end_day, autoRenew=False, add_day=org.created_day)
+            sub = new_sub(
+                org,
+                type="TRIAL",
+                status="ACTIVE",
+                created_ms=org.created_ms + 3_600_000,
+                start=start_day,
+                end=end_day,
+                autoRenew=False,
+                add_day=org.created_day,
+            )
             org.calling_license = new_license(sub, "Webex Calling - Professional", holders["call_day"], "trial")
             org.meeting_license = new_license(sub, "Meeting - Webex Meeting Center", holders["meet_day"], "trial")
         else:
@@ -376,9 +437,16 @@ def _add_subscriptions(world: RegionWorld, rng: np.random.Generator, force_unkno
                 end_day, auto_renew, status = d + int(rng.integers(1, 30)), False, "ACTIVE"
             elif case == "renews_90":
                 end_day, auto_renew, status = d + int(rng.integers(30, 90)), True, "ACTIVE"
-            sub = new_sub(org, type="SUBSCRIPTION", status=status, created_ms=org.created_ms + 3_600_000,
-                          start=start_day, end=max(end_day, start_day + 30), autoRenew=auto_renew,
-                          add_day=org.created_day)
+            sub = new_sub(
+                org,
+                type="SUBSCRIPTION",
+                status=status,
+                created_ms=org.created_ms + 3_600_000,
+                start=start_day,
+                end=max(end_day, start_day + 30),
+                autoRenew=auto_renew,
+                add_day=org.created_day,
+            )
             org.calling_license = new_license(sub, "Webex Calling - Professional", holders["call_day"], unit_class)
             org.meeting_license = new_license(sub, "Meeting - Webex Meeting Center", holders["meet_day"], unit_class)
             org.messaging_license = new_license(sub, "Messaging", holders["msg_day"], "normal")
@@ -394,13 +462,26 @@ def _add_subscriptions(world: RegionWorld, rng: np.random.Generator, force_unkno
                 start = add_day + int(rng.integers(0, 12))
                 if case == "provisioning_addon":
                     start = d + int(rng.integers(1, 20))  # still in order setup at D
-                addon = new_sub(org, type="SUBSCRIPTION", status="ACTIVE", created_ms=add_day * DAY_MS + 40_000_000,
-                                start=start, end=start + 365, autoRenew=bool(rng.random() < 0.5), add_day=add_day)
+                addon = new_sub(
+                    org,
+                    type="SUBSCRIPTION",
+                    status="ACTIVE",
+                    created_ms=add_day * DAY_MS + 40_000_000,
+                    start=start,
+                    end=start + 365,
+                    autoRenew=bool(rng.random() < 0.5),
+                    add_day=add_day,
+                )
                 if org.idx == expiring_org:
                     # The one that expires inside the window: added long ago, ended a few weeks before D.
-                    addon.update(add_day=org.created_day, created_ms=org.created_ms + 7_200_000,
-                                 start=org.created_day, end=int(d - rng.integers(15, 40)), autoRenew=False,
-                                 expires_in_window=True)
+                    addon.update(
+                        add_day=org.created_day,
+                        created_ms=org.created_ms + 7_200_000,
+                        start=org.created_day,
+                        end=int(d - rng.integers(15, 40)),
+                        autoRenew=False,
+                        expires_in_window=True,
+                    )
                     start = org.created_day
                 meet = np.flatnonzero(people["meet_day"][sl] >= 0)[:3] + org.people_start
                 people["addon_day"][meet] = np.maximum(people["meet_day"][meet], start)
@@ -423,34 +504,59 @@ def _add_devices(world: RegionWorld, rng: np.random.Generator) -> None:
     cisco_macs = ids.macs(rng, names.CISCO_OUIS, len(desk) + len(world.workspaces))
     other_macs = ids.macs(rng, names.THIRD_PARTY_OUIS, len(other))
 
-    def device(org: int, location: int, product: tuple[str, str, str], kind: str, platform: str, mac: str,
-               created_day: int, person: int = -1, workspace: int = -1) -> int:
+    def device(
+        org: int, location: int, product: tuple[str, str, str], kind: str, platform: str, mac: str, created_day: int, person: int = -1, workspace: int = -1
+    ) -> int:
         dev_uuid = ids.uuid_list(rng, 1)[0]
-        world.devices.append({
-            "id": ids.webex_id("DEVICE", dev_uuid), "org": org, "person": person, "workspace": workspace,
-            "location": location, "product": product[0], "model": product[1], "software": product[2],
-            "type": kind, "platform": platform, "mac": mac,
-            "serial": "FOC" + "".join(str(x) for x in rng.integers(0, 10, 8)),
-            "status": str(rng.choice(["connected", "disconnected", "offline_expired"], p=[0.86, 0.1, 0.04])),
-            "created_day": created_day,
-        })
+        world.devices.append(
+            {
+                "id": ids.webex_id("DEVICE", dev_uuid),
+                "org": org,
+                "person": person,
+                "workspace": workspace,
+                "location": location,
+                "product": product[0],
+                "model": product[1],
+                "software": product[2],
+                "type": kind,
+                "platform": platform,
+                "mac": mac,
+                "serial": "FOC" + "".join(str(x) for x in rng.integers(0, 10, 8)),
+                "status": str(rng.choice(["connected", "disconnected", "offline_expired"], p=[0.86, 0.1, 0.04])),
+                "created_day": created_day,
+            }
+        )
         return len(world.devices) - 1
 
     for k, person in enumerate(desk):
         product = names.DESK_PHONES[int(rng.integers(len(names.DESK_PHONES)))]
-        people["desk_device"][person] = device(int(people["org"][person]), int(people["location"][person]), product,
-                                               "phone", "cisco", cisco_macs[k], int(people["call_day"][person]),
-                                               person=int(person))
+        people["desk_device"][person] = device(
+            int(people["org"][person]),
+            int(people["location"][person]),
+            product,
+            "phone",
+            "cisco",
+            cisco_macs[k],
+            int(people["call_day"][person]),
+            person=int(person),
+        )
     for k, person in enumerate(other):
         product = names.THIRD_PARTY_PHONES[int(rng.integers(len(names.THIRD_PARTY_PHONES)))]
-        people["other_device"][person] = device(int(people["org"][person]), int(people["location"][person]),
-                                                product, "phone", "other", other_macs[k],
-                                                int(people["call_day"][person]), person=int(person))
+        people["other_device"][person] = device(
+            int(people["org"][person]),
+            int(people["location"][person]),
+            product,
+            "phone",
+            "other",
+            other_macs[k],
+            int(people["call_day"][person]),
+            person=int(person),
+        )
     for k, ws in enumerate(world.workspaces):
-        product = (names.ROOM_DEVICES[int(rng.integers(len(names.ROOM_DEVICES)))] if ws["room"]
-                   else names.DESK_PHONES[4])
-        ws["device"] = device(ws["org"], ws["location"], product, "roomdesk" if ws["room"] else "phone", "cisco",
-                              cisco_macs[len(desk) + k], ws["created_day"], workspace=k)
+        product = names.ROOM_DEVICES[int(rng.integers(len(names.ROOM_DEVICES)))] if ws["room"] else names.DESK_PHONES[4]
+        ws["device"] = device(
+            ws["org"], ws["location"], product, "roomdesk" if ws["room"] else "phone", "cisco", cisco_macs[len(desk) + k], ws["created_day"], workspace=k
+        )
 
 
 # ---------------------------------------------------------------------------------------------- snapshots
@@ -486,8 +592,7 @@ def _held_licenses(world: RegionWorld, person: int, day: int) -> list[str]:
     people = world.people
     org = world.orgs[int(people["org"][person])]
     held = []
-    for key, lic_idx in (("call_day", org.calling_license), ("meet_day", org.meeting_license),
-                         ("msg_day", org.messaging_license)):
+    for key, lic_idx in (("call_day", org.calling_license), ("meet_day", org.meeting_license), ("msg_day", org.messaging_license)):
         if lic_idx >= 0 and 0 <= people[key][person] <= day:
             held.append(lic_idx)
     if 0 <= people["addon_day"][person] <= day:
@@ -522,9 +627,14 @@ def _customers(world: RegionWorld, day: int):
         if org.created_day > day:
             continue
         yield {
-            "orgId": _org_ref(org), "displayName": org.name, "externalId": org.external_id, "region": world.region,
-            "managedBy": org.managed_by, "createdAt": iso_ms(org.created_ms),
-            "lastAdminActivityAt": _admin_activity(org, day), "tags": org.tags,
+            "orgId": _org_ref(org),
+            "displayName": org.name,
+            "externalId": org.external_id,
+            "region": world.region,
+            "managedBy": org.managed_by,
+            "createdAt": iso_ms(org.created_ms),
+            "lastAdminActivityAt": _admin_activity(org, day),
+            "tags": org.tags,
             "customerType": "wholesale" if org.external_id else "standard",
         }
 
@@ -534,16 +644,28 @@ def _subscriptions(world: RegionWorld, day: int):
         if sub["add_day"] > day:
             continue
         quantity = sum(world.licenses[i]["totalUnits"] for i in sub["licenses"])
-        orders = [{"orderId": sub["orderId"], "orderedAt": iso_ms(sub["created_ms"] - 86_400_000), "action": "NEW",
-                   "quantity": quantity}]
+        orders = [{"orderId": sub["orderId"], "orderedAt": iso_ms(sub["created_ms"] - 86_400_000), "action": "NEW", "quantity": quantity}]
         if sub["type"] == "SUBSCRIPTION" and sub["end"] - sub["start"] > 400:
-            orders.append({"orderId": sub["orderId"] + "-M1", "orderedAt": iso_ms(sub["created_ms"] + 90 * DAY_MS),
-                           "action": "MODIFY", "quantity": max(1, quantity // 10)})
+            orders.append(
+                {
+                    "orderId": sub["orderId"] + "-M1",
+                    "orderedAt": iso_ms(sub["created_ms"] + 90 * DAY_MS),
+                    "action": "MODIFY",
+                    "quantity": max(1, quantity // 10),
+                }
+            )
         yield {
-            "subscriptionId": sub["subscriptionId"], "orgId": _org_ref(world.orgs[sub["org"]]), "type": sub["type"],
-            "status": _subscription_status(sub, day), "createdAt": iso_ms(sub["created_ms"]),
-            "startDate": iso_date(sub["start"]), "endDate": iso_date(sub["end"]), "autoRenew": sub["autoRenew"],
-            "invoiceId": sub["invoiceId"], "orders": orders, "billingCycle": "ANNUAL",
+            "subscriptionId": sub["subscriptionId"],
+            "orgId": _org_ref(world.orgs[sub["org"]]),
+            "type": sub["type"],
+            "status": _subscription_status(sub, day),
+            "createdAt": iso_ms(sub["created_ms"]),
+            "startDate": iso_date(sub["start"]),
+            "endDate": iso_date(sub["end"]),
+            "autoRenew": sub["autoRenew"],
+            "invoiceId": sub["invoiceId"],
+            "orders": orders,
+            "billingCycle": "ANNUAL",
         }
 
 
@@ -558,8 +680,7 @@ def _licenses(world: RegionWorld, day: int):
         if lic["workspace"]:
             by_workspaces = sum(1 for w in org.workspaces if world.workspaces[w]["created_day"] <= day)
         else:
-            for key, idx in (("call_day", org.calling_license), ("meet_day", org.meeting_license),
-                             ("msg_day", org.messaging_license)):
+            for key, idx in (("call_day", org.calling_license), ("meet_day", org.meeting_license), ("msg_day", org.messaging_license)):
                 if idx == lic["index"]:
                     column = people[key][sl]
                     by_users = int(((column >= 0) & (column <= day)).sum())
@@ -567,9 +688,13 @@ def _licenses(world: RegionWorld, day: int):
                 column = people["addon_day"][sl]
                 by_users = int(((column >= 0) & (column <= day)).sum())
         item = {
-            "id": lic["id"], "name": lic["name"], "totalUnits": lic["totalUnits"],
-            "consumedUnits": by_users + by_workspaces, "consumedByUsers": by_users,
-            "consumedByWorkspaces": by_workspaces, "subscriptionId": world.subscriptions[lic["sub"]]["subscriptionId"],
+            "id": lic["id"],
+            "name": lic["name"],
+            "totalUnits": lic["totalUnits"],
+            "consumedUnits": by_users + by_workspaces,
+            "consumedByUsers": by_users,
+            "consumedByWorkspaces": by_workspaces,
+            "subscriptionId": world.subscriptions[lic["sub"]]["subscriptionId"],
             "orgId": _org_ref(org),
         }
         if "Meeting" in lic["name"]:
@@ -589,11 +714,17 @@ def _people(world: RegionWorld, day: int):
             if world.person_alias[k]:
                 emails.append(world.person_alias[k])
             yield {
-                "id": _person_ref(world, k), "emails": emails, "displayName": world.person_names[k],
-                "firstName": world.person_first[k], "lastName": world.person_last[k], "orgId": _org_ref(org),
+                "id": _person_ref(world, k),
+                "emails": emails,
+                "displayName": world.person_names[k],
+                "firstName": world.person_first[k],
+                "lastName": world.person_last[k],
+                "orgId": _org_ref(org),
                 "licenses": _held_licenses(world, k, day),
                 "locationId": world.locations[int(people["location"][k])]["id"],
-                "created": iso_ms(int(people["created_ms"][k])), "type": "person", "status": "active",
+                "created": iso_ms(int(people["created_ms"][k])),
+                "type": "person",
+                "status": "active",
             }
 
 
@@ -603,12 +734,13 @@ def _locations(world: RegionWorld, day: int):
         if org.created_day > day:
             continue
         yield {
-            "id": loc["id"], "name": loc["name"], "orgId": _org_ref(org), "timeZone": f"UTC{loc['tz']:+d}",
+            "id": loc["id"],
+            "name": loc["name"],
+            "orgId": _org_ref(org),
+            "timeZone": f"UTC{loc['tz']:+d}",
             "preferredLanguage": "en_us",
-            "address": {"address1": f"{100 + loc['org'] * 7 % 900} Main Street", "city": loc["city"],
-                        "country": loc["country"]},
-            "pstnConnection": {"type": "CLOUD_CONNECTED" if loc["provider"] else None,
-                               "providerName": loc["provider"]},
+            "address": {"address1": f"{100 + loc['org'] * 7 % 900} Main Street", "city": loc["city"], "country": loc["country"]},
+            "pstnConnection": {"type": "CLOUD_CONNECTED" if loc["provider"] else None, "providerName": loc["provider"]},
         }
 
 
@@ -620,22 +752,29 @@ def _devices(world: RegionWorld, day: int):
         person = dev["person"]
         workspace = world.workspaces[dev["workspace"]]["id"] if dev["workspace"] >= 0 else None
         yield {
-            "id": dev["id"], "displayName": dev["product"], "orgId": _org_ref(org),
-            "personId": _person_ref(world, person) if person >= 0 else None, "workspaceId": workspace,
-            "locationId": world.locations[dev["location"]]["id"], "product": dev["product"], "type": dev["type"],
-            "devicePlatform": dev["platform"], "mac": dev["mac"], "serial": dev["serial"],
-            "software": dev["software"], "connectionStatus": dev["status"],
-            "created": iso_ms(dev["created_day"] * DAY_MS + 36_000_000), "upgradeChannel": "stable",
+            "id": dev["id"],
+            "displayName": dev["product"],
+            "orgId": _org_ref(org),
+            "personId": _person_ref(world, person) if person >= 0 else None,
+            "workspaceId": workspace,
+            "locationId": world.locations[dev["location"]]["id"],
+            "product": dev["product"],
+            "type": dev["type"],
+            "devicePlatform": dev["platform"],
+            "mac": dev["mac"],
+            "serial": dev["serial"],
+            "software": dev["software"],
+            "connectionStatus": dev["status"],
+            "created": iso_ms(dev["created_day"] * DAY_MS + 36_000_000),
+            "upgradeChannel": "stable",
         }
 
 
-def _number(phone: str, ext: str | None, state: str, kind: str | None, main: bool, loc: dict,
-            owner: dict | None) -> dict:
+def _number(phone: str, ext: str | None, state: str, kind: str | None, main: bool, loc: dict, owner: dict | None) -> dict:
     item: dict = {"phoneNumber": phone}
     if ext:
         item["extension"] = ext
-    item.update({"state": state, "phoneNumberType": kind, "mainNumber": main,
-                 "location": {"id": loc["id"], "name": loc["name"]}, "tollFreeNumber": False})
+    item.update({"state": state, "phoneNumberType": kind, "mainNumber": main, "location": {"id": loc["id"], "name": loc["name"]}, "tollFreeNumber": False})
     if owner:
         item["owner"] = owner
     return item
@@ -654,27 +793,25 @@ def _numbers(world: RegionWorld, day: int):
             if not 0 <= people["call_day"][k] <= day:
                 continue
             phone, ext = world.person_numbers[k]
-            owner = {"id": _person_ref(world, k), "type": "PEOPLE", "firstName": world.person_first[k],
-                     "lastName": world.person_last[k]}
-            items.append(_number(phone, ext, "ACTIVE", "PRIMARY", False,
-                                 world.locations[int(people["location"][k])], owner))
-        for table, owned, owner_type in ((world.workspaces, org.workspaces, "PLACE"),
-                                         (world.queues, org.queues, "CALL_QUEUE"),
-                                         (world.hunt_groups, org.hunt_groups, "HUNT_GROUP"),
-                                         (world.auto_attendants, org.auto_attendants, "AUTO_ATTENDANT")):
+            owner = {"id": _person_ref(world, k), "type": "PEOPLE", "firstName": world.person_first[k], "lastName": world.person_last[k]}
+            items.append(_number(phone, ext, "ACTIVE", "PRIMARY", False, world.locations[int(people["location"][k])], owner))
+        for table, owned, owner_type in (
+            (world.workspaces, org.workspaces, "PLACE"),
+            (world.queues, org.queues, "CALL_QUEUE"),
+            (world.hunt_groups, org.hunt_groups, "HUNT_GROUP"),
+            (world.auto_attendants, org.auto_attendants, "AUTO_ATTENDANT"),
+        ):
             for idx in owned:
                 entity = table[idx]
                 if entity.get("created_day", 0) > day:
                     continue
                 owner = {"id": entity["id"], "type": owner_type, "firstName": entity["name"], "lastName": ""}
-                items.append(_number(entity["number"], entity["extension"], "ACTIVE", "PRIMARY", False,
-                                     world.locations[entity["location"]], owner))
+                items.append(_number(entity["number"], entity["extension"], "ACTIVE", "PRIMARY", False, world.locations[entity["location"]], owner))
         # Unassigned inventory: numbers ordered but not yet given to anyone, half not activated.
         loc = world.locations[org.locations[0]]
         base = loc["main_number"][:-3]
         for k in range(1 + org.idx % 3):
-            items.append(_number(f"{base}{900 + k:03d}", None, "INACTIVE" if k % 2 else "ACTIVE", "PRIMARY", False,
-                                 loc, None))
+            items.append(_number(f"{base}{900 + k:03d}", None, "INACTIVE" if k % 2 else "ACTIVE", "PRIMARY", False, loc, None))
         yield {"orgId": _org_ref(org), "phoneNumbers": items}
 
 
@@ -692,18 +829,28 @@ def write_partner_admins(worlds: list[RegionWorld], landing: Path, seed: int, lo
         # Full admins see most customers; others a handful, drawn across all regions.
         share = 0.8 if role == "PARTNER_FULL_ADMIN" else float(rng.uniform(0.05, 0.35))
         assigned = np.flatnonzero(rng.random(len(all_orgs)) < share).tolist() or [int(rng.integers(len(all_orgs)))]
-        admins.append({
-            "id": ids.webex_id("PEOPLE", ids.uuid_list(rng, 1)[0]),
-            "email": f"{_email_local(first, last)}{k}@{names.PARTNER_DOMAIN}",
-            "displayName": f"{first} {last}", "role": role, "assigned": assigned,
-            "joined_day": cal.snapshot_days[len(cal.snapshot_days) // 2] if k == n_admins - 1 and k > 0 else 0,
-        })
+        admins.append(
+            {
+                "id": ids.webex_id("PEOPLE", ids.uuid_list(rng, 1)[0]),
+                "email": f"{_email_local(first, last)}{k}@{names.PARTNER_DOMAIN}",
+                "displayName": f"{first} {last}",
+                "role": role,
+                "assigned": assigned,
+                "joined_day": cal.snapshot_days[len(cal.snapshot_days) // 2] if k == n_admins - 1 and k > 0 else 0,
+            }
+        )
     total = 0
     for day in cal.snapshot_days:
         items = [
-            {"id": a["id"], "email": a["email"], "displayName": a["displayName"], "role": a["role"],
-             "assignedOrgIds": [_org_ref(all_orgs[i][1]) for i in a["assigned"] if all_orgs[i][1].created_day <= day]}
-            for a in admins if a["joined_day"] <= day
+            {
+                "id": a["id"],
+                "email": a["email"],
+                "displayName": a["displayName"],
+                "role": a["role"],
+                "assignedOrgIds": [_org_ref(all_orgs[i][1]) for i in a["assigned"] if all_orgs[i][1].created_day <= day],
+            }
+            for a in admins
+            if a["joined_day"] <= day
         ]
         total += write_items(landing / "partner_admins" / f"{iso_date(day)}.json", items, log)
     return total

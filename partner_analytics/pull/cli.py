@@ -78,8 +78,15 @@ def pull_command(
     check_snapshot_date(what, d, moment)
     creds = webex_credentials()
     result = pull(
-        Path(landing), creds.token, pull_date=d, now=moment, regions=regions, what=what,
-        base_url=base_url or creds.base_url or DEFAULT_BASE_URL, cdr_base_url=cdr_base_url, concurrency=concurrency,
+        Path(landing),
+        creds.token,
+        pull_date=d,
+        now=moment,
+        regions=regions,
+        what=what,
+        base_url=base_url or creds.base_url or DEFAULT_BASE_URL,
+        cdr_base_url=cdr_base_url,
+        concurrency=concurrency,
         client_options=client_options(),
     )
     lines = summary_lines(result)

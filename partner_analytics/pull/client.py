@@ -195,10 +195,7 @@ class WebexClient:
         if status in (401, 403):
             self.stopped.set()
             kind = "the token is missing, expired or wrong" if status == 401 else "the token lacks a scope or admin role"
-            raise ScopeError(
-                f"{what}: {status} {response.reason_phrase}: {kind}; this endpoint needs scope {endpoint.scope}"
-                f" ({webex_message(response)})"
-            )
+            raise ScopeError(f"{what}: {status} {response.reason_phrase}: {kind}; this endpoint needs scope {endpoint.scope} ({webex_message(response)})")
         if status == 451:
             target = region_url(response)
             if not target:

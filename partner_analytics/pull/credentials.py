@@ -52,6 +52,4 @@ def webex_credentials(environ: Mapping[str, str] | None = None, use_airflow: boo
     conn = airflow_connection() if use_airflow else None
     if conn:
         return conn
-    raise MissingTokenError(
-        f"no Webex access token: set {TOKEN_ENV} or create the Airflow connection {CONNECTION_ID!r} (password = token)"
-    )
+    raise MissingTokenError(f"no Webex access token: set {TOKEN_ENV} or create the Airflow connection {CONNECTION_ID!r} (password = token)")

@@ -281,7 +281,14 @@ def pull(
         options["sleep"] = sleep
     with WebexClient(token, concurrency=concurrency, **options) as client:
         puller = Puller(
-            client, landing, pull_date=pull_date, now=now, base_url=base_url, cdr_base_url=cdr_base_url,
-            regions=regions, what=what, cdr_page_size=cdr_page_size,
+            client,
+            landing,
+            pull_date=pull_date,
+            now=now,
+            base_url=base_url,
+            cdr_base_url=cdr_base_url,
+            regions=regions,
+            what=what,
+            cdr_page_size=cdr_page_size,
         )
         return puller.run(concurrency)

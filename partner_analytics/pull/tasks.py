@@ -49,12 +49,25 @@ def pull_region_cdrs(config: dict, region: str, now: str | None = None) -> dict:
     creds = webex_credentials()
     moment = parse_now(now)
     result = pull(
-        Path(config["landing"]), creds.token, pull_date=moment.date(), now=moment, regions=[region], what="cdr",
-        base_url=creds.base_url or config.get("base_url") or DEFAULT_BASE_URL, cdr_base_url=config["cdr_base_url"],
+        Path(config["landing"]),
+        creds.token,
+        pull_date=moment.date(),
+        now=moment,
+        regions=[region],
+        what="cdr",
+        base_url=creds.base_url or config.get("base_url") or DEFAULT_BASE_URL,
+        cdr_base_url=config["cdr_base_url"],
         client_options=client_options(),
     )
-    summary = {"region": region, "now": moment.isoformat(), "windows": result.cdr_windows, "rows": result.cdr_rows,
-               "requests": result.requests, "bytes": result.bytes, "failed": result.failed}
+    summary = {
+        "region": region,
+        "now": moment.isoformat(),
+        "windows": result.cdr_windows,
+        "rows": result.cdr_rows,
+        "requests": result.requests,
+        "bytes": result.bytes,
+        "failed": result.failed,
+    }
     if result.failed:
         raise PipelineError(f"{region}: {len(result.failed)} org(s) failed: " + "; ".join(f"{o}: {r}" for o, r in sorted(result.failed.items())))
     return summary
@@ -74,7 +87,11 @@ def pull_weekly_snapshots(config: dict, now: str | None = None) -> dict:
         log.warning("snapshots dated %s cannot be pulled on %s (the APIs serve today's state): file-landed data only", d, moment.date())
         return {"pulled": False, "reason": f"run on {moment.date().isoformat()}, not on D"}
     result = pull(
-        Path(config["landing"]), creds.token, pull_date=d, now=moment, what="snapshots",
+        Path(config["landing"]),
+        creds.token,
+        pull_date=d,
+        now=moment,
+        what="snapshots",
         base_url=creds.base_url or _setting("PA_WEBEX_BASE_URL", None, None, "") or DEFAULT_BASE_URL,
         client_options=client_options(),
     )

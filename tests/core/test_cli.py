@@ -17,7 +17,9 @@ def test_run_refuses_a_week_ending_that_is_not_a_sunday(tmp_path):
 
 def test_run_refuses_an_unknown_region(tmp_path):
     (tmp_path / "landing").mkdir()
-    result = runner.invoke(app, ["run", "--landing", str(tmp_path / "landing"), "--home", str(tmp_path / "home"), "--week-ending", "2026-11-22", "--region", "MARS"])
+    result = runner.invoke(
+        app, ["run", "--landing", str(tmp_path / "landing"), "--home", str(tmp_path / "home"), "--week-ending", "2026-11-22", "--region", "MARS"]
+    )
     assert result.exit_code == 2
     assert "unknown region(s) MARS" in result.output
 

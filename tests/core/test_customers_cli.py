@@ -10,10 +10,20 @@ from partner_analytics.customers import list_customers
 from partner_analytics.errors import BadArgumentError
 
 FLAGS = [
-    "is_status_trial", "is_status_subscription", "is_status_expiring_soon", "is_status_license_overage",
-    "is_status_no_recent_activity", "is_status_ready_for_order_setup", "is_status_suspended", "is_status_expired",
-    "has_product_calling", "has_product_meetings", "has_product_messaging", "has_product_other",
-    "has_subscription_type_subscription", "has_subscription_type_trial",
+    "is_status_trial",
+    "is_status_subscription",
+    "is_status_expiring_soon",
+    "is_status_license_overage",
+    "is_status_no_recent_activity",
+    "is_status_ready_for_order_setup",
+    "is_status_suspended",
+    "is_status_expired",
+    "has_product_calling",
+    "has_product_meetings",
+    "has_product_messaging",
+    "has_product_other",
+    "has_subscription_type_subscription",
+    "has_subscription_type_trial",
 ]
 
 
@@ -29,8 +39,14 @@ def home(tmp_path):
         ('Gamma', 'org-c', 'EXT-3', 'Partner', 'Messaging', null, 'No Recent Activity; Expired', 'east', null, null)
     ) t(customer, org_id, external_id, managed_by, products, subscription_types, statuses, tags, partner_admins, next_expiry_date)""")
     flags = {  # org -> flags set to true
-        "org-a": {"is_status_trial", "is_status_subscription", "has_product_calling", "has_product_meetings",
-                  "has_subscription_type_subscription", "has_subscription_type_trial"},
+        "org-a": {
+            "is_status_trial",
+            "is_status_subscription",
+            "has_product_calling",
+            "has_product_meetings",
+            "has_subscription_type_subscription",
+            "has_subscription_type_trial",
+        },
         "org-b": {"is_status_subscription", "is_status_license_overage", "has_product_calling", "has_subscription_type_subscription"},
         "org-c": {"is_status_no_recent_activity", "is_status_expired", "has_product_messaging"},
     }

@@ -12,9 +12,7 @@ import pytest
 
 from partner_analytics import process
 
-pytestmark = pytest.mark.skipif(
-    sys.platform != "linux" or platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's (Linux CI has it)"
-)
+pytestmark = pytest.mark.skipif(sys.platform != "linux" or platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's (Linux CI has it)")
 
 # Frees 48 one-MiB blocks, each followed by a small live block, after one 16 MiB block was freed (which
 # makes glibc raise its mmap threshold, so the 1 MiB blocks come from the heap); prints the MiB of

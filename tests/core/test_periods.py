@@ -21,7 +21,7 @@ def test_week_ending_must_be_a_sunday_date(bad):
 
 def test_last_complete_week_from_a_wednesday_noon():
     # Wednesday 2026-11-25 12:00 UTC -> the week [2026-11-15, 2026-11-22)
-    assert periods.last_complete_week_ending(dt.datetime(2026, 11, 25, 12, tzinfo=dt.timezone.utc)) == dt.date(2026, 11, 22)
+    assert periods.last_complete_week_ending(dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)) == dt.date(2026, 11, 22)
     # a Sunday is its own week ending (the week that just ended at 00:00)
     assert periods.last_complete_week_ending(dt.date(2026, 11, 22)) == dt.date(2026, 11, 22)
 
@@ -36,4 +36,3 @@ def test_monthly_period_is_the_previous_calendar_month_leap_year():
     assert (p.start, p.end, p.days) == (dt.date(2028, 2, 1), dt.date(2028, 3, 1), 29)  # 2028-02-01..2028-02-29
     j = periods.previous_month(dt.date(2027, 1, 15))
     assert (j.start, j.end) == (dt.date(2026, 12, 1), dt.date(2027, 1, 1))
-

@@ -46,9 +46,13 @@ def test_a_run_logs_one_record_per_stage_and_region_with_counts(tmp_path, monkey
         (landing / region).mkdir(parents=True)
     monkeypatch.setattr(pipeline, "ingest_partner_step", lambda landing, home, d: {})
     monkeypatch.setattr(pipeline, "ingest_step", lambda landing, home, region, d: _ingested(region, landing, home, d))
-    monkeypatch.setattr(pipeline, "validate_step", lambda home, region, d, parts: {"status": "passed", "expectations_evaluated": 42, "soft_warnings": [{"x": 1}]})
+    monkeypatch.setattr(
+        pipeline, "validate_step", lambda home, region, d, parts: {"status": "passed", "expectations_evaluated": 42, "soft_warnings": [{"x": 1}]}
+    )
     monkeypatch.setattr(pipeline, "build_step", lambda home, region, d, run_id=None: str(Path(home) / "warehouse" / f"{region}.duckdb"))
-    monkeypatch.setattr(pipeline, "export_step", lambda home, region, d: [{"template": "a", "path": "a.csv", "rows": 7}, {"template": "b", "path": "b.csv", "rows": 0}])
+    monkeypatch.setattr(
+        pipeline, "export_step", lambda home, region, d: [{"template": "a", "path": "a.csv", "rows": 7}, {"template": "b", "path": "b.csv", "rows": 0}]
+    )
     assert progress.configure(progress.AUTO, stream=io.StringIO()) == progress.LOG  # not a terminal
     caplog.set_level(logging.INFO, logger="partner_analytics.progress")
     with pytest.raises(Exception, match="EU"):

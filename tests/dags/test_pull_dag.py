@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.pull.conftest import D, TOKEN, at
+from tests.pull.conftest import TOKEN, D, at
 from tests.pull.fake_webex import ALL_SCOPES, FakeServer, FakeWebex, LandingData
 
 
@@ -86,8 +86,9 @@ def test_pull_dag_run_lands_each_regions_missing_windows(airflow_db, dagbag, sma
         first = len(server.fake.requests_to("/v1/cdr_feed"))
         # a second day: only the two new windows per org are fetched
         server.fake.now = now + dt.timedelta(days=1)
-        dr = dagbag.dags["partner_pull"].test(logical_date=dt.datetime(2026, 11, 22, 0, 15, tzinfo=dt.UTC),
-                                             run_conf={"now": (now + dt.timedelta(days=1)).isoformat()})
+        dr = dagbag.dags["partner_pull"].test(
+            logical_date=dt.datetime(2026, 11, 22, 0, 15, tzinfo=dt.UTC), run_conf={"now": (now + dt.timedelta(days=1)).isoformat()}
+        )
         assert dr.state == "success"
         second = server.fake.requests_to("/v1/cdr_feed")[first:]
     orgs = len(small_landing.org_region)

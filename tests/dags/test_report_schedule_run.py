@@ -8,7 +8,7 @@ import pytest
 
 from exports.templates import Column, Template
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 USAGE = Template(
     name="Calling Usage Detail Report",
     relation="rpt_calling_usage_detail",
@@ -25,7 +25,9 @@ def scheduled(tmp_path, monkeypatch):
     con = duckdb.connect(str(home / "warehouse" / "US.duckdb"))
     con.execute("create table calls_by_day (customer_name varchar, org_id varchar, call_date date, calls integer)")
     con.execute("insert into calls_by_day values ('Acme', 'o1', '2026-11-20', 2), ('Acme', 'o1', '2026-11-21', 3), ('Beta', 'o2', '2026-11-21', 4)")
-    con.execute("create schema marts; create table marts.rpt_calling_usage_detail as select customer_name, org_id, sum(calls) as total_calls from calls_by_day group by all")
+    con.execute(
+        "create schema marts; create table marts.rpt_calling_usage_detail as select customer_name, org_id, sum(calls) as total_calls from calls_by_day group by all"
+    )
     con.close()
     run = home / "runs" / "2026-11-22" / "US" / "summary.json"
     run.parent.mkdir(parents=True)

@@ -8,7 +8,7 @@ import pytest
 from partner_analytics import orchestration
 from partner_analytics.errors import BadArgumentError
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def test_scheduled_run_uses_the_end_of_its_data_interval():

@@ -87,7 +87,7 @@ def test_weekly_dag_exports_the_same_bytes_as_the_cli_and_reports_add_up(airflow
 
     monkeypatch.setenv("PA_LANDING", str(landing))
     monkeypatch.setenv("PA_HOME", str(dag_home))
-    dr = dagbag.dags["partner_weekly"].test(logical_date=dt.datetime(2026, 11, 22, tzinfo=dt.timezone.utc))
+    dr = dagbag.dags["partner_weekly"].test(logical_date=dt.datetime(2026, 11, 22, tzinfo=dt.UTC))
     assert dr.state == "success"
 
     cli_files, dag_files = _files(cli_home / "exports" / REGION), _files(dag_home / "exports" / REGION)

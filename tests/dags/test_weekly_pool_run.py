@@ -69,11 +69,10 @@ def landing(tmp_path_factory):
 
 
 def test_four_regions_ingest_one_at_a_time_and_a_failure_is_posted(airflow_db, dagbag, landing, tmp_path, monkeypatch):
-    from sqlalchemy import select
-
     from airflow.models import TaskInstance
     from airflow.models.pool import Pool
     from airflow.utils.session import create_session
+    from sqlalchemy import select
 
     assert Pool.get_pool("partner_memory").slots == 1  # created as `make demo` does (conftest)
     server = HTTPServer(("127.0.0.1", 0), _Hook)
@@ -84,7 +83,7 @@ def test_four_regions_ingest_one_at_a_time_and_a_failure_is_posted(airflow_db, d
     _Hook.received = []
     dag = dagbag.dags["partner_weekly"]
     try:
-        dr = dag.test(logical_date=dt.datetime(2026, 11, 22, tzinfo=dt.timezone.utc))
+        dr = dag.test(logical_date=dt.datetime(2026, 11, 22, tzinfo=dt.UTC))
     finally:
         server.shutdown()
         server.server_close()
@@ -128,14 +127,13 @@ def test_four_regions_ingest_one_at_a_time_and_a_failure_is_posted(airflow_db, d
 def _queued_by_scheduler(dag_id: str, run_id: str, slots: int) -> int:
     """Set the run's four ingest tasks ready (scheduled), everything else done; return how many the
     scheduler would queue now with the memory pool at `slots`."""
-    from sqlalchemy import update
-
     from airflow.jobs.job import Job
     from airflow.jobs.scheduler_job_runner import SchedulerJobRunner
     from airflow.models import DagModel, DagRun, TaskInstance
     from airflow.models.pool import Pool
     from airflow.utils.session import create_session
     from airflow.utils.state import DagRunState, TaskInstanceState
+    from sqlalchemy import update
 
     Pool.create_or_update_pool("partner_memory", slots, "ingestion and validation, ~1 GiB each at scale m", include_deferred=False)
     with create_session() as session:
@@ -144,9 +142,7 @@ def _queued_by_scheduler(dag_id: str, run_id: str, slots: int) -> int:
         ti = TaskInstance
         session.execute(update(ti).where(ti.dag_id == dag_id, ti.run_id == run_id).values(state=TaskInstanceState.SUCCESS))
         session.execute(
-            update(ti)
-            .where(ti.dag_id == dag_id, ti.run_id == run_id, ti.task_id == "region.ingest_region")
-            .values(state=TaskInstanceState.SCHEDULED)
+            update(ti).where(ti.dag_id == dag_id, ti.run_id == run_id, ti.task_id == "region.ingest_region").values(state=TaskInstanceState.SCHEDULED)
         )
         session.flush()
         runner = SchedulerJobRunner(job=Job())

@@ -11,7 +11,7 @@ import pytest
 from partner_analytics import pipeline
 from partner_analytics.errors import PipelineError, ValidationError
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 D = dt.date(2026, 11, 22)
 
 
@@ -49,8 +49,13 @@ def fake_steps(monkeypatch, tmp_path):
         return [{"template": "Devices Report", "path": str(home / "exports" / region / "x.csv"), "rows": 7}]
 
     fail_eu = crash_eu_export = False
-    for name, fn in [("ingest_partner_step", ingest_partner_step), ("ingest_step", ingest_step),
-                     ("validate_step", validate_step), ("build_step", build_step), ("export_step", export_step)]:
+    for name, fn in [
+        ("ingest_partner_step", ingest_partner_step),
+        ("ingest_step", ingest_step),
+        ("validate_step", validate_step),
+        ("build_step", build_step),
+        ("export_step", export_step),
+    ]:
         monkeypatch.setattr(pipeline, name, fn)
 
     class Fakes:

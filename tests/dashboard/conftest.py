@@ -15,12 +15,11 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for the e2e landing set
-from e2e.conftest import CLI, D, D_ISO, REPO, run_cli  # noqa: E402
+from e2e.conftest import CLI, D_ISO, REPO, D, run_cli  # noqa: E402
 from e2e.test_customer_exports import build_customer_landing  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 
 
 class DashboardRun:
@@ -66,8 +65,7 @@ def browser():
 def cli(home: Path, *args: str) -> subprocess.CompletedProcess:
     """`partner-analytics ARGS --home HOME` as a user types it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PA_")}
-    return subprocess.run([str(CLI), *args, "--home", str(home)], capture_output=True, text=True, env=env,
-                          cwd=str(REPO), timeout=900)
+    return subprocess.run([str(CLI), *args, "--home", str(home)], capture_output=True, text=True, env=env, cwd=str(REPO), timeout=900)
 
 
 __all__ = ["D", "D_ISO", "cli"]

@@ -17,19 +17,34 @@ from exports.dashboard.render import PAGE_TEMPLATES, admin_page_name
 from exports.naming import export_file_name
 from partner_analytics.periods import week
 
-from .conftest import D, D_ISO, cli
+from .conftest import D_ISO, D, cli
 
 pytestmark = pytest.mark.slow  # one full pipeline run and one scoped rebuild
 
 ACME, FORMULA, GLOBEX, EURO = "org-us-acme", "org-us-formula", "org-us-globex", "org-eu-euro"
 HOOLI, UMBRELLA = "org-us-hooli", "org-us-umbrella"
 KPI_HEADER = [
-    "Product", "Total Customers", "Nearing Expiration", "Nearing Renewal", "Low License Assignment",
-    "License Overage", "New Customers", "Recently Added Total Licenses", "Customers Expiring",
-    "Expiring License Assignment %", "Expiring License Usage %", "Customers Renewing",
-    "Renewing License Assignment %", "Renewing License Usage %", "Customers with Low Assignment",
-    "Low Assignment License Assignment %", "Low Assignment License Usage When Assigned %",
-    "Total Unassigned Licenses", "Customers with Overage", "Total Overage Licenses", "Average Overage",
+    "Product",
+    "Total Customers",
+    "Nearing Expiration",
+    "Nearing Renewal",
+    "Low License Assignment",
+    "License Overage",
+    "New Customers",
+    "Recently Added Total Licenses",
+    "Customers Expiring",
+    "Expiring License Assignment %",
+    "Expiring License Usage %",
+    "Customers Renewing",
+    "Renewing License Assignment %",
+    "Renewing License Usage %",
+    "Customers with Low Assignment",
+    "Low Assignment License Assignment %",
+    "Low Assignment License Usage When Assigned %",
+    "Total Unassigned Licenses",
+    "Customers with Overage",
+    "Total Overage Licenses",
+    "Average Overage",
 ]
 ZOE_KPIS = {
     # Calling, active and in scope: A1 10/8 (used 2), A2 20/22 (used 1), G1 50/30 (used 2) -> 2 customers.
@@ -37,13 +52,11 @@ ZOE_KPIS = {
     # A2: 2 licenses, average 2.0. Recently added A1: 1 customer, 10 licenses. Expiring A1: 8/10 = 80.0 %,
     # used 2/10 = 20.0 %. Renewing A2: 22/20 = 110.0 %, 1/20 = 5.0 %. Low G1: 30/50 = 60.0 %, 2/50 = 4.0 %,
     # 20 unassigned.
-    "Calling": ["Calling", "2", "1", "1", "1", "1", "1", "10", "1", "80.0", "20.0", "1", "110.0", "5.0",
-                "1", "60.0", "4.0", "20", "1", "2", "2.0"],
+    "Calling": ["Calling", "2", "1", "1", "1", "1", "1", "10", "1", "80.0", "20.0", "1", "110.0", "5.0", "1", "60.0", "4.0", "20", "1", "2", "2.0"],
     # Meetings: A1 20/5 (used 2), G1 10/10 (used 1) -> 2. Expiring A1: 25.0 %, 10.0 %. No renewal. Low with
     # the region's 0.6625: A1 (0.25): 5/20 = 25.0 %, 2/20 = 10.0 %, 15 unassigned. No overage. Recently
     # added A1, 20 licenses.
-    "Meetings": ["Meetings", "2", "1", "0", "1", "0", "1", "20", "1", "25.0", "10.0", "0", "", "",
-                 "1", "25.0", "10.0", "15", "0", "0", ""],
+    "Meetings": ["Meetings", "2", "1", "0", "1", "0", "1", "20", "1", "25.0", "10.0", "0", "", "", "1", "25.0", "10.0", "15", "0", "0", ""],
 }
 OTHERS = (HOOLI, UMBRELLA, FORMULA, EURO, "Hooli", "Umbrella", "Formula Corp", "Euro Widgets")
 
@@ -156,7 +169,8 @@ def test_dashboard_refuses_what_it_cannot_draw(dashboard_run, tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.strip() == (
         "error: --week-ending 2026-11-29: the US warehouse holds the week ending 2026-11-22; a page of another "
-        "week cannot be drawn from it (that week's page is dashboard/US/<D>.html, written by its weekly run)")
+        "week cannot be drawn from it (that week's page is dashboard/US/<D>.html, written by its weekly run)"
+    )
     proc = cli(dashboard_run.home, "dashboard", "--region", "US", "--from", "2026-11-01")
     assert proc.returncode == 2  # no period: the page is the week's
     # without --as-admin into a folder: the region's page again, with the week's CSVs beside it

@@ -7,8 +7,7 @@ import pytest
 
 pytestmark = pytest.mark.slow  # one full pipeline run and a browser
 
-CHARTS = ["license-allocation-trend", "call-volume-trend", "call-quality-trend", "call-quality-by-endpoint-type",
-          "feature-usage"]
+CHARTS = ["license-allocation-trend", "call-volume-trend", "call-quality-trend", "call-quality-by-endpoint-type", "feature-usage"]
 
 
 @pytest.fixture
@@ -34,7 +33,7 @@ def opened(dashboard_run, browser):
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.on("requestfailed", lambda req: problems.append(f"request failed: {req.url}"))
     page.goto(url, wait_until="load")
-    page.wait_for_function("document.querySelectorAll('.chart .main-svg').length >= %d" % len(CHARTS))
+    page.wait_for_function(f"document.querySelectorAll('.chart .main-svg').length >= {len(CHARTS)}")
     page.url_ = url
     yield page, requests, problems
     context.close()
@@ -129,10 +128,22 @@ def test_numbers_on_the_page_equal_the_csv_cells(opened, dashboard_run):
     compared = 0
     tables = _dom_tables(page)
     reports = {t["report"] for t in tables}
-    assert {"Recently Added Subscriptions", "Expiring Subscriptions", "Renewing Subscriptions",
-            "Low License Assignment Subscriptions", "License Overage Subscriptions", "License Allocation Trend",
-            "Call Volume Trend", "Call Quality Trend", "Call Quality by Endpoint Type", "Feature Usage", "Customers",
-            "Customers and Usage", "Customers and Call Quality", "Customers and Call Queues"} <= reports
+    assert {
+        "Recently Added Subscriptions",
+        "Expiring Subscriptions",
+        "Renewing Subscriptions",
+        "Low License Assignment Subscriptions",
+        "License Overage Subscriptions",
+        "License Allocation Trend",
+        "Call Volume Trend",
+        "Call Quality Trend",
+        "Call Quality by Endpoint Type",
+        "Feature Usage",
+        "Customers",
+        "Customers and Usage",
+        "Customers and Call Quality",
+        "Customers and Call Queues",
+    } <= reports
     for t in tables:
         header, rows = dashboard_run.csv(t["report"])
         assert t["headers"] == header, t["report"]

@@ -20,7 +20,16 @@ def test_exposures_cover_every_exported_mart_and_the_dashboard(tmp_path, monkeyp
 
     templates = {t.name: t.relation for t in load_default_templates()}
     assert models("partner_hub_csv_reports") == sorted(templates.values())
-    on_page = ["Subscription KPIs", "License Allocation Trend", *(n for n, _ in SUBSCRIPTION_TABLES), "Call Volume Trend",
-               "Call Quality Trend", "Call Quality by Endpoint Type", "Feature Usage", "Call Queue KPIs", *CUSTOMER_TABLES]
+    on_page = [
+        "Subscription KPIs",
+        "License Allocation Trend",
+        *(n for n, _ in SUBSCRIPTION_TABLES),
+        "Call Volume Trend",
+        "Call Quality Trend",
+        "Call Quality by Endpoint Type",
+        "Feature Usage",
+        "Call Queue KPIs",
+        *CUSTOMER_TABLES,
+    ]
     assert models("partner_hub_dashboard") == sorted(templates[n] for n in on_page)
     assert exposures["partner_hub_dashboard"]["type"] == "dashboard"

@@ -19,7 +19,7 @@ from exports.templates import load_default_templates
 from partner_analytics import demo_report, paths
 from partner_analytics.warehouse import open_read_only
 
-from .conftest import D, D_ISO
+from .conftest import D_ISO, D
 
 pytestmark = pytest.mark.slow  # reads the homes of one full pipeline run
 
@@ -34,8 +34,10 @@ def test_marts_schema_holds_every_report_with_table_and_column_comments(dashboar
             "select schema_name, table_name, comment from duckdb_tables() "
             "union all select schema_name, view_name, comment from duckdb_views() where not internal"
         ).fetchall()
-        columns = {(t, c): comment for t, c, comment in con.execute(
-            "select table_name, column_name, comment from duckdb_columns() where schema_name = 'marts'").fetchall()}
+        columns = {
+            (t, c): comment
+            for t, c, comment in con.execute("select table_name, column_name, comment from duckdb_columns() where schema_name = 'marts'").fetchall()
+        }
     finally:
         con.close()
     assert {s for s, _, _ in objects} == {"staging", "intermediate", "marts"}
@@ -86,7 +88,7 @@ def test_parquet_marts_hold_the_report_rows(dashboard_run):
     assert not list(folder.glob(".staging-*"))
     header, rows = dashboard_run.csv("Call Volume Trend")
     got = duckdb.execute(f"select week_ending, calls, call_legs from read_parquet('{folder}/rpt_call_volume_trend.parquet') order by 1").fetchall()
-    assert [(w.isoformat(), str(c), str(l)) for w, c, l in got] == [(r[0], r[1], r[2]) for r in rows]
+    assert [(w.isoformat(), str(c), str(legs)) for w, c, legs in got] == [(r[0], r[1], r[2]) for r in rows]
     assert len(got) == 8
 
 
@@ -96,10 +98,15 @@ def locked_home(dashboard_run, tmp_path):
     home = tmp_path / "home"
     shutil.copytree(dashboard_run.home, home, ignore=shutil.ignore_patterns("lake", "dashboard", "marts"))
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, duckdb; c = duckdb.connect(sys.argv[1]); print('held', flush=True); sys.stdin.readline()",
-         str(paths.warehouse_path(home, "US"))],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys, duckdb; c = duckdb.connect(sys.argv[1]); print('held', flush=True); sys.stdin.readline()",
+            str(paths.warehouse_path(home, "US")),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "held"
@@ -111,16 +118,20 @@ def locked_home(dashboard_run, tmp_path):
 
 def test_a_locked_warehouse_gives_one_line_and_exit_1(locked_home):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PA_")}
-    for args in (["customers", "--home", str(locked_home), "--region", "US"],
-                 ["report", "Customers", "--home", str(locked_home), "--region", "US"],
-                 ["dashboard", "--home", str(locked_home), "--region", "US", "--as-admin", "zoe@partner.example"]):
+    for args in (
+        ["customers", "--home", str(locked_home), "--region", "US"],
+        ["report", "Customers", "--home", str(locked_home), "--region", "US"],
+        ["dashboard", "--home", str(locked_home), "--region", "US", "--as-admin", "zoe@partner.example"],
+    ):
         proc = subprocess.run([str(CLI), *args], capture_output=True, text=True, env=env, timeout=120)
         assert proc.returncode == 1, (args, proc.stderr)
         assert proc.stdout == ""
         lines = proc.stderr.strip().splitlines()
         assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
-        assert lines[0] == (f"error: warehouse {paths.warehouse_path(locked_home, 'US')} is in use by another process "
-                            "(a build or a read-write session); try again when it has finished")
+        assert lines[0] == (
+            f"error: warehouse {paths.warehouse_path(locked_home, 'US')} is in use by another process "
+            "(a build or a read-write session); try again when it has finished"
+        )
 
 
 def test_page_bytes_are_deterministic_and_the_indexes_hold_no_data(dashboard_run, tmp_path):

@@ -35,9 +35,7 @@ def test_the_generated_tests_of_two_datasets():
     models = {m["name"]: m for m in yaml.safe_load(contract_dbt.render())["models"]}
     assert set(models) == {f"stg_webex__{d}" for d in schemas.CONTRACTS}
     meetings = models["stg_webex__meeting_participants"]["data_tests"]
-    assert meetings[0]["unique_combination"]["arguments"]["columns"] == [
-        "org_id", "meeting_id", "lower(email)", "joined_at", "week_ending"
-    ]
+    assert meetings[0]["unique_combination"]["arguments"]["columns"] == ["org_id", "meeting_id", "lower(email)", "joined_at", "week_ending"]
     assert meetings[0]["unique_combination"]["config"]["where"] == "week_ending = cast('{{ var('week_ending') }}' as date)"
     licenses = models["stg_webex__licenses"]["data_tests"]
     assert licenses == [
@@ -86,9 +84,7 @@ def _grain_tests(manifest: dict) -> dict[str, list[str]]:
     for node in manifest["nodes"].values():
         meta = node.get("test_metadata") or {}
         kwargs = meta.get("kwargs", {})
-        is_grain = meta.get("name") in ("unique", "unique_combination") or (
-            meta.get("name") == "row_count" and kwargs.get("expected") == 1
-        )
+        is_grain = meta.get("name") in ("unique", "unique_combination") or (meta.get("name") == "row_count" and kwargs.get("expected") == 1)
         if node["resource_type"] == "test" and is_grain and node.get("attached_node"):
             found.setdefault(node["attached_node"].split(".")[-1], []).append(node["name"])
     return found

@@ -15,7 +15,7 @@ from ingestion import schemas
 from ingestion.lake import ensure_schema_files
 from partner_analytics.dbt import build_region
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def ts(text: str) -> dt.datetime:
@@ -30,8 +30,7 @@ def week_ending_of(moment: dt.datetime | dt.date) -> dt.date:
 
 
 # Which column places an event row in its week_ending partition.
-_EVENT_TIME = {"cdr": "started_at", "media_quality": "started_at", "call_queue_stats": "stats_date",
-               "meeting_participants": "joined_at"}
+_EVENT_TIME = {"cdr": "started_at", "media_quality": "started_at", "call_queue_stats": "stats_date", "meeting_participants": "joined_at"}
 
 
 class LakeBuilder:
@@ -80,5 +79,4 @@ def calling_lake():
     """The builders above as one fixture (test modules import nothing from conftest: other test
     folders have a conftest.py too). Usage: lake = calling_lake.LakeBuilder(home); lake.add(...);
     lake.write(); wh = calling_lake.build_region(home, region, D); calling_lake.query(wh, sql)."""
-    return SimpleNamespace(LakeBuilder=LakeBuilder, build_region=build_region, query=query, ts=ts,
-                           week_ending_of=week_ending_of)
+    return SimpleNamespace(LakeBuilder=LakeBuilder, build_region=build_region, query=query, ts=ts, week_ending_of=week_ending_of)

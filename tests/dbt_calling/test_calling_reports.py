@@ -25,14 +25,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from partner_analytics.warehouse import mart
 
+from partner_analytics.warehouse import mart
 
 pytestmark = pytest.mark.slow
 
 D = dt.date(2026, 11, 22)
 SNAP = dt.date(2026, 11, 20)
-UTC = dt.timezone.utc
+UTC = dt.UTC
 LATER = dt.date(2026, 11, 29)  # a snapshot dated after D: never in force for this run
 
 
@@ -42,8 +42,7 @@ def ts(text: str) -> dt.datetime:
 
 def media(org_id, session, started_at, audio=None, video=None):
     """A media_quality row; audio/video = {(direction, metric): value}, samples on given directions."""
-    row = {"org_id": org_id, "local_session_id": session, "correlation_id": None,
-           "started_at": started_at, "ended_at": started_at}
+    row = {"org_id": org_id, "local_session_id": session, "correlation_id": None, "started_at": started_at, "ended_at": started_at}
     for stream, values in (("audio", audio or {}), ("video", video or {})):
         directions = {d for d, _ in values}
         for d in ("in", "out"):
@@ -53,51 +52,140 @@ def media(org_id, session, started_at, audio=None, video=None):
     return row
 
 
-GOOD_AUDIO = {("in", "jitter_ms"): 10.0, ("out", "jitter_ms"): 20.0, ("in", "latency_ms"): 50.0,
-              ("out", "latency_ms"): 60.0, ("in", "packet_loss_pct"): 0.1, ("out", "packet_loss_pct"): 0.2}
+GOOD_AUDIO = {
+    ("in", "jitter_ms"): 10.0,
+    ("out", "jitter_ms"): 20.0,
+    ("in", "latency_ms"): 50.0,
+    ("out", "latency_ms"): 60.0,
+    ("in", "packet_loss_pct"): 0.1,
+    ("out", "packet_loss_pct"): 0.2,
+}
 
 
-def leg(lake, report_id, org_id, started, *, corr=None, direction="ORIGINATING", user="p1", user_type="User",
-        location="HQ", duration=0, answered=True, mac=None, client=None, session=None, related=None, original=None):
-    lake.add("cdr", report_id=report_id, report_at=ts(started), org_id=org_id, correlation_id=corr,
-             local_session_id=session, started_at=ts(started), duration_seconds=duration, direction=direction,
-             is_answered=answered, client_type=client, device_mac=mac, location_name=location, user_id=user,
-             user_type=user_type, related_reason=related, original_reason=original)
+def leg(
+    lake,
+    report_id,
+    org_id,
+    started,
+    *,
+    corr=None,
+    direction="ORIGINATING",
+    user="p1",
+    user_type="User",
+    location="HQ",
+    duration=0,
+    answered=True,
+    mac=None,
+    client=None,
+    session=None,
+    related=None,
+    original=None,
+):
+    lake.add(
+        "cdr",
+        report_id=report_id,
+        report_at=ts(started),
+        org_id=org_id,
+        correlation_id=corr,
+        local_session_id=session,
+        started_at=ts(started),
+        duration_seconds=duration,
+        direction=direction,
+        is_answered=answered,
+        client_type=client,
+        device_mac=mac,
+        location_name=location,
+        user_id=user,
+        user_type=user_type,
+        related_reason=related,
+        original_reason=original,
+    )
 
 
 def build_lake(lake) -> None:
     # customers: the snapshot in force at D names them; the later one is ignored
-    for snap, names in ((dt.date(2026, 11, 15), ("Old Acme", "Beta", "Gamma")), (D, ("Acme", "Beta", "Gamma")),
-                        (LATER, ("Future Acme", "Future Beta", "Future Gamma"))):
+    for snap, names in (
+        (dt.date(2026, 11, 15), ("Old Acme", "Beta", "Gamma")),
+        (D, ("Acme", "Beta", "Gamma")),
+        (LATER, ("Future Acme", "Future Beta", "Future Gamma")),
+    ):
         for org, name, ext in zip(("o1", "o2", "o3"), names, ("EXT-1", None, "EXT-3")):
-            lake.add("customers", org_id=org, display_name=name, external_id=ext, region="US",
-                     managed_by="PARTNER", snapshot_date=snap)
-    lake.add("locations", location_id="L1", org_id="o1", location_name="HQ", country="US",
-             pstn_provider_name="AT&T", snapshot_date=SNAP)
-    lake.add("locations", location_id="L2", org_id="o1", location_name="Branch", country="US",
-             pstn_provider_name=None, snapshot_date=SNAP)
-    lake.add("locations", location_id="L3", org_id="o2", location_name="Main", country="CA",
-             pstn_provider_name="Bell", snapshot_date=SNAP)
-    for pid, org, email in (("p1", "o1", "anna@acme.example"), ("p2", "o1", "bob@acme.example"),
-                            ("p3", "o2", "carl@beta.example")):
+            lake.add("customers", org_id=org, display_name=name, external_id=ext, region="US", managed_by="PARTNER", snapshot_date=snap)
+    lake.add("locations", location_id="L1", org_id="o1", location_name="HQ", country="US", pstn_provider_name="AT&T", snapshot_date=SNAP)
+    lake.add("locations", location_id="L2", org_id="o1", location_name="Branch", country="US", pstn_provider_name=None, snapshot_date=SNAP)
+    lake.add("locations", location_id="L3", org_id="o2", location_name="Main", country="CA", pstn_provider_name="Bell", snapshot_date=SNAP)
+    for pid, org, email in (("p1", "o1", "anna@acme.example"), ("p2", "o1", "bob@acme.example"), ("p3", "o2", "carl@beta.example")):
         lake.add("people", person_id=pid, org_id=org, display_name=pid, primary_email=email, snapshot_date=SNAP)
-    lake.add("devices", device_id="d1", org_id="o1", person_id="p1", location_id="L1", product="Cisco 8845",
-             device_type="phone", device_platform="cisco", mac="AABBCCDDEEFF", firmware="sip88xx.14-2",
-             snapshot_date=SNAP)
-    lake.add("devices", device_id="d2", org_id="o1", workspace_id="w1", location_id="L2",
-             product="Cisco Room Kit", device_type="roomdesk", device_platform="cisco", mac="112233445566",
-             firmware="ce11.2", snapshot_date=SNAP)
-    lake.add("devices", device_id="d3", org_id="o2", person_id="p3", location_id="L3", product="Poly VVX 450",
-             device_type="phone", device_platform="polycom", mac="0004F2AABBCC", firmware="6.4",
-             snapshot_date=SNAP)
+    lake.add(
+        "devices",
+        device_id="d1",
+        org_id="o1",
+        person_id="p1",
+        location_id="L1",
+        product="Cisco 8845",
+        device_type="phone",
+        device_platform="cisco",
+        mac="AABBCCDDEEFF",
+        firmware="sip88xx.14-2",
+        snapshot_date=SNAP,
+    )
+    lake.add(
+        "devices",
+        device_id="d2",
+        org_id="o1",
+        workspace_id="w1",
+        location_id="L2",
+        product="Cisco Room Kit",
+        device_type="roomdesk",
+        device_platform="cisco",
+        mac="112233445566",
+        firmware="ce11.2",
+        snapshot_date=SNAP,
+    )
+    lake.add(
+        "devices",
+        device_id="d3",
+        org_id="o2",
+        person_id="p3",
+        location_id="L3",
+        product="Poly VVX 450",
+        device_type="phone",
+        device_platform="polycom",
+        mac="0004F2AABBCC",
+        firmware="6.4",
+        snapshot_date=SNAP,
+    )
     # only in a snapshot after D: neither in the Devices Report nor matched (r5's MAC stays unmatched)
-    lake.add("devices", device_id="d9", org_id="o1", person_id="p2", location_id="L1", product="Cisco 8865",
-             device_type="phone", device_platform="cisco", mac="999999999999", firmware="x", snapshot_date=LATER)
+    lake.add(
+        "devices",
+        device_id="d9",
+        org_id="o1",
+        person_id="p2",
+        location_id="L1",
+        product="Cisco 8865",
+        device_type="phone",
+        device_platform="cisco",
+        mac="999999999999",
+        firmware="x",
+        snapshot_date=LATER,
+    )
 
     def number(org, phone, ext, state, kind, loc_id, loc, owner=None, owner_type=None, idx=1):
-        lake.add("numbers", org_id=org, phone_number=phone, extension=ext, state=state, phone_number_type=kind,
-                 is_main_number=False, location_id=loc_id, location_name=loc, owner_id=owner,
-                 owner_type=owner_type, number_index=idx, snapshot_date=SNAP)
+        lake.add(
+            "numbers",
+            org_id=org,
+            phone_number=phone,
+            extension=ext,
+            state=state,
+            phone_number_type=kind,
+            is_main_number=False,
+            location_id=loc_id,
+            location_name=loc,
+            owner_id=owner,
+            owner_type=owner_type,
+            number_index=idx,
+            snapshot_date=SNAP,
+        )
 
     number("o1", "+15550001", "101", "ACTIVE", "PRIMARY", "L1", "HQ", "p1", "PEOPLE", 1)
     number("o1", None, "102", "ACTIVE", "PRIMARY", "L1", "HQ", "p2", "PEOPLE", 2)
@@ -107,46 +195,113 @@ def build_lake(lake) -> None:
     number("o2", "+15550101", None, "ACTIVE", "PRIMARY", "L3", "Main", "hg1", "HUNT_GROUP", 2)
 
     leg(lake, "r1", "o1", "2026-11-15 00:00:00", corr="c1", duration=120, mac="AABBCCDDEEFF", session="s1")
-    leg(lake, "r2", "o1", "2026-11-15 00:00:05", corr="c1", direction="TERMINATING", user="hg", user_type="HuntGroup",
-        answered=False, session="s2", related="HuntGroup")
-    leg(lake, "r3", "o1", "2026-11-15 00:00:06", corr="c1", direction="TERMINATING", user="hg", user_type="HuntGroup",
-        answered=False, session="s3", related="HuntGroup")
-    leg(lake, "r4", "o1", "2026-11-18 09:00:00", corr="c2", user="p2", duration=300, mac="112233445566",
-        session="s4", original="CalllPark")
-    leg(lake, "r5", "o1", "2026-11-19 12:00:00", corr="c3", direction="TERMINATING", user="aa",
-        user_type="AutomatedAttendantVideo", location="Branch", duration=45, mac="999999999999", client="WXC_CLIENT",
-        session="s5")
-    leg(lake, "r6", "o1", "2026-11-21 23:59:59", location="Branch", duration=61, client="WXC_THIRD_PARTY",
-        session="s6")
+    leg(
+        lake,
+        "r2",
+        "o1",
+        "2026-11-15 00:00:05",
+        corr="c1",
+        direction="TERMINATING",
+        user="hg",
+        user_type="HuntGroup",
+        answered=False,
+        session="s2",
+        related="HuntGroup",
+    )
+    leg(
+        lake,
+        "r3",
+        "o1",
+        "2026-11-15 00:00:06",
+        corr="c1",
+        direction="TERMINATING",
+        user="hg",
+        user_type="HuntGroup",
+        answered=False,
+        session="s3",
+        related="HuntGroup",
+    )
+    leg(lake, "r4", "o1", "2026-11-18 09:00:00", corr="c2", user="p2", duration=300, mac="112233445566", session="s4", original="CalllPark")
+    leg(
+        lake,
+        "r5",
+        "o1",
+        "2026-11-19 12:00:00",
+        corr="c3",
+        direction="TERMINATING",
+        user="aa",
+        user_type="AutomatedAttendantVideo",
+        location="Branch",
+        duration=45,
+        mac="999999999999",
+        client="WXC_CLIENT",
+        session="s5",
+    )
+    leg(lake, "r6", "o1", "2026-11-21 23:59:59", location="Branch", duration=61, client="WXC_THIRD_PARTY", session="s6")
     leg(lake, "r7", "o1", "2026-11-22 00:00:00", corr="c7", duration=600, mac="AABBCCDDEEFF", session="s7")
-    leg(lake, "r8", "o2", "2026-11-17 10:00:00", corr="c8", user="p3", location="Main", duration=30,
-        mac="0004F2AABBCC", session="s8", related="CallQueue")
-    leg(lake, "r9", "o2", "2026-11-17 10:00:10", corr="c8", direction="TERMINATING", user="p3", location="Main",
-        duration=30, client="TEAMS_WXC_CLIENT", session="s9")
+    leg(lake, "r8", "o2", "2026-11-17 10:00:00", corr="c8", user="p3", location="Main", duration=30, mac="0004F2AABBCC", session="s8", related="CallQueue")
+    leg(
+        lake,
+        "r9",
+        "o2",
+        "2026-11-17 10:00:10",
+        corr="c8",
+        direction="TERMINATING",
+        user="p3",
+        location="Main",
+        duration=30,
+        client="TEAMS_WXC_CLIENT",
+        session="s9",
+    )
     leg(lake, "r10", "o1", "2026-11-14 23:59:59", corr="c10", duration=60)
     leg(lake, "r11", "o1", "2026-11-08 00:00:00", corr="c11", duration=60)
     leg(lake, "r12", "o1", "2026-10-01 08:00:00", corr="c12", duration=90, session="s12")
     leg(lake, "r13", "o1", "2026-09-26 23:00:00", corr="c13", duration=90)
 
     lake.add("media_quality", **media("o1", "s1", ts("2026-11-15 00:00:01"), audio=GOOD_AUDIO))
-    lake.add("media_quality", **media("o1", "s4", ts("2026-11-18 09:00:01"),
-                                      audio={("in", "jitter_ms"): 150.0, ("out", "jitter_ms"): 149.0},
-                                      video={("in", "latency_ms"): 401.0, ("out", "latency_ms"): 300.0}))
-    lake.add("media_quality", **media("o1", "s6", ts("2026-11-22 00:00:01"),  # media starts after D: still joins
-                                      audio={("in", "packet_loss_pct"): 5.0, ("out", "packet_loss_pct"): 4.0}))
-    lake.add("media_quality", **media("o2", "s8", ts("2026-11-17 10:00:01"),
-                                      audio={("in", "packet_loss_pct"): 1.0, ("out", "packet_loss_pct"): 5.01}))
+    lake.add(
+        "media_quality",
+        **media(
+            "o1",
+            "s4",
+            ts("2026-11-18 09:00:01"),
+            audio={("in", "jitter_ms"): 150.0, ("out", "jitter_ms"): 149.0},
+            video={("in", "latency_ms"): 401.0, ("out", "latency_ms"): 300.0},
+        ),
+    )
+    lake.add(
+        "media_quality",
+        **media(
+            "o1",
+            "s6",
+            ts("2026-11-22 00:00:01"),  # media starts after D: still joins
+            audio={("in", "packet_loss_pct"): 5.0, ("out", "packet_loss_pct"): 4.0},
+        ),
+    )
+    lake.add("media_quality", **media("o2", "s8", ts("2026-11-17 10:00:01"), audio={("in", "packet_loss_pct"): 1.0, ("out", "packet_loss_pct"): 5.01}))
     lake.add("media_quality", **media("o2", "s9", ts("2026-11-17 10:00:11"), audio={("in", "jitter_ms"): 150.01}))
     lake.add("media_quality", **media("o1", "s12", ts("2026-10-01 08:00:01"), audio=GOOD_AUDIO))
     # same session id in another org: must not rate o1's r2
     lake.add("media_quality", **media("o2", "s2", ts("2026-11-15 00:00:05"), audio={("in", "jitter_ms"): 999.0}))
 
     def queue_day(org, queue, loc, day, total, answered, abandoned, asa, abandon, busy=0, timeout=0, transferred=0):
-        lake.add("call_queue_stats", org_id=org, location_id=None, location_name=loc, queue_id=queue,
-                 queue_name=queue, stats_date=day, total_calls=total, answered_calls=answered,
-                 abandoned_calls=abandoned, overflowed_busy_calls=busy, overflowed_timeout_calls=timeout,
-                 transferred_calls=transferred, average_speed_of_answer_seconds=asa,
-                 average_abandon_time_seconds=abandon)
+        lake.add(
+            "call_queue_stats",
+            org_id=org,
+            location_id=None,
+            location_name=loc,
+            queue_id=queue,
+            queue_name=queue,
+            stats_date=day,
+            total_calls=total,
+            answered_calls=answered,
+            abandoned_calls=abandoned,
+            overflowed_busy_calls=busy,
+            overflowed_timeout_calls=timeout,
+            transferred_calls=transferred,
+            average_speed_of_answer_seconds=asa,
+            average_abandon_time_seconds=abandon,
+        )
 
     queue_day("o1", "q1", "HQ", dt.date(2026, 11, 16), 10, 3, 1, 12.0, 30.0, busy=2, timeout=1)
     queue_day("o1", "q1", "HQ", dt.date(2026, 11, 17), 5, 1, 3, 13.0, 60.0, transferred=1)
@@ -266,14 +421,11 @@ def test_calling_usage_detail_report(warehouse):
 def test_devices_report(warehouse):
     assert rows(warehouse, "rpt_devices", "mac_address") == [
         # d3: o2 has no external id; p3 owns only an ALTERNATE number -> no phone number
-        (None, "Beta", "o2", "L3", "Main", "Poly VVX 450", "0004F2AABBCC", "6.4", None, None,
-         "carl@beta.example", "p3"),
+        (None, "Beta", "o2", "L3", "Main", "Poly VVX 450", "0004F2AABBCC", "6.4", None, None, "carl@beta.example", "p3"),
         # d2: workspace device: the PRIMARY number of workspace w1, no user
-        ("EXT-1", "Acme", "o1", "L2", "Branch", "Cisco Room Kit", "112233445566", "ce11.2", "+15550002", None,
-         None, None),
+        ("EXT-1", "Acme", "o1", "L2", "Branch", "Cisco Room Kit", "112233445566", "ce11.2", "+15550002", None, None, None),
         # d1: p1's PRIMARY entry has both number and extension
-        ("EXT-1", "Acme", "o1", "L1", "HQ", "Cisco 8845", "AABBCCDDEEFF", "sip88xx.14-2", "+15550001", "101",
-         "anna@acme.example", "p1"),
+        ("EXT-1", "Acme", "o1", "L1", "HQ", "Cisco 8845", "AABBCCDDEEFF", "sip88xx.14-2", "+15550001", "101", "anna@acme.example", "p1"),
     ]  # d9 exists only in the snapshot after D
 
 
@@ -283,13 +435,11 @@ def test_phone_numbers_report(warehouse):
         ("EXT-1", "Acme", "o1", "L1", "HQ", "US", None, "101", None, True, "People", None, "anna@acme.example", "p1"),
         ("EXT-1", "Acme", "o1", "L1", "HQ", "US", None, "102", None, True, "People", None, "bob@acme.example", "p2"),
         # the entry +15550001 / 101 gives this row and the extension row above
-        ("EXT-1", "Acme", "o1", "L1", "HQ", "US", "+15550001", None, "AT&T", True, "People", "Primary",
-         "anna@acme.example", "p1"),
+        ("EXT-1", "Acme", "o1", "L1", "HQ", "US", "+15550001", None, "AT&T", True, "People", "Primary", "anna@acme.example", "p1"),
         ("EXT-1", "Acme", "o1", "L2", "Branch", "US", "+15550002", None, None, True, "Workspace", "Primary", None, "w1"),
         # unassigned: no user type, number type or user
         ("EXT-1", "Acme", "o1", "L1", "HQ", "US", "+15550003", None, "AT&T", False, None, None, None, None),
         (None, "Beta", "o2", "L3", "Main", "CA", None, "200", None, True, "People", None, "carl@beta.example", "p3"),
-        (None, "Beta", "o2", "L3", "Main", "CA", "+15550100", None, "Bell", True, "People", "Alternate",
-         "carl@beta.example", "p3"),
+        (None, "Beta", "o2", "L3", "Main", "CA", "+15550100", None, "Bell", True, "People", "Alternate", "carl@beta.example", "p3"),
         (None, "Beta", "o2", "L3", "Main", "CA", "+15550101", None, "Bell", True, "Hunt Group", "Primary", None, "hg1"),
     ]

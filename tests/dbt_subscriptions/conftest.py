@@ -26,7 +26,7 @@ EVENT_TIME_COLUMN = {
 
 def ts(value: str) -> dt.datetime:
     """A UTC timestamp from 'YYYY-MM-DD HH:MM:SS' (the lake's Datetime('us', 'UTC'))."""
-    return dt.datetime.fromisoformat(value).replace(tzinfo=dt.timezone.utc)
+    return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
 
 
 def d(value: str) -> dt.date:
@@ -54,12 +54,12 @@ class LakeBuilder:
         self.region = region
         self._parts: dict[tuple[str, str, dt.date], list[dict]] = defaultdict(list)
 
-    def snapshot(self, dataset: str, snapshot_date: str, rows: list[dict]) -> "LakeBuilder":
+    def snapshot(self, dataset: str, snapshot_date: str, rows: list[dict]) -> LakeBuilder:
         """Rows of one snapshot (regional or partner-level) taken on `snapshot_date`."""
         self._parts[(dataset, "snapshot_date", d(snapshot_date))].extend(rows)
         return self
 
-    def events(self, dataset: str, rows: list[dict]) -> "LakeBuilder":
+    def events(self, dataset: str, rows: list[dict]) -> LakeBuilder:
         """Event rows, partitioned by the week ending of their own time column."""
         for row in rows:
             self._parts[(dataset, "week_ending", week_ending_of(row[EVENT_TIME_COLUMN[dataset]]))].append(row)

@@ -41,10 +41,11 @@ from decimal import Decimal
 
 import pytest
 
-pytestmark = pytest.mark.slow  # runs dbt build
+from partner_analytics.warehouse import mart
 
 from .conftest import build, d, query, ts
-from partner_analytics.warehouse import mart
+
+pytestmark = pytest.mark.slow  # runs dbt build
 
 D = dt.date(2026, 11, 22)
 
@@ -58,8 +59,14 @@ CUSTOMERS = [
 
 def subscription(sub_id, org, sub_type, status, created, start, end, auto_renew):
     return {
-        "subscription_id": sub_id, "org_id": org, "subscription_type": sub_type, "status": status,
-        "created_at": ts(created + " 09:00:00"), "start_date": d(start), "end_date": d(end), "is_auto_renew": auto_renew,
+        "subscription_id": sub_id,
+        "org_id": org,
+        "subscription_type": sub_type,
+        "status": status,
+        "created_at": ts(created + " 09:00:00"),
+        "start_date": d(start),
+        "end_date": d(end),
+        "is_auto_renew": auto_renew,
     }
 
 
@@ -81,8 +88,12 @@ NAMES = {
 
 def license_row(license_id, org, product, sub_id, total, consumed):
     return {
-        "license_id": license_id, "org_id": org, "license_name": NAMES[product], "subscription_id": sub_id,
-        "total_units": total, "consumed_units": consumed,
+        "license_id": license_id,
+        "org_id": org,
+        "license_name": NAMES[product],
+        "subscription_id": sub_id,
+        "total_units": total,
+        "consumed_units": consumed,
     }
 
 
@@ -142,16 +153,25 @@ MEETINGS = [
 
 def write_people(lake, snapshot_date: str, people: dict) -> None:
     """people + its two bridges, all in the same snapshot partition (as ingestion writes them)."""
-    lake.snapshot("people", snapshot_date, [
-        {"person_id": pid, "org_id": org, "display_name": pid, "primary_email": emails[0]} for pid, (org, emails, _) in people.items()
-    ])
-    lake.snapshot("people_emails", snapshot_date, [
-        {"person_id": pid, "org_id": org, "email": email, "email_index": i}
-        for pid, (org, emails, _) in people.items() for i, email in enumerate(emails, start=1)
-    ])
-    lake.snapshot("people_licenses", snapshot_date, [
-        {"person_id": pid, "org_id": org, "license_id": lic} for pid, (org, _, licenses) in people.items() for lic in licenses
-    ])
+    lake.snapshot(
+        "people",
+        snapshot_date,
+        [{"person_id": pid, "org_id": org, "display_name": pid, "primary_email": emails[0]} for pid, (org, emails, _) in people.items()],
+    )
+    lake.snapshot(
+        "people_emails",
+        snapshot_date,
+        [
+            {"person_id": pid, "org_id": org, "email": email, "email_index": i}
+            for pid, (org, emails, _) in people.items()
+            for i, email in enumerate(emails, start=1)
+        ],
+    )
+    lake.snapshot(
+        "people_licenses",
+        snapshot_date,
+        [{"person_id": pid, "org_id": org, "license_id": lic} for pid, (org, _, licenses) in people.items() for lic in licenses],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -161,9 +181,15 @@ def warehouse(lake_builder):
         lake.snapshot("customers", snapshot_date, CUSTOMERS)
         lake.snapshot("subscriptions", snapshot_date, SUBSCRIPTIONS)
     lake.snapshot("customer_tags", "2026-11-15", [{"org_id": "o2", "tag": "stale"}])
-    lake.snapshot("customer_tags", "2026-11-22", [
-        {"org_id": "o1", "tag": "gold"}, {"org_id": "o1", "tag": "east"}, {"org_id": "o3", "tag": "west"},
-    ])
+    lake.snapshot(
+        "customer_tags",
+        "2026-11-22",
+        [
+            {"org_id": "o1", "tag": "gold"},
+            {"org_id": "o1", "tag": "east"},
+            {"org_id": "o3", "tag": "west"},
+        ],
+    )
     # dated after D: ignored by the run for D
     lake.snapshot("subscriptions", "2026-11-29", [{**s, "status": "CANCELLED"} for s in SUBSCRIPTIONS])
     lake.snapshot("licenses", "2026-11-15", LICENSES_D_MINUS_7)
@@ -171,20 +197,33 @@ def warehouse(lake_builder):
     lake.snapshot("licenses", "2026-11-29", [license_row("L1", "o1", "Calling", "S1", 999, 999)])
     write_people(lake, "2026-11-15", PEOPLE_D_MINUS_7)
     write_people(lake, "2026-11-22", PEOPLE_D)
-    lake.events("cdr", [
-        {"report_id": f"r{i}", "org_id": "o1", "user_id": user, "started_at": ts(at), "direction": "ORIGINATING", "user_type": "User"}
-        for i, (user, at) in enumerate(CDR)
-    ])
-    lake.events("meeting_participants", [
-        {"org_id": "o9", "meeting_id": f"m{i}", "email": email, "joined_at": ts(at)} for i, (email, at) in enumerate(MEETINGS)
-    ])
-    lake.snapshot("partner_admins", "2026-11-01", [
-        {"admin_id": "A1", "email": "ops@partner.example", "role": "PARTNER_FULL_ADMIN"},
-        {"admin_id": "A2", "email": "alice@partner.example", "role": "PARTNER_ADMIN"},
-    ])
-    lake.snapshot("partner_admin_orgs", "2026-11-01", [
-        {"admin_id": "A1", "org_id": "o1"}, {"admin_id": "A1", "org_id": "o2"}, {"admin_id": "A2", "org_id": "o1"},
-    ])
+    lake.events(
+        "cdr",
+        [
+            {"report_id": f"r{i}", "org_id": "o1", "user_id": user, "started_at": ts(at), "direction": "ORIGINATING", "user_type": "User"}
+            for i, (user, at) in enumerate(CDR)
+        ],
+    )
+    lake.events(
+        "meeting_participants", [{"org_id": "o9", "meeting_id": f"m{i}", "email": email, "joined_at": ts(at)} for i, (email, at) in enumerate(MEETINGS)]
+    )
+    lake.snapshot(
+        "partner_admins",
+        "2026-11-01",
+        [
+            {"admin_id": "A1", "email": "ops@partner.example", "role": "PARTNER_FULL_ADMIN"},
+            {"admin_id": "A2", "email": "alice@partner.example", "role": "PARTNER_ADMIN"},
+        ],
+    )
+    lake.snapshot(
+        "partner_admin_orgs",
+        "2026-11-01",
+        [
+            {"admin_id": "A1", "org_id": "o1"},
+            {"admin_id": "A1", "org_id": "o2"},
+            {"admin_id": "A2", "org_id": "o1"},
+        ],
+    )
     lake.snapshot("partner_admins", "2026-11-29", [{"admin_id": "A3", "email": "late@partner.example"}])
     lake.snapshot("partner_admin_orgs", "2026-11-29", [{"admin_id": "A3", "org_id": "o4"}])
     home = lake.write()
@@ -257,10 +296,30 @@ def test_subscription_kpis(warehouse):
     # Meetings: S2 (o1), S3 (o2) -> 2 customers; expiring S2: 5/20 = 25.0 %, 1/20 = 5.0 %;
     #   recently added S2: 1 customer, 20 licenses; no renewing / low / overage -> 0 and empty.
     assert rows(warehouse, "rpt_subscription_kpis", "product") == [
-        ("Calling", 3, 1, 1, 1, 1, 1, 10, 1, Decimal("120.0"), Decimal("0.0"), 1, Decimal("80.0"), Decimal("10.0"),
-         1, Decimal("25.0"), Decimal("2.5"), 30, 1, 1, Decimal("1.0")),
-        ("Meetings", 2, 1, 0, 0, 0, 1, 20, 1, Decimal("25.0"), Decimal("5.0"), 0, None, None,
-         0, None, None, 0, 0, 0, None),
+        (
+            "Calling",
+            3,
+            1,
+            1,
+            1,
+            1,
+            1,
+            10,
+            1,
+            Decimal("120.0"),
+            Decimal("0.0"),
+            1,
+            Decimal("80.0"),
+            Decimal("10.0"),
+            1,
+            Decimal("25.0"),
+            Decimal("2.5"),
+            30,
+            1,
+            1,
+            Decimal("1.0"),
+        ),
+        ("Meetings", 2, 1, 0, 0, 0, 1, 20, 1, Decimal("25.0"), Decimal("5.0"), 0, None, None, 0, None, None, 0, 0, 0, None),
     ]
 
 
@@ -275,11 +334,7 @@ def test_license_allocation_trend(warehouse):
         "Meetings": empty + [("2026-11-15", 8, 7, 1), ("2026-11-22", 28, 13, 1)],
     }
     actual = rows(warehouse, "rpt_license_allocation_trend", "product, week_ending")
-    assert actual == [
-        (d(week), product, total, assigned, used)
-        for product in ("Calling", "Meetings")
-        for week, total, assigned, used in expected[product]
-    ]
+    assert actual == [(d(week), product, total, assigned, used) for product in ("Calling", "Meetings") for week, total, assigned, used in expected[product]]
 
 
 def test_customers(warehouse):
@@ -288,24 +343,57 @@ def test_customers(warehouse):
     # o3: signed in 2026-10-01 < 2026-10-23 -> No Recent Activity; S6 SUSPENDED; products Calling + Messaging.
     # o4: no subscription at all -> Expired; the admin of the D+7 snapshot is ignored.
     assert rows(warehouse, "rpt_customers", "customer, org_id") == [
-        ("Acme", "o1", "EXT-1", "Partner", "Calling; Meetings", "Subscription; Trial", "Trial; Subscription; Expiring Soon",
-         "east; gold", "alice@partner.example; ops@partner.example", d("2026-12-10")),
-        ("Beta", "o2", None, "External Admin", "Calling; Meetings", "Subscription", "Subscription; License Overage; No Recent Activity",
-         None, "ops@partner.example", d("2027-02-10")),
-        ("Cobalt", "o3", "EXT-3", "Partner", "Calling; Messaging", "Subscription", "Subscription; No Recent Activity; Suspended",
-         "west", None, d("2028-01-01")),
+        (
+            "Acme",
+            "o1",
+            "EXT-1",
+            "Partner",
+            "Calling; Meetings",
+            "Subscription; Trial",
+            "Trial; Subscription; Expiring Soon",
+            "east; gold",
+            "alice@partner.example; ops@partner.example",
+            d("2026-12-10"),
+        ),
+        (
+            "Beta",
+            "o2",
+            None,
+            "External Admin",
+            "Calling; Meetings",
+            "Subscription",
+            "Subscription; License Overage; No Recent Activity",
+            None,
+            "ops@partner.example",
+            d("2027-02-10"),
+        ),
+        (
+            "Cobalt",
+            "o3",
+            "EXT-3",
+            "Partner",
+            "Calling; Messaging",
+            "Subscription",
+            "Subscription; No Recent Activity; Suspended",
+            "west",
+            None,
+            d("2028-01-01"),
+        ),
         ("Delta", "o4", None, "Partner", None, None, "Expired", None, None, None),
     ]
 
 
 def test_dim_customers_flags(warehouse):
     # The flags the `customers` CLI filters on agree with the list cells above.
-    assert query(warehouse, """
+    assert query(
+        warehouse,
+        """
         select org_id, has_product_calling, has_product_meetings, has_product_messaging,
                has_subscription_type_trial, is_status_expiring_soon, is_status_license_overage,
                is_status_no_recent_activity, is_status_suspended, is_status_expired
         from marts.dim_customers order by org_id
-    """) == [
+    """,
+    ) == [
         ("o1", True, True, False, True, True, False, False, False, False),
         ("o2", True, True, False, False, False, True, True, False, False),
         ("o3", True, False, True, False, False, False, True, True, False),
@@ -315,10 +403,13 @@ def test_dim_customers_flags(warehouse):
 
 def test_weekly_changes_and_three_month_usage(warehouse):
     # All in-scope rows at D, with the changes worked out in the module comment above.
-    assert query(warehouse, """
+    assert query(
+        warehouse,
+        """
         select subscription_id, product, is_active, weekly_assignment_change, weekly_usage_change, usage_in_last_3_months
         from marts.fct_subscription_products where product in ('Calling', 'Meetings') order by subscription_id, product
-    """) == [
+    """,
+    ) == [
         ("S1", "Calling", True, 2, 1, 2),
         ("S2", "Meetings", True, 5, 1, 2),
         ("S3", "Calling", True, -2, 0, 1),

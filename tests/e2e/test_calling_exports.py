@@ -65,24 +65,26 @@ def test_customers_and_usage(e2e):
         # Globex: users erin, frank = 2; calls 1; legs 4; 559/60 = 9.317 -> 9.32; no W-1 calls -> empty
         ["Globex", "org-us-globex", "2", "1", "4", "9.32", ""],
     ]
-    assert_table(header, rows, ["Customer", "Org ID", "Active Users", "Calls", "Call Legs", "Call Minutes",
-                                "Calls Change %"], expected)
+    assert_table(header, rows, ["Customer", "Org ID", "Active Users", "Calls", "Call Legs", "Call Minutes", "Calls Change %"], expected)
 
 
 def test_call_quality_trend(e2e):
     header, rows = e2e.read("Call Quality Trend")
     no_rated = ["0", "0", ""]  # no rated legs: the percentage over an empty set is empty
     expected = [
-        ["2026-10-04", *no_rated], ["2026-10-11", *no_rated], ["2026-10-18", *no_rated],
-        ["2026-10-25", *no_rated], ["2026-11-01", *no_rated], ["2026-11-08", *no_rated],
+        ["2026-10-04", *no_rated],
+        ["2026-10-11", *no_rated],
+        ["2026-10-18", *no_rated],
+        ["2026-10-25", *no_rated],
+        ["2026-11-01", *no_rated],
+        ["2026-11-08", *no_rated],
         # W-1: R-A0-2 rated and poor (jitter 160) -> 1, 1, 100.0
         ["2026-11-15", "1", "1", "100.0"],
         # W: rated R-A1-1, R-A1-2, R-A3-1, R-F1-1, R-G1-1, R-G1-2, R-G2-1 = 7; poor R-A1-2, R-A3-1, R-F1-1,
         # R-G1-2 = 4 -> 4/7 = 57.14 -> 57.1
         ["2026-11-22", "7", "4", "57.1"],
     ]
-    assert_table(header, rows, ["Week Ending", "Rated Call Legs", "Poor Quality Call Legs", "Poor Quality %"],
-                 expected)
+    assert_table(header, rows, ["Week Ending", "Rated Call Legs", "Poor Quality Call Legs", "Poor Quality %"], expected)
 
 
 def test_call_quality_by_endpoint_type(e2e):
@@ -95,8 +97,7 @@ def test_call_quality_by_endpoint_type(e2e):
         ["Unknown", "3", "2", "66.7"],  # R-A1-2 (poor), R-G1-2 (poor), R-G2-1 (ok); R-A2-1, R-F1-2 unrated; 2/3
     ]
     # SPEC lists the types but fixes no row order: compare as a set.
-    assert_table(header, rows, ["Endpoint Type", "Rated Call Legs", "Poor Quality Call Legs", "Poor Quality %"],
-                 expected, sort_key=(0,))
+    assert_table(header, rows, ["Endpoint Type", "Rated Call Legs", "Poor Quality Call Legs", "Poor Quality %"], expected, sort_key=(0,))
 
 
 def test_customers_and_call_quality(e2e):
@@ -106,8 +107,7 @@ def test_customers_and_call_quality(e2e):
         ["Acme Health", "org-us-acme", "3", "2", "66.7"],  # R-A1-1, R-A1-2 (poor), R-A3-1 (poor): 2/3
         ["Globex", "org-us-globex", "3", "1", "33.3"],  # R-G1-1, R-G1-2 (poor), R-G2-1: 1/3
     ]
-    assert_table(header, rows, ["Customer", "Org ID", "Rated Call Legs", "Poor Quality Call Legs", "Poor Quality %"],
-                 expected)
+    assert_table(header, rows, ["Customer", "Org ID", "Rated Call Legs", "Poor Quality Call Legs", "Poor Quality %"], expected)
 
 
 def test_feature_usage(e2e):
@@ -132,8 +132,12 @@ def test_call_queue_kpis(e2e):
     # ASA = (10.5*8 + 40*2 + 5*4) / 14 = 184/14 = 13.14 -> 13.1 (a plain mean would be 18.5);
     # wait before abandon = (30*2 + 20*3 + 0*0) / 5 = 24.0; abandoned rate 5/19 = 26.32 -> 26.3
     expected = [["19", "14", "5", "13.1", "24.0", "26.3"]]
-    assert_table(header, rows, ["Total Calls", "Answered Calls", "Abandoned Calls", "Average Speed of Answer (s)",
-                                "Average Wait Before Abandon (s)", "Abandoned Rate %"], expected)
+    assert_table(
+        header,
+        rows,
+        ["Total Calls", "Answered Calls", "Abandoned Calls", "Average Speed of Answer (s)", "Average Wait Before Abandon (s)", "Abandoned Rate %"],
+        expected,
+    )
 
 
 def test_customers_and_call_queues(e2e):
@@ -147,18 +151,48 @@ def test_customers_and_call_queues(e2e):
         ["Globex", "org-us-globex", "1", "15", "10", "5", "33.3", "16.4", "24.0", "1", "1", "1"],
         # =Formula has no queue stats in W: not listed
     ]
-    assert_table(header, rows, ["Customer", "Org ID", "Queues", "Total Calls", "Answered Calls", "Abandoned Calls",
-                                "Abandoned Rate %", "Average Speed of Answer (s)", "Average Wait Before Abandon (s)",
-                                "Overflowed Calls - Busy", "Overflowed Calls - Timeout", "Transferred Calls"],
-                 expected)
+    assert_table(
+        header,
+        rows,
+        [
+            "Customer",
+            "Org ID",
+            "Queues",
+            "Total Calls",
+            "Answered Calls",
+            "Abandoned Calls",
+            "Abandoned Rate %",
+            "Average Speed of Answer (s)",
+            "Average Wait Before Abandon (s)",
+            "Overflowed Calls - Busy",
+            "Overflowed Calls - Timeout",
+            "Transferred Calls",
+        ],
+        expected,
+    )
 
 
 USAGE_DETAIL_HEADER = [
-    "Customer Name", "Org ID", "Location", "Total Calls", "Total Call Legs", "Total Poor Quality Calls",
-    "Call Minutes", "Call Minutes - Video", "Call Legs - Audio", "Call Legs - Video", "Call Legs - Desk Phone",
-    "Call Legs - Room Device", "Call Legs - Other Devices", "Calls - Hunt Group Calls",
-    "Calls - Auto Attendant Calls", "Call Queue - Total Calls", "Call Queue - Timed Out Calls",
-    "Call Queue - Overflowed Calls", "Call Queue - Transferred Calls", "Call Queue - Abandoned Calls",
+    "Customer Name",
+    "Org ID",
+    "Location",
+    "Total Calls",
+    "Total Call Legs",
+    "Total Poor Quality Calls",
+    "Call Minutes",
+    "Call Minutes - Video",
+    "Call Legs - Audio",
+    "Call Legs - Video",
+    "Call Legs - Desk Phone",
+    "Call Legs - Room Device",
+    "Call Legs - Other Devices",
+    "Calls - Hunt Group Calls",
+    "Calls - Auto Attendant Calls",
+    "Call Queue - Total Calls",
+    "Call Queue - Timed Out Calls",
+    "Call Queue - Overflowed Calls",
+    "Call Queue - Transferred Calls",
+    "Call Queue - Abandoned Calls",
 ]
 
 
@@ -170,24 +204,20 @@ def test_calling_usage_detail_report(e2e):
         # record), R-A2-1 unanswered -> 2; hunt group calls: c-a-2 has a TERMINATING HuntGroup leg -> 1.
         # Queue stats at Acme Branch: front desk 11-20: total 4, timeout 0, overflow (busy) 0, transferred 2,
         # abandoned 0.
-        ["Acme Health", "org-us-acme", "Acme Branch", "1", "3", "0", "6.08", ZERO, "2", "0", "0", "0", "0",
-         "1", "0", "4", "0", "0", "2", "0"],
+        ["Acme Health", "org-us-acme", "Acme Branch", "1", "3", "0", "6.08", ZERO, "2", "0", "0", "0", "0", "1", "0", "4", "0", "0", "2", "0"],
         # Acme / Acme HQ: R-A1-1, R-A1-2, R-A3-1, R-A5-1. Calls R-A1-1, R-A3-1, R-A5-1 = 3; legs 4;
         # poor R-A1-2, R-A3-1 = 2; 120+118+604+90 = 932 s -> 15.533 -> 15.53; video minutes 604/60 = 10.067
         # -> 10.07; audio: all 4 (three with audio samples, R-A5-1 answered without media); video 1;
         # desk phone 1 (R-A1-1); room device 1 (R-A3-1); no queue stats at HQ -> 0s.
-        ["Acme Health", "org-us-acme", "Acme HQ", "3", "4", "2", "15.53", "10.07", "4", "1", "1", "1", "0",
-         "0", "0", "0", "0", "0", "0", "0"],
+        ["Acme Health", "org-us-acme", "Acme HQ", "3", "4", "2", "15.53", "10.07", "4", "1", "1", "1", "0", "0", "0", "0", "0", "0", "0", "0"],
         # =Formula / Formula Main: R-F1-1, R-F1-2, R-F2-1. Calls 1; legs 3; poor 1 (R-F1-1); 179 s -> 2.98;
         # audio: R-F1-1 (samples), R-F1-2 (answered, no media) = 2; other devices 1 (R-F1-1);
         # auto attendant calls: c-f-1 -> 1; no queue stats.
-        ["'=Formula Corp", "org-us-formula", "Formula Main", "1", "3", "1", "2.98", ZERO, "2", "0", "0", "0",
-         "1", "0", "1", "0", "0", "0", "0", "0"],
+        ["'=Formula Corp", "org-us-formula", "Formula Main", "1", "3", "1", "2.98", ZERO, "2", "0", "0", "0", "1", "0", "1", "0", "0", "0", "0", "0"],
         # Globex / Globex Plant: R-G1-1, R-G1-2, R-G2-1, R-G2-2. Calls 1; legs 4; poor 1 (R-G1-2);
         # 559 s -> 9.32; audio 4; other devices 1 (R-G1-1). Queue stats (11-16, 11-18): total 15,
         # timed out (Overflowed - Timeout) 1, overflowed (Overflowed - Busy) 1, transferred 1, abandoned 5.
-        ["Globex", "org-us-globex", "Globex Plant", "1", "4", "1", "9.32", ZERO, "4", "0", "0", "0", "1",
-         "0", "0", "15", "1", "1", "1", "5"],
+        ["Globex", "org-us-globex", "Globex Plant", "1", "4", "1", "9.32", ZERO, "4", "0", "0", "0", "1", "0", "0", "15", "1", "1", "1", "5"],
     ]
     # SPEC 7 fixes no row order for this report: compare as a set keyed on Org ID, Location.
     assert_table(header, rows, USAGE_DETAIL_HEADER, expected, sort_key=(1, 2))

@@ -29,8 +29,23 @@ import subprocess
 import pytest
 
 from .conftest import (
-    ACME, CLI, D_ISO, EURO, FORMULA, GLOBEX, REPO, E2ERun, _lic, _subscriptions, _sub, _customers, _licenses,
-    _write_json, assert_table, build_landing, run_cli,
+    ACME,
+    CLI,
+    D_ISO,
+    EURO,
+    FORMULA,
+    GLOBEX,
+    REPO,
+    E2ERun,
+    _customers,
+    _lic,
+    _licenses,
+    _sub,
+    _subscriptions,
+    _write_json,
+    assert_table,
+    build_landing,
+    run_cli,
 )
 from .test_subscription_exports import KPI_HEADER
 
@@ -43,14 +58,17 @@ CALL, MTG = "Webex Calling - Professional", "Meeting - Webex Meetings Suite"
 def _admins() -> dict:
     def adm(i, email, name, role, orgs):
         return {"id": i, "email": email, "displayName": name, "role": role, "assignedOrgIds": orgs}
-    return {"items": [
-        adm("adm-1", "pat@partner.example", "Pat", "PARTNER_FULL_ADMIN", [ACME, FORMULA, EURO]),
-        adm("adm-2", "sam@partner.example", "Sam", "SALES_ADMIN", [ACME]),
-        adm("adm-3", "zoe@partner.example", "Zoe", "PARTNER_READ_ONLY_ADMIN", [ACME, GLOBEX, EURO]),
-        adm("adm-4", "ada@partner.example", "Ada", "PARTNER_ADMIN", [HOOLI, "org-ca-nowhere"]),
-        adm("adm-5", "sal@partner.example", "Sal", "SALES_FULL_ADMIN", []),
-        adm("adm-6", "eve@partner.example", "Eve", "PARTNER_ADMIN", [EURO]),
-    ]}
+
+    return {
+        "items": [
+            adm("adm-1", "pat@partner.example", "Pat", "PARTNER_FULL_ADMIN", [ACME, FORMULA, EURO]),
+            adm("adm-2", "sam@partner.example", "Sam", "SALES_ADMIN", [ACME]),
+            adm("adm-3", "zoe@partner.example", "Zoe", "PARTNER_READ_ONLY_ADMIN", [ACME, GLOBEX, EURO]),
+            adm("adm-4", "ada@partner.example", "Ada", "PARTNER_ADMIN", [HOOLI, "org-ca-nowhere"]),
+            adm("adm-5", "sal@partner.example", "Sal", "SALES_FULL_ADMIN", []),
+            adm("adm-6", "eve@partner.example", "Eve", "PARTNER_ADMIN", [EURO]),
+        ]
+    }
 
 
 def build_customer_landing(root):
@@ -58,9 +76,18 @@ def build_customer_landing(root):
     us = root / "US"
     customers = _customers()
     for org, name in ((HOOLI, "Hooli"), (UMBRELLA, "Umbrella")):
-        customers["items"].append({"orgId": org, "displayName": name, "externalId": None, "region": "US",
-                                   "managedBy": "PARTNER", "createdAt": "2024-01-01T00:00:00Z",
-                                   "lastAdminActivityAt": "2026-11-20T00:00:00Z", "tags": []})
+        customers["items"].append(
+            {
+                "orgId": org,
+                "displayName": name,
+                "externalId": None,
+                "region": "US",
+                "managedBy": "PARTNER",
+                "createdAt": "2024-01-01T00:00:00Z",
+                "lastAdminActivityAt": "2026-11-20T00:00:00Z",
+                "tags": [],
+            }
+        )
     _write_json(us / "customers" / f"{D_ISO}.json", customers)
     subs = _subscriptions(at_d=True)
     a1 = next(s for s in subs["items"] if s["subscriptionId"] == "SUB-A1")
@@ -80,8 +107,10 @@ def build_customer_landing(root):
     _write_json(us / "subscriptions" / f"{D_ISO}.json", subs)
     lic = _licenses(at_d=True)
     lic["items"] += [
-        _lic("lic-h1-call", HOOLI, CALL, 10, 9, "SUB-H1"), _lic("lic-h1-mtg", HOOLI, MTG, 10, 9, "SUB-H1"),
-        _lic("lic-u1-call", UMBRELLA, CALL, 10, 10, "SUB-U1"), _lic("lic-u1-mtg", UMBRELLA, MTG, 10, 8, "SUB-U1"),
+        _lic("lic-h1-call", HOOLI, CALL, 10, 9, "SUB-H1"),
+        _lic("lic-h1-mtg", HOOLI, MTG, 10, 9, "SUB-H1"),
+        _lic("lic-u1-call", UMBRELLA, CALL, 10, 10, "SUB-U1"),
+        _lic("lic-u1-mtg", UMBRELLA, MTG, 10, 8, "SUB-U1"),
     ]
     _write_json(us / "licenses" / f"{D_ISO}.json", lic)
     _write_json(root / "partner_admins" / f"{D_ISO}.json", _admins())
@@ -98,8 +127,7 @@ def run(tmp_path_factory) -> E2ERun:
 
 def cli(run: E2ERun, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PA_")}
-    return subprocess.run([str(CLI), *args, "--home", str(run.home)], capture_output=True, text=True, env=env,
-                          cwd=str(REPO), timeout=900)
+    return subprocess.run([str(CLI), *args, "--home", str(run.home)], capture_output=True, text=True, env=env, cwd=str(REPO), timeout=900)
 
 
 def unscoped_name(run: E2ERun, name: str, region: str = "US") -> str:
@@ -115,8 +143,22 @@ def read_csv(path) -> tuple[list[str], list[list[str]]]:
 
 
 # ------------------------------------------------------------------------------ Customer Detail
-DETAIL_HEADER = ["Customer", "Org ID", "Subscription ID", "Type", "Status", "Start Date", "End Date", "Renewal Date",
-                 "Auto Renew", "Invoice ID", "License", "Product", "Total", "Assigned"]
+DETAIL_HEADER = [
+    "Customer",
+    "Org ID",
+    "Subscription ID",
+    "Type",
+    "Status",
+    "Start Date",
+    "End Date",
+    "Renewal Date",
+    "Auto Renew",
+    "Invoice ID",
+    "License",
+    "Product",
+    "Total",
+    "Assigned",
+]
 
 
 def test_customer_detail(run):
@@ -125,36 +167,67 @@ def test_customer_detail(run):
     expected = [
         # sorted by Customer ("=Formula Corp" sorts before "Acme": '=' < 'A'), Org ID, Subscription ID, License.
         # F1: a TRIAL, no auto-renew -> Renewal Date empty; F2 PROVISIONING has no license line -> one row.
-        [F, FORMULA, "SUB-F1", "Trial", "Active", "2026-11-01", "2026-12-01", "", "False", "INV-SUB-F1",
-         "Messaging - Webex Advanced Messaging", "Messaging", "5", "3"],
-        [F, FORMULA, "SUB-F1", "Trial", "Active", "2026-11-01", "2026-12-01", "", "False", "INV-SUB-F1",
-         CALL, "Calling", "6", "1"],
-        [F, FORMULA, "SUB-F2", "Subscription", "Provisioning", "2026-12-01", "2027-12-01", "2027-12-01", "True",
-         "INV-SUB-F2", "", "", "", ""],
+        [
+            F,
+            FORMULA,
+            "SUB-F1",
+            "Trial",
+            "Active",
+            "2026-11-01",
+            "2026-12-01",
+            "",
+            "False",
+            "INV-SUB-F1",
+            "Messaging - Webex Advanced Messaging",
+            "Messaging",
+            "5",
+            "3",
+        ],
+        [F, FORMULA, "SUB-F1", "Trial", "Active", "2026-11-01", "2026-12-01", "", "False", "INV-SUB-F1", CALL, "Calling", "6", "1"],
+        [F, FORMULA, "SUB-F2", "Subscription", "Provisioning", "2026-12-01", "2027-12-01", "2027-12-01", "True", "INV-SUB-F2", "", "", "", ""],
         # A1 no auto-renew -> no Renewal Date; A2 auto -> Renewal Date = End Date; A3 listed though it ended.
-        [A, ACME, "SUB-A1", "Subscription", "Active", "2026-09-01", "2026-12-10", "", "False", "INV-SUB-A1",
-         MTG, "Meetings", "20", "5"],
-        [A, ACME, "SUB-A1", "Subscription", "Active", "2026-09-01", "2026-12-10", "", "False", "INV-SUB-A1",
-         CALL, "Calling", "10", "8"],
-        [A, ACME, "SUB-A2", "Subscription", "Active", "2025-01-15", "2027-01-31", "2027-01-31", "True", "INV-SUB-A2",
-         CALL, "Calling", "20", "22"],
-        [A, ACME, "SUB-A3", "Subscription", "Active", "2025-11-21", "2026-11-21", "2026-11-21", "True", "INV-SUB-A3",
-         "Webex Calling - Basic", "Calling", "4", "1"],
-        [G, GLOBEX, "SUB-G1", "Subscription", "Active", "2024-06-01", "2027-06-30", "2027-06-30", "True", "INV-SUB-G1",
-         "Meeting - Webex Enterprise", "Meetings", "10", "10"],
-        [G, GLOBEX, "SUB-G1", "Subscription", "Active", "2024-06-01", "2027-06-30", "2027-06-30", "True", "INV-SUB-G1",
-         CALL, "Calling", "50", "30"],
-        [G, GLOBEX, "SUB-G2", "Subscription", "Suspended", "2025-03-01", "2027-03-01", "2027-03-01", "True",
-         "INV-SUB-G2", CALL, "Calling", "8", "0"],
-        [H, HOOLI, "SUB-H1", "Subscription", "Active", "2024-01-01", "2027-12-31", "2027-12-31", "True", "INV-SUB-H1",
-         MTG, "Meetings", "10", "9"],
-        [H, HOOLI, "SUB-H1", "Subscription", "Active", "2024-01-01", "2027-12-31", "2027-12-31", "True", "INV-SUB-H1",
-         CALL, "Calling", "10", "9"],
+        [A, ACME, "SUB-A1", "Subscription", "Active", "2026-09-01", "2026-12-10", "", "False", "INV-SUB-A1", MTG, "Meetings", "20", "5"],
+        [A, ACME, "SUB-A1", "Subscription", "Active", "2026-09-01", "2026-12-10", "", "False", "INV-SUB-A1", CALL, "Calling", "10", "8"],
+        [A, ACME, "SUB-A2", "Subscription", "Active", "2025-01-15", "2027-01-31", "2027-01-31", "True", "INV-SUB-A2", CALL, "Calling", "20", "22"],
+        [
+            A,
+            ACME,
+            "SUB-A3",
+            "Subscription",
+            "Active",
+            "2025-11-21",
+            "2026-11-21",
+            "2026-11-21",
+            "True",
+            "INV-SUB-A3",
+            "Webex Calling - Basic",
+            "Calling",
+            "4",
+            "1",
+        ],
+        [
+            G,
+            GLOBEX,
+            "SUB-G1",
+            "Subscription",
+            "Active",
+            "2024-06-01",
+            "2027-06-30",
+            "2027-06-30",
+            "True",
+            "INV-SUB-G1",
+            "Meeting - Webex Enterprise",
+            "Meetings",
+            "10",
+            "10",
+        ],
+        [G, GLOBEX, "SUB-G1", "Subscription", "Active", "2024-06-01", "2027-06-30", "2027-06-30", "True", "INV-SUB-G1", CALL, "Calling", "50", "30"],
+        [G, GLOBEX, "SUB-G2", "Subscription", "Suspended", "2025-03-01", "2027-03-01", "2027-03-01", "True", "INV-SUB-G2", CALL, "Calling", "8", "0"],
+        [H, HOOLI, "SUB-H1", "Subscription", "Active", "2024-01-01", "2027-12-31", "2027-12-31", "True", "INV-SUB-H1", MTG, "Meetings", "10", "9"],
+        [H, HOOLI, "SUB-H1", "Subscription", "Active", "2024-01-01", "2027-12-31", "2027-12-31", "True", "INV-SUB-H1", CALL, "Calling", "10", "9"],
         [H, HOOLI, "SUB-H2", "Trial", "Active", "2026-11-15", "2026-12-15", "", "False", "INV-SUB-H2", "", "", "", ""],
-        [U, UMBRELLA, "SUB-U1", "Subscription", "Active", "2024-01-01", "2027-12-31", "2027-12-31", "True",
-         "INV-SUB-U1", MTG, "Meetings", "10", "8"],
-        [U, UMBRELLA, "SUB-U1", "Subscription", "Active", "2024-01-01", "2027-12-31", "2027-12-31", "True",
-         "INV-SUB-U1", CALL, "Calling", "10", "10"],
+        [U, UMBRELLA, "SUB-U1", "Subscription", "Active", "2024-01-01", "2027-12-31", "2027-12-31", "True", "INV-SUB-U1", MTG, "Meetings", "10", "8"],
+        [U, UMBRELLA, "SUB-U1", "Subscription", "Active", "2024-01-01", "2027-12-31", "2027-12-31", "True", "INV-SUB-U1", CALL, "Calling", "10", "10"],
     ]
     assert_table(header, rows, DETAIL_HEADER, expected)
 
@@ -180,8 +253,7 @@ def test_customer_orders(run):
     assert_table(header, rows, ORDERS_HEADER, expected)
 
 
-TRIALS_HEADER = ["Customer", "Org ID", "Subscription ID", "Products", "Start Date", "End Date", "Days Left",
-                 "Total Licenses", "Assigned Licenses"]
+TRIALS_HEADER = ["Customer", "Org ID", "Subscription ID", "Products", "Start Date", "End Date", "Days Left", "Total Licenses", "Assigned Licenses"]
 
 
 def test_trials(run):
@@ -204,18 +276,30 @@ def test_partner_admins_us_and_eu(run):
     sal = ["Sal", "sal@partner.example", "Sales Full Admin"]  # full admin with no assignedOrgIds: every customer
     zoe = ["Zoe", "zoe@partner.example", "Partner Read-Only Admin"]
     expected = [
-        ["'=Formula Corp", FORMULA, *pat], ["'=Formula Corp", FORMULA, *sal],
-        ["Acme Health", ACME, *pat], ["Acme Health", ACME, *sal],
-        ["Acme Health", ACME, "Sam", "sam@partner.example", "Sales Admin"], ["Acme Health", ACME, *zoe],
-        ["Globex", GLOBEX, *pat], ["Globex", GLOBEX, *sal], ["Globex", GLOBEX, *zoe],
-        ["Hooli", HOOLI, "Ada", "ada@partner.example", "Partner Admin"], ["Hooli", HOOLI, *pat], ["Hooli", HOOLI, *sal],
-        ["Umbrella", UMBRELLA, *pat], ["Umbrella", UMBRELLA, *sal],
+        ["'=Formula Corp", FORMULA, *pat],
+        ["'=Formula Corp", FORMULA, *sal],
+        ["Acme Health", ACME, *pat],
+        ["Acme Health", ACME, *sal],
+        ["Acme Health", ACME, "Sam", "sam@partner.example", "Sales Admin"],
+        ["Acme Health", ACME, *zoe],
+        ["Globex", GLOBEX, *pat],
+        ["Globex", GLOBEX, *sal],
+        ["Globex", GLOBEX, *zoe],
+        ["Hooli", HOOLI, "Ada", "ada@partner.example", "Partner Admin"],
+        ["Hooli", HOOLI, *pat],
+        ["Hooli", HOOLI, *sal],
+        ["Umbrella", UMBRELLA, *pat],
+        ["Umbrella", UMBRELLA, *sal],
     ]
     assert_table(header, rows, ADMINS_HEADER, expected)
     header, rows = run.read("Partner Admins", "EU")
     # zoe is assigned orgs of two regions: in EU she manages Euro only; eve (Euro only) appears here alone
-    expected = [["Euro Widgets GmbH", EURO, "Eve", "eve@partner.example", "Partner Admin"],
-                ["Euro Widgets GmbH", EURO, *pat], ["Euro Widgets GmbH", EURO, *sal], ["Euro Widgets GmbH", EURO, *zoe]]
+    expected = [
+        ["Euro Widgets GmbH", EURO, "Eve", "eve@partner.example", "Partner Admin"],
+        ["Euro Widgets GmbH", EURO, *pat],
+        ["Euro Widgets GmbH", EURO, *sal],
+        ["Euro Widgets GmbH", EURO, *zoe],
+    ]
     assert_table(header, rows, ADMINS_HEADER, expected)
 
 
@@ -241,13 +325,11 @@ def test_read_only_admin_kpis_are_recomputed_over_their_two_customers(run):
         # would exist, < 4, and nobody would be flagged). Overage A2: 1, 2 licenses, average 2.0.
         # Recently added: A1 -> 1 customer, 10 licenses. Expiring A1: 8/10 = 80.0 %, used 2/10 = 20.0 %.
         # Renewing A2: 22/20 = 110.0 %, 1/20 = 5.0 %. Low G1: 30/50 = 60.0 %, 2/50 = 4.0 %, unassigned 20.
-        ["Calling", "2", "1", "1", "1", "1", "1", "10", "1", "80.0", "20.0", "1", "110.0", "5.0",
-         "1", "60.0", "4.0", "20", "1", "2", "2.0"],
+        ["Calling", "2", "1", "1", "1", "1", "1", "10", "1", "80.0", "20.0", "1", "110.0", "5.0", "1", "60.0", "4.0", "20", "1", "2", "2.0"],
         # Meetings: A1 20/5 (used 2), G1 10/10 (used 1) -> 2. Expiring A1 -> 1: 25.0 %, 10.0 %. Renewal: none
         # (G1 ends 2027-06-30). Low with the region's 0.6625: A1 (0.25) -> 1, 5/20 = 25.0 %, 2/20 = 10.0 %,
         # unassigned 15. Overage: none. Recently added: A1, 20 licenses.
-        ["Meetings", "2", "1", "0", "1", "0", "1", "20", "1", "25.0", "10.0", "0", "", "",
-         "1", "25.0", "10.0", "15", "0", "0", ""],
+        ["Meetings", "2", "1", "0", "1", "0", "1", "20", "1", "25.0", "10.0", "0", "", "", "1", "25.0", "10.0", "15", "0", "0", ""],
     ]
     assert_table(header, rows, KPI_HEADER, expected)
     # every row of another scoped table is one of zoe's customers
@@ -312,15 +394,12 @@ def test_customer_command_csv(run):
     subs = blocks[1]
     assert subs[1] == DETAIL_HEADER[2:]
     assert subs[2:] == [
-        ["SUB-F1", "Trial", "Active", "2026-11-01", "2026-12-01", "", "False", "INV-SUB-F1",
-         "Messaging - Webex Advanced Messaging", "Messaging", "5", "3"],
+        ["SUB-F1", "Trial", "Active", "2026-11-01", "2026-12-01", "", "False", "INV-SUB-F1", "Messaging - Webex Advanced Messaging", "Messaging", "5", "3"],
         ["SUB-F1", "Trial", "Active", "2026-11-01", "2026-12-01", "", "False", "INV-SUB-F1", CALL, "Calling", "6", "1"],
-        ["SUB-F2", "Subscription", "Provisioning", "2026-12-01", "2027-12-01", "2027-12-01", "True", "INV-SUB-F2",
-         "", "", "", ""],
+        ["SUB-F2", "Subscription", "Provisioning", "2026-12-01", "2027-12-01", "2027-12-01", "True", "INV-SUB-F2", "", "", "", ""],
     ]
     assert blocks[3][2:] == [["SUB-F1", "Calling; Messaging", "2026-11-01", "2026-12-01", "9", "11", "4"]]
-    assert blocks[4][2:] == [["Pat", "pat@partner.example", "Partner Full Admin"],
-                             ["Sal", "sal@partner.example", "Sales Full Admin"]]
+    assert blocks[4][2:] == [["Pat", "pat@partner.example", "Partner Full Admin"], ["Sal", "sal@partner.example", "Sales Full Admin"]]
 
 
 def test_customer_command_view_and_errors(run):

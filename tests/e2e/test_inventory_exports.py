@@ -7,8 +7,20 @@ from .conftest import assert_table
 
 pytestmark = pytest.mark.slow  # reads the exports of one full pipeline run
 
-DEVICES_HEADER = ["External ID", "Customer", "Customer Org ID", "Location ID", "Location Name", "Product",
-                  "MAC Address", "Firmware", "Phone Number", "Extension", "User ID", "User UUID"]
+DEVICES_HEADER = [
+    "External ID",
+    "Customer",
+    "Customer Org ID",
+    "Location ID",
+    "Location Name",
+    "Product",
+    "MAC Address",
+    "Firmware",
+    "Phone Number",
+    "Extension",
+    "User ID",
+    "User UUID",
+]
 
 
 def test_devices_report(e2e):
@@ -16,26 +28,61 @@ def test_devices_report(e2e):
     expected = [
         # dev-1: alice's phone; her PRIMARY number entry N1 = +14155550101 / 101 ("+1..." is a plain number:
         # no "'" prefix); User ID = her first email.
-        ["EXT-100", "Acme Health", "org-us-acme", "loc-a-hq", "Acme HQ", "Cisco 8851", "AABBCC001101",
-         "sip88xx.14-2-1", "+14155550101", "101", "alice@acme.example", "p-alice"],
+        [
+            "EXT-100",
+            "Acme Health",
+            "org-us-acme",
+            "loc-a-hq",
+            "Acme HQ",
+            "Cisco 8851",
+            "AABBCC001101",
+            "sip88xx.14-2-1",
+            "+14155550101",
+            "101",
+            "alice@acme.example",
+            "p-alice",
+        ],
         # dev-2: workspace device, MAC "aa:bb:cc:00:11:02" -> upper-case, no separators; the workspace's
         # PRIMARY entry N4 is extension-only (empty phoneNumber) -> empty number, extension 102;
         # User ID and User UUID empty for a workspace device.
-        ["EXT-100", "Acme Health", "org-us-acme", "loc-a-hq", "Acme HQ", "Cisco Room Kit", "AABBCC001102",
-         "RoomOS 11.9", "", "102", "", ""],
+        ["EXT-100", "Acme Health", "org-us-acme", "loc-a-hq", "Acme HQ", "Cisco Room Kit", "AABBCC001102", "RoomOS 11.9", "", "102", "", ""],
         # dev-4: dave's phone; PRIMARY entry N5 (+12125550199 / 199), not the ALTERNATE N6.
-        ["EXT-200", "'=Formula Corp", "org-us-formula", "loc-f-main", "Formula Main", "Cisco 8845", "AABBCC002204",
-         "sip88xx.14-1-1", "+12125550199", "199", "dave@formula.example", "p-dave"],
+        [
+            "EXT-200",
+            "'=Formula Corp",
+            "org-us-formula",
+            "loc-f-main",
+            "Formula Main",
+            "Cisco 8845",
+            "AABBCC002204",
+            "sip88xx.14-1-1",
+            "+12125550199",
+            "199",
+            "dave@formula.example",
+            "p-dave",
+        ],
         # dev-3: erin's phone, Globex has no externalId; erin owns no number -> empty number/extension.
-        ["", "Globex", "org-us-globex", "loc-g-plant", "Globex Plant", "Poly VVX 450", "AABBCC003303", "6.4.3",
-         "", "", "erin@globex.example", "p-erin"],
+        ["", "Globex", "org-us-globex", "loc-g-plant", "Globex Plant", "Poly VVX 450", "AABBCC003303", "6.4.3", "", "", "erin@globex.example", "p-erin"],
     ]
     assert_table(header, rows, DEVICES_HEADER, expected, sort_key=(6,))
 
 
-PHONE_HEADER = ["External ID", "Customer", "Customer Org ID", "Location ID", "Location Name", "Country",
-                "Phone Number", "Extension", "PSTN Connection", "Active", "User Type", "Number Type", "User ID",
-                "User UUID"]
+PHONE_HEADER = [
+    "External ID",
+    "Customer",
+    "Customer Org ID",
+    "Location ID",
+    "Location Name",
+    "Country",
+    "Phone Number",
+    "Extension",
+    "PSTN Connection",
+    "Active",
+    "User Type",
+    "Number Type",
+    "User ID",
+    "User UUID",
+]
 
 
 def test_phone_numbers_report(e2e):

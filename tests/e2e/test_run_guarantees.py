@@ -14,12 +14,29 @@ from .conftest import D_ISO, EURO, US_NAMES, US_ORGS, assert_table, build_landin
 pytestmark = pytest.mark.slow  # one full pipeline run (two dbt builds) for the module's fixture
 
 DEFAULT_TEMPLATES = [
-    "Customers", "Subscription KPIs", "Recently Added Subscriptions", "Expiring Subscriptions",
-    "Renewing Subscriptions", "Low License Assignment Subscriptions", "License Overage Subscriptions",
-    "License Allocation Trend", "Call Volume Trend", "Customers and Usage", "Call Quality Trend",
-    "Call Quality by Endpoint Type", "Customers and Call Quality", "Feature Usage", "Call Queue KPIs",
-    "Customers and Call Queues", "Calling Usage Detail Report", "Devices Report", "Phone Numbers Report",
-    "Customer Detail", "Customer Orders", "Trials", "Partner Admins",
+    "Customers",
+    "Subscription KPIs",
+    "Recently Added Subscriptions",
+    "Expiring Subscriptions",
+    "Renewing Subscriptions",
+    "Low License Assignment Subscriptions",
+    "License Overage Subscriptions",
+    "License Allocation Trend",
+    "Call Volume Trend",
+    "Customers and Usage",
+    "Call Quality Trend",
+    "Call Quality by Endpoint Type",
+    "Customers and Call Quality",
+    "Feature Usage",
+    "Call Queue KPIs",
+    "Customers and Call Queues",
+    "Calling Usage Detail Report",
+    "Devices Report",
+    "Phone Numbers Report",
+    "Customer Detail",
+    "Customer Orders",
+    "Trials",
+    "Partner Admins",
 ]
 
 
@@ -67,9 +84,7 @@ def test_csv_bytes(e2e):
     e2e.require_success()
     raw = e2e.export_path("Call Queue KPIs").read_bytes()
     assert raw == (
-        b"Total Calls,Answered Calls,Abandoned Calls,Average Speed of Answer (s),"
-        b"Average Wait Before Abandon (s),Abandoned Rate %\r\n"
-        b"19,14,5,13.1,24.0,26.3\r\n"
+        b"Total Calls,Answered Calls,Abandoned Calls,Average Speed of Answer (s),Average Wait Before Abandon (s),Abandoned Rate %\r\n19,14,5,13.1,24.0,26.3\r\n"
     )
     customers = e2e.export_path("Customers").read_bytes()
     assert not customers.startswith(b"\xef\xbb\xbf")
@@ -108,8 +123,7 @@ def _warehouse_strings(path):
     shared input") legitimately list every region's org ids."""
     con = duckdb.connect(str(path), read_only=True)
     try:
-        tables = con.execute(
-            "select schema_name, table_name from duckdb_tables() where not temporary order by 1, 2").fetchall()
+        tables = con.execute("select schema_name, table_name from duckdb_tables() where not temporary order by 1, 2").fetchall()
         assert tables, f"no tables in {path}"
         for schema, table in tables:
             for row in con.execute(f'select * from "{schema}"."{table}"').fetchall():
@@ -124,8 +138,7 @@ def test_eu_residency(e2e):
     e2e.require_success()
     eu_warehouse = e2e.home / "warehouse" / "EU.duckdb"
     assert eu_warehouse.exists()
-    leaks = [(t, v) for t, v in _warehouse_strings(eu_warehouse)
-             if any(o in v for o in US_ORGS) or any(n in v for n in US_NAMES)]
+    leaks = [(t, v) for t, v in _warehouse_strings(eu_warehouse) if any(o in v for o in US_ORGS) or any(n in v for n in US_NAMES)]
     assert not leaks, f"US data in the EU warehouse: {leaks[:10]}"
     eu_files = {rel: data for rel, data in e2e.first_exports.items() if rel.startswith("EU/")}
     assert len(eu_files) >= len(DEFAULT_TEMPLATES)
@@ -136,8 +149,12 @@ def test_eu_residency(e2e):
     header, rows = e2e.read("Customers", "EU")
     # SUB-E1 active SUBSCRIPTION ending 2027-09-30 (auto-renew); admin activity 2026-11-20 is recent; pat
     # is assigned org-eu-euro.
-    assert_table(header, rows, header, [["Euro Widgets GmbH", EURO, "EU-1", "Partner", "Calling", "Subscription",
-                                         "Subscription", "dach", "pat@partner.example", "2027-09-30"]])
+    assert_table(
+        header,
+        rows,
+        header,
+        [["Euro Widgets GmbH", EURO, "EU-1", "Partner", "Calling", "Subscription", "Subscription", "dach", "pat@partner.example", "2027-09-30"]],
+    )
     header, rows = e2e.read("Customers and Usage", "EU")
     # two ORIGINATING legs by hans: 1 user, 2 calls, 2 legs, (65 + 70)/60 = 2.25 min, no W-1 calls -> empty
     assert_table(header, rows, header, [["Euro Widgets GmbH", EURO, "1", "2", "2", "2.25", ""]])

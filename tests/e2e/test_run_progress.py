@@ -8,7 +8,6 @@ import csv
 import io
 import re
 
-
 REGIONS = ["US", "EU"]
 STAGES = ["ingest", "validate", "build", "export"]
 

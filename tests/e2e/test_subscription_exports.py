@@ -35,8 +35,18 @@ from .conftest import assert_table
 pytestmark = pytest.mark.slow  # reads the exports of one full pipeline run
 
 # ---------------------------------------------------------------- Customers (SPEC 6.3)
-CUSTOMERS_HEADER = ["Customer", "Org ID", "External ID", "Managed By", "Products", "Subscription Types", "Statuses",
-                    "Tags", "Partner Admins", "Next Expiry Date"]
+CUSTOMERS_HEADER = [
+    "Customer",
+    "Org ID",
+    "External ID",
+    "Managed By",
+    "Products",
+    "Subscription Types",
+    "Statuses",
+    "Tags",
+    "Partner Admins",
+    "Next Expiry Date",
+]
 
 
 def test_customers(e2e):
@@ -47,19 +57,47 @@ def test_customers(e2e):
         # License Overage (A2: 22 > 20); lastAdminActivityAt 2026-10-23T00:00Z is not strictly before D-30
         # -> no "No Recent Activity". Tags sorted: healthcare; vip. Admins at D: pat, sam (zoe's Globex
         # assignment is only in the 2026-11-15 and 2026-11-29 snapshots). Next expiry = min(12-10, 2027-01-31).
-        ["Acme Health", "org-us-acme", "EXT-100", "Partner", "Calling; Meetings", "Subscription",
-         "Subscription; Expiring Soon; License Overage", "healthcare; vip",
-         "pat@partner.example; sam@partner.example", "2026-12-10"],
+        [
+            "Acme Health",
+            "org-us-acme",
+            "EXT-100",
+            "Partner",
+            "Calling; Meetings",
+            "Subscription",
+            "Subscription; Expiring Soon; License Overage",
+            "healthcare; vip",
+            "pat@partner.example; sam@partner.example",
+            "2026-12-10",
+        ],
         # =Formula: name starts with "=" -> prefixed with "'". Licenses: Calling, Messaging. Active: F1 TRIAL only.
         # Statuses: Trial; Expiring Soon (F1 end 2026-12-01, autoRenew false); No Recent Activity (null);
         # Ready for Order Setup (F2 PROVISIONING).
-        ["'=Formula Corp", "org-us-formula", "EXT-200", "Partner", "Calling; Messaging", "Trial",
-         "Trial; Expiring Soon; No Recent Activity; Ready for Order Setup", "retail", "pat@partner.example",
-         "2026-12-01"],
+        [
+            "'=Formula Corp",
+            "org-us-formula",
+            "EXT-200",
+            "Partner",
+            "Calling; Messaging",
+            "Trial",
+            "Trial; Expiring Soon; No Recent Activity; Ready for Order Setup",
+            "retail",
+            "pat@partner.example",
+            "2026-12-01",
+        ],
         # Globex: EXTERNAL_ADMIN, null externalId, no tags, no admin at D. Active: G1 SUBSCRIPTION.
         # Statuses: Subscription; No Recent Activity (2026-10-22T23:30Z < 2026-10-23); Suspended (G2).
-        ["Globex", "org-us-globex", "", "External Admin", "Calling; Meetings", "Subscription",
-         "Subscription; No Recent Activity; Suspended", "", "", "2027-06-30"],
+        [
+            "Globex",
+            "org-us-globex",
+            "",
+            "External Admin",
+            "Calling; Meetings",
+            "Subscription",
+            "Subscription; No Recent Activity; Suspended",
+            "",
+            "",
+            "2027-06-30",
+        ],
     ]
     # SPEC 6.3 fixes no row order ("rows sorted deterministically"): compare as a set, keyed on Org ID.
     assert_table(header, rows, CUSTOMERS_HEADER, expected, sort_key=(1,))
@@ -67,12 +105,27 @@ def test_customers(e2e):
 
 # ---------------------------------------------------------------- Subscription KPIs (SPEC 6.2)
 KPI_HEADER = [
-    "Product", "Total Customers", "Nearing Expiration", "Nearing Renewal", "Low License Assignment",
-    "License Overage", "New Customers", "Recently Added Total Licenses", "Customers Expiring",
-    "Expiring License Assignment %", "Expiring License Usage %", "Customers Renewing",
-    "Renewing License Assignment %", "Renewing License Usage %", "Customers with Low Assignment",
-    "Low Assignment License Assignment %", "Low Assignment License Usage When Assigned %",
-    "Total Unassigned Licenses", "Customers with Overage", "Total Overage Licenses", "Average Overage",
+    "Product",
+    "Total Customers",
+    "Nearing Expiration",
+    "Nearing Renewal",
+    "Low License Assignment",
+    "License Overage",
+    "New Customers",
+    "Recently Added Total Licenses",
+    "Customers Expiring",
+    "Expiring License Assignment %",
+    "Expiring License Usage %",
+    "Customers Renewing",
+    "Renewing License Assignment %",
+    "Renewing License Usage %",
+    "Customers with Low Assignment",
+    "Low Assignment License Assignment %",
+    "Low Assignment License Usage When Assigned %",
+    "Total Unassigned Licenses",
+    "Customers with Overage",
+    "Total Overage Licenses",
+    "Average Overage",
 ]
 
 
@@ -90,15 +143,13 @@ def test_subscription_kpis(e2e):
         #   usage (2+1)/16 = 18.75 -> 18.8.
         # Renewing A2: 22/20 = 110.0 %, used 1/20 = 5.0 %.
         # Low assignment F1: 1/6 = 16.67 -> 16.7 %, used 1/6 -> 16.7 %, unassigned max(6-1, 0) = 5.
-        ["Calling", "3", "2", "1", "1", "1", "2", "16", "2", "56.3", "18.8", "1", "110.0", "5.0",
-         "1", "16.7", "16.7", "5", "1", "2", "2.0"],
+        ["Calling", "3", "2", "1", "1", "1", "2", "16", "2", "56.3", "18.8", "1", "110.0", "5.0", "1", "16.7", "16.7", "5", "1", "2", "2.0"],
         # Meetings, active and in scope: A1 (20/5), G1 (10/10) -> 2 customers.
         # Nearing expiration: A1 -> 1. Renewal: G1 ends 2027-06-30, beyond 90 days -> 0.
         # Low assignment: only 2 subscriptions (< 4) -> nobody. Overage: 10 = 10 is not > -> 0.
         # Recently added: A1 -> 1 customer, 20 licenses. Expiring A1: 5/20 = 25.0 %, used 2/20 = 10.0 %.
         # Renewing / low assignment / overage: empty sets -> counts and sums 0, percentages/averages empty.
-        ["Meetings", "2", "1", "0", "0", "0", "1", "20", "1", "25.0", "10.0", "0", "", "",
-         "0", "", "", "0", "0", "0", ""],
+        ["Meetings", "2", "1", "0", "0", "0", "1", "20", "1", "25.0", "10.0", "0", "", "", "0", "", "", "0", "0", "0", ""],
     ]
     assert_table(header, rows, KPI_HEADER, expected)
 
@@ -119,9 +170,23 @@ def test_recently_added_subscriptions(e2e):
         # usage change = 2 - 1 (alice in W-1) = 1.
         ["Meetings", "Acme Health", "SUB-A1", "82", "20", "2", "5", "15", "0", "1"],
     ]
-    assert_table(header, rows, ["Product", "Customer", "Subscription ID", "Days Since Added", "Total Licenses",
-                                "Used Licenses", "Assigned Licenses", "Available Licenses",
-                                "Weekly Assignment Change", "Weekly Usage Change"], expected)
+    assert_table(
+        header,
+        rows,
+        [
+            "Product",
+            "Customer",
+            "Subscription ID",
+            "Days Since Added",
+            "Total Licenses",
+            "Used Licenses",
+            "Assigned Licenses",
+            "Available Licenses",
+            "Weekly Assignment Change",
+            "Weekly Usage Change",
+        ],
+        expected,
+    )
 
 
 def test_expiring_subscriptions(e2e):
@@ -134,9 +199,22 @@ def test_expiring_subscriptions(e2e):
         # A1 Meetings: 18 days; 20, used 2, assigned 5, available 15; 3 months: alice, bob, gina = 3.
         ["Meetings", "Acme Health", "SUB-A1", "18", "20", "2", "5", "15", "3"],
     ]
-    assert_table(header, rows, ["Product", "Customer", "Subscription ID", "Days to Expiry", "Total Licenses",
-                                "Used Licenses", "Assigned Licenses", "Available Licenses",
-                                "Usage in Last 3 Months"], expected)
+    assert_table(
+        header,
+        rows,
+        [
+            "Product",
+            "Customer",
+            "Subscription ID",
+            "Days to Expiry",
+            "Total Licenses",
+            "Used Licenses",
+            "Assigned Licenses",
+            "Available Licenses",
+            "Usage in Last 3 Months",
+        ],
+        expected,
+    )
 
 
 def test_renewing_subscriptions(e2e):
@@ -146,9 +224,22 @@ def test_renewing_subscriptions(e2e):
         # assigned 22, available max(20-22, 0) = 0; 3 months: bob -> 1. (G1 ends beyond 90 days.)
         ["Calling", "Acme Health", "SUB-A2", "70", "20", "1", "22", "0", "1"],
     ]
-    assert_table(header, rows, ["Product", "Customer", "Subscription ID", "Days to Renewal", "Total Licenses",
-                                "Used Licenses", "Assigned Licenses", "Available Licenses",
-                                "Usage in Last 3 Months"], expected)
+    assert_table(
+        header,
+        rows,
+        [
+            "Product",
+            "Customer",
+            "Subscription ID",
+            "Days to Renewal",
+            "Total Licenses",
+            "Used Licenses",
+            "Assigned Licenses",
+            "Available Licenses",
+            "Usage in Last 3 Months",
+        ],
+        expected,
+    )
 
 
 def test_low_license_assignment_subscriptions(e2e):
@@ -158,9 +249,23 @@ def test_low_license_assignment_subscriptions(e2e):
         # total 6; used 1; available 5; weekly assignment change 1 - 1 = 0. Meetings: < 4 subs, none.
         ["Calling", "'=Formula Corp", "SUB-F1", "0", "1", "16.7", "6", "1", "5", "0"],
     ]
-    assert_table(header, rows, ["Product", "Customer", "Subscription ID", "Months Since Added", "Assigned Licenses",
-                                "Assigned %", "Total Licenses", "Used Licenses", "Available Licenses",
-                                "Weekly Assignment Change"], expected)
+    assert_table(
+        header,
+        rows,
+        [
+            "Product",
+            "Customer",
+            "Subscription ID",
+            "Months Since Added",
+            "Assigned Licenses",
+            "Assigned %",
+            "Total Licenses",
+            "Used Licenses",
+            "Available Licenses",
+            "Weekly Assignment Change",
+        ],
+        expected,
+    )
 
 
 def test_license_overage_subscriptions(e2e):
@@ -170,9 +275,23 @@ def test_license_overage_subscriptions(e2e):
         # used 1; 1/20 = 5.0 %. (SUB-G2 has no overage and is suspended; G1 Meetings 10/10 is not >.)
         ["Calling", "Acme Health", "SUB-A2", "2", "True", "20", "22", "110.0", "1", "5.0"],
     ]
-    assert_table(header, rows, ["Product", "Customer", "Subscription ID", "Months Remaining", "Auto-Renew",
-                                "Total Licenses", "Assigned Licenses", "Assigned %", "Used Licenses", "Used %"],
-                 expected)
+    assert_table(
+        header,
+        rows,
+        [
+            "Product",
+            "Customer",
+            "Subscription ID",
+            "Months Remaining",
+            "Auto-Renew",
+            "Total Licenses",
+            "Assigned Licenses",
+            "Assigned %",
+            "Used Licenses",
+            "Used %",
+        ],
+        expected,
+    )
 
 
 def test_license_allocation_trend(e2e):
@@ -196,5 +315,4 @@ def test_license_allocation_trend(e2e):
         ["2026-11-22", "Meetings", "30", "15", "3"],
     ]
     # SPEC gives no order for this table beyond "per product and week": compare as a set.
-    assert_table(header, rows, ["Week Ending", "Product", "Total Licenses", "Assigned Licenses", "Used Licenses"],
-                 expected, sort_key=(1, 0))
+    assert_table(header, rows, ["Week Ending", "Product", "Total Licenses", "Assigned Licenses", "Used Licenses"], expected, sort_key=(1, 0))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from expectations_lake import D, REGION, GOOD, Lake, day, rows
+from expectations_lake import GOOD, REGION, D, Lake, day, rows
 
 from partner_analytics import paths
 from partner_analytics.dbt import dbt_vars
@@ -28,18 +28,27 @@ def _build_staging_and_tests(lake: Lake, tmp_path, monkeypatch) -> dict[tuple[st
 
     monkeypatch.setenv("PA_WAREHOUSE_PATH", str(tmp_path / "warehouse.duckdb"))
     monkeypatch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    result = dbtRunner().invoke([
-        "build",
-        "--select", "path:models/staging",
-        "--indirect-selection", "cautious",
-        "--vars", json.dumps(dbt_vars(lake.home, REGION, D)),
-        "--project-dir", str(paths.DBT_PROJECT_DIR),
-        "--profiles-dir", str(paths.DBT_PROJECT_DIR),
-        "--target-path", str(tmp_path / "target"),
-        "--log-path", str(tmp_path / "logs"),
-        "--no-partial-parse",
-        "--quiet",
-    ])
+    result = dbtRunner().invoke(
+        [
+            "build",
+            "--select",
+            "path:models/staging",
+            "--indirect-selection",
+            "cautious",
+            "--vars",
+            json.dumps(dbt_vars(lake.home, REGION, D)),
+            "--project-dir",
+            str(paths.DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(paths.DBT_PROJECT_DIR),
+            "--target-path",
+            str(tmp_path / "target"),
+            "--log-path",
+            str(tmp_path / "logs"),
+            "--no-partial-parse",
+            "--quiet",
+        ]
+    )
     assert result.result is not None, result.exception
     outcome = {}
     for r in result.result.results:
@@ -69,12 +78,16 @@ def test_orphans_warn_null_required_columns_and_repeated_grains_error(lake, tmp_
     # L3 without subscription is not a relationship -> 2 warning rows.
     # The 2026-11-15 licenses snapshot (orphan L4) is not in force at D.
     base = GOOD["licenses"][0]
-    lake.write("licenses", D, [
-        base,
-        dict(base, license_id="L2", subscription_id="S7"),
-        dict(base, license_id="L5", org_id="o2"),
-        dict(base, license_id="L3", subscription_id=None),
-    ])
+    lake.write(
+        "licenses",
+        D,
+        [
+            base,
+            dict(base, license_id="L2", subscription_id="S7"),
+            dict(base, license_id="L5", org_id="o2"),
+            dict(base, license_id="L3", subscription_id=None),
+        ],
+    )
     lake.write("licenses", day("2026-11-15"), [dict(base, license_id="L4", subscription_id="S8")])
     # Null required columns in two staging models -> one row per null column, severity error.
     # A repeated grain (error): person P1 of o1 twice in the 2026-11-08 snapshot (snapshots are checked

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from expectations_lake import D, GOOD, REGION, day, rows, utc
+from expectations_lake import GOOD, REGION, D, day, rows, utc
 
 from expectations import validate_region
 from ingestion import schemas
@@ -25,10 +25,23 @@ from partner_analytics.errors import PipelineError, ValidationError
 #   partner_admins 1 + 1 + 2 + email + role + 2 = 8    partner_admin_orgs 2 + 1 + 2 + 2 = 7
 #   subscription_orders 3 + 1 + 2 + 3 soft not-null + quantity + 2 = 12
 COUNTS = {
-    "cdr": 15, "media_quality": 26, "call_queue_stats": 19, "meeting_participants": 11, "customers": 10,
-    "customer_tags": 8, "subscriptions": 11, "licenses": 12, "people": 9, "people_emails": 12,
-    "people_licenses": 9, "locations": 8, "devices": 9, "numbers": 12, "partner_admins": 8,
-    "partner_admin_orgs": 7, "subscription_orders": 12,
+    "cdr": 15,
+    "media_quality": 26,
+    "call_queue_stats": 19,
+    "meeting_participants": 11,
+    "customers": 10,
+    "customer_tags": 8,
+    "subscriptions": 11,
+    "licenses": 12,
+    "people": 9,
+    "people_emails": 12,
+    "people_licenses": 9,
+    "locations": 8,
+    "devices": 9,
+    "numbers": 12,
+    "partner_admins": 8,
+    "partner_admin_orgs": 7,
+    "subscription_orders": 12,
 }
 assert sum(COUNTS.values()) == 198
 
@@ -74,15 +87,17 @@ def test_negative_duration_is_hard_with_exact_message(lake):
     message, saved = _fail(lake, partitions)
     assert message == "cdr: expect_column_values_to_be_between(duration_seconds, min_value=0) failed for 1 row(s), e.g. -5"
     assert saved["status"] == "failed"
-    assert saved["hard_failures"] == [{
-        "dataset": "cdr",
-        "partition": "cdr/week_ending=2026-11-22",
-        "expectation": "expect_column_values_to_be_between(duration_seconds, min_value=0)",
-        "unexpected_count": 1,
-        "example": "-5",
-        "source": "US/cdr/2026-11-22.json:2",  # second row of the partition
-        "message": message,
-    }]
+    assert saved["hard_failures"] == [
+        {
+            "dataset": "cdr",
+            "partition": "cdr/week_ending=2026-11-22",
+            "expectation": "expect_column_values_to_be_between(duration_seconds, min_value=0)",
+            "unexpected_count": 1,
+            "example": "-5",
+            "source": "US/cdr/2026-11-22.json:2",  # second row of the partition
+            "message": message,
+        }
+    ]
     # Data Docs are written before the error is raised, and show the failing dataset's validation.
     docs = lake.run_dir / "data_docs"
     assert (docs / "index.html").exists()
@@ -95,13 +110,15 @@ def test_unknown_enum_is_soft_and_run_goes_on(lake):
     result = validate_region(lake.home, REGION, D, partitions)
     assert result["status"] == "warned"
     assert result["hard_failures"] == []
-    assert result["soft_warnings"] == [{
-        "dataset": "cdr",
-        "partition": "cdr/week_ending=2026-11-22",
-        "expectation": "expect_column_values_to_be_in_set(direction, value_set=['ORIGINATING', 'TERMINATING'])",
-        "unexpected_count": 2,
-        "example": "'SIDEWAYS'",
-    }]
+    assert result["soft_warnings"] == [
+        {
+            "dataset": "cdr",
+            "partition": "cdr/week_ending=2026-11-22",
+            "expectation": "expect_column_values_to_be_in_set(direction, value_set=['ORIGINATING', 'TERMINATING'])",
+            "unexpected_count": 2,
+            "example": "'SIDEWAYS'",
+        }
+    ]
     assert result["expectations_evaluated"] == 15 + 10
 
 
@@ -114,52 +131,57 @@ def test_cdr_org_unknown_in_customers_snapshot_in_force_is_soft(lake):
     cdr = [dict(GOOD["cdr"][0], report_id=f"R{i}", org_id=org) for i, org in enumerate(["o1", "o3", "o4", "o4"])]
     result = validate_region(lake.home, REGION, D, {"cdr": [lake.write("cdr", D, cdr)]})
     assert result["status"] == "warned"
-    assert result["soft_warnings"] == [{
-        "dataset": "cdr",
-        "partition": "cdr/week_ending=2026-11-22",
-        "expectation": "expect_column_values_to_be_in_set(is_known_org, value_set=[True])",
-        "unexpected_count": 3,
-        "example": "org_id='o3'",
-    }]
+    assert result["soft_warnings"] == [
+        {
+            "dataset": "cdr",
+            "partition": "cdr/week_ending=2026-11-22",
+            "expectation": "expect_column_values_to_be_in_set(is_known_org, value_set=[True])",
+            "unexpected_count": 3,
+            "example": "org_id='o3'",
+        }
+    ]
 
 
 def test_media_packet_loss_above_100_is_hard(lake):
     partitions = _write_good(lake, "customers")
-    partitions["media_quality"] = [
-        lake.write("media_quality", D, rows("media_quality", {"video_out_packet_loss_pct": 100.5}))
-    ]
+    partitions["media_quality"] = [lake.write("media_quality", D, rows("media_quality", {"video_out_packet_loss_pct": 100.5}))]
     message, _ = _fail(lake, partitions)
     assert message == (
-        "media_quality: expect_column_values_to_be_between(video_out_packet_loss_pct, min_value=0, max_value=100) "
-        "failed for 1 row(s), e.g. 100.5"
+        "media_quality: expect_column_values_to_be_between(video_out_packet_loss_pct, min_value=0, max_value=100) failed for 1 row(s), e.g. 100.5"
     )
 
 
 def test_answered_above_total_is_hard_and_abandoned_above_total_is_soft(lake):
     partitions = _write_good(lake, "customers")
-    partitions["call_queue_stats"] = [lake.write("call_queue_stats", D, rows(
-        "call_queue_stats",
-        {"answered_calls": 12},  # 12 > total 10
-        {"abandoned_calls": 5},  # 5 > total 4
-    ))]
+    partitions["call_queue_stats"] = [
+        lake.write(
+            "call_queue_stats",
+            D,
+            rows(
+                "call_queue_stats",
+                {"answered_calls": 12},  # 12 > total 10
+                {"abandoned_calls": 5},  # 5 > total 4
+            ),
+        )
+    ]
     message, saved = _fail(lake, partitions)
     assert message == (
         "call_queue_stats: expect_column_pair_values_a_to_be_greater_than_b(total_calls, answered_calls, "
         "or_equal=True) failed for 1 row(s), e.g. total_calls=10, answered_calls=12"
     )
-    assert [(w["expectation"], w["unexpected_count"], w["example"]) for w in saved["soft_warnings"]] == [(
-        "expect_column_pair_values_a_to_be_greater_than_b(total_calls, abandoned_calls, or_equal=True)",
-        1,
-        "total_calls=4, abandoned_calls=5",
-    )]
+    assert [(w["expectation"], w["unexpected_count"], w["example"]) for w in saved["soft_warnings"]] == [
+        (
+            "expect_column_pair_values_a_to_be_greater_than_b(total_calls, abandoned_calls, or_equal=True)",
+            1,
+            "total_calls=4, abandoned_calls=5",
+        )
+    ]
 
 
 def test_queue_stats_date_outside_the_partition_week_is_hard(lake):
     partitions = _write_good(lake, "customers")
     # W = [2026-11-15, 2026-11-22): 2026-11-22 belongs to the next week's partition
-    partitions["call_queue_stats"] = [
-        lake.write("call_queue_stats", D, rows("call_queue_stats", {}, {"stats_date": day("2026-11-22")}))
-    ]
+    partitions["call_queue_stats"] = [lake.write("call_queue_stats", D, rows("call_queue_stats", {}, {"stats_date": day("2026-11-22")}))]
     message, _ = _fail(lake, partitions)
     assert message == (
         "call_queue_stats: expect_column_values_to_be_between(stats_date, min_value=2026-11-15, "
@@ -170,9 +192,9 @@ def test_queue_stats_date_outside_the_partition_week_is_hard(lake):
 def test_meeting_key_is_unique_case_insensitively(lake):
     partitions = _write_good(lake, "customers")
     # Same org, meeting and join time; emails differ only in case -> the same key: both rows flagged.
-    partitions["meeting_participants"] = [lake.write("meeting_participants", D, rows(
-        "meeting_participants", {"email": "Ann@Acme.com"}, {"email": "ann@acme.com"}
-    ))]
+    partitions["meeting_participants"] = [
+        lake.write("meeting_participants", D, rows("meeting_participants", {"email": "Ann@Acme.com"}, {"email": "ann@acme.com"}))
+    ]
     message, saved = _fail(lake, partitions)
     assert message == (
         "meeting_participants: expect_column_values_to_be_in_set(has_unique_key, value_set=[True]) failed for "
@@ -184,29 +206,30 @@ def test_meeting_key_is_unique_case_insensitively(lake):
 def test_customer_in_another_region_is_hard(lake):
     partitions = {"customers": [lake.write("customers", D, rows("customers", {}, {"region": "EU"}))]}
     message, _ = _fail(lake, partitions)
-    assert message == (
-        "customers: expect_column_values_to_be_in_set(region, value_set=['US']) failed for 1 row(s), e.g. 'EU'"
-    )
+    assert message == ("customers: expect_column_values_to_be_in_set(region, value_set=['US']) failed for 1 row(s), e.g. 'EU'")
 
 
 def test_snapshot_dated_after_d_is_hard(lake):
     partitions = _write_good(lake, "customers")
     partitions["subscriptions"] = [lake.write("subscriptions", day("2026-11-29"), GOOD["subscriptions"])]
     message, saved = _fail(lake, partitions)
-    assert message == (
-        "subscriptions: expect_column_values_to_be_between(snapshot_date, max_value=2026-11-22) "
-        "failed for 2 row(s), e.g. 2026-11-29"
-    )
+    assert message == ("subscriptions: expect_column_values_to_be_between(snapshot_date, max_value=2026-11-22) failed for 2 row(s), e.g. 2026-11-29")
     assert len(saved["hard_failures"]) == 1
 
 
 def test_numbers_without_number_and_extension_is_hard_and_bad_e164_is_soft(lake):
     partitions = _write_good(lake, "customers")
-    partitions["numbers"] = [lake.write("numbers", D, rows(
-        "numbers",
-        {"phone_number": "4155550100"},  # no leading +: soft
-        {"extension": None},  # neither number nor extension: hard
-    ))]
+    partitions["numbers"] = [
+        lake.write(
+            "numbers",
+            D,
+            rows(
+                "numbers",
+                {"phone_number": "4155550100"},  # no leading +: soft
+                {"extension": None},  # neither number nor extension: hard
+            ),
+        )
+    ]
     message, saved = _fail(lake, partitions)
     assert message == (
         "numbers: expect_column_values_to_be_in_set(has_number_or_extension, value_set=[True]) failed for "
@@ -219,10 +242,16 @@ def test_numbers_without_number_and_extension_is_hard_and_bad_e164_is_soft(lake)
 
 def test_null_key_is_hard_and_several_failures_are_counted_in_the_message(lake):
     partitions = _write_good(lake, "customers")
-    partitions["licenses"] = [lake.write("licenses", D, [
-        dict(GOOD["licenses"][0], license_id=None),
-        dict(GOOD["licenses"][0], license_id="L2", consumed_units=-1),
-    ])]
+    partitions["licenses"] = [
+        lake.write(
+            "licenses",
+            D,
+            [
+                dict(GOOD["licenses"][0], license_id=None),
+                dict(GOOD["licenses"][0], license_id="L2", consumed_units=-1),
+            ],
+        )
+    ]
     message, saved = _fail(lake, partitions)
     assert message == (
         "licenses: expect_column_values_to_not_be_null(license_id) failed for 1 row(s), "
@@ -255,13 +284,15 @@ def test_chunks_add_up_to_the_partition(lake):
     page = next((lake.run_dir / "data_docs" / "validations" / "cdr").rglob("*.html")).read_text()
     assert "2 unexpected values found. ≈28.57% of 7 total rows." in page
     assert message.startswith(
-        "cdr: expect_column_values_to_be_in_set(has_unique_key, value_set=[True]) failed for 2 row(s), "
-        "e.g. report_id='R0' (and 1 more hard failure(s)"
+        "cdr: expect_column_values_to_be_in_set(has_unique_key, value_set=[True]) failed for 2 row(s), e.g. report_id='R0' (and 1 more hard failure(s)"
     )
     cdr_part = next(p for p in chunked["partitions"] if p["dataset"] == "cdr")
     assert cdr_part["rows"] == 7
     assert next(d for d in chunked["datasets"] if d["dataset"] == "cdr") == {
-        "dataset": "cdr", "partitions": 1, "rows": 7, "chunks": 3,
+        "dataset": "cdr",
+        "partitions": 1,
+        "rows": 7,
+        "chunks": 3,
     }
     counts = {r["expectation"]: (r["element_count"], r["unexpected_count"]) for r in cdr_part["results"]}
     assert counts["expect_column_values_to_be_between(duration_seconds, min_value=0)"] == (7, 2)
@@ -289,8 +320,10 @@ def test_chunks_spanning_partitions_are_split_back_per_partition(lake):
     # Negative durations: A3 (-1) -> A: 1 row; B1 (-5), B2 (-7) -> B: 2 rows, e.g. -5 (first of B).
     # B0 reuses report_id 'A0': keys are unique per partition, so no duplicate.
     base = GOOD["cdr"][0]
-    week_a = [dict(base, report_id=f"A{i}", report_at=utc("2026-11-10T10:05:00"),
-                   started_at=utc("2026-11-10T10:00:00"), released_at=utc("2026-11-10T10:01:00")) for i in range(4)]
+    week_a = [
+        dict(base, report_id=f"A{i}", report_at=utc("2026-11-10T10:05:00"), started_at=utc("2026-11-10T10:00:00"), released_at=utc("2026-11-10T10:01:00"))
+        for i in range(4)
+    ]
     week_a[3].update(started_at=utc("2026-11-16T10:00:00"), released_at=utc("2026-11-16T10:01:00"), duration_seconds=-1)
     week_b = [dict(base, report_id=r) for r in ("A0", "B1", "B2")]
     week_b[1]["duration_seconds"] = -5
@@ -304,27 +337,30 @@ def test_chunks_spanning_partitions_are_split_back_per_partition(lake):
         "max_value=2026-11-15T00:00:00Z, strict_max=True) failed for 1 row(s), e.g. 2026-11-16T10:00:00Z "
         f"(and 2 more hard failure(s), see {lake.run_dir / 'validation.json'})"
     )
-    assert [(f["partition"], f["expectation"], f["unexpected_count"], f["example"], f["source"])
-            for f in chunked["hard_failures"]] == [
-        ("cdr/week_ending=2026-11-15",
-         "expect_column_values_to_be_between(started_at, min_value=2026-11-08T00:00:00Z, "
-         "max_value=2026-11-15T00:00:00Z, strict_max=True)", 1, "2026-11-16T10:00:00Z", "US/cdr/2026-11-15.json:4"),
-        ("cdr/week_ending=2026-11-15", "expect_column_values_to_be_between(duration_seconds, min_value=0)", 1, "-1",
-         "US/cdr/2026-11-15.json:4"),
-        ("cdr/week_ending=2026-11-22", "expect_column_values_to_be_between(duration_seconds, min_value=0)", 2, "-5",
-         "US/cdr/2026-11-22.json:2"),
+    assert [(f["partition"], f["expectation"], f["unexpected_count"], f["example"], f["source"]) for f in chunked["hard_failures"]] == [
+        (
+            "cdr/week_ending=2026-11-15",
+            "expect_column_values_to_be_between(started_at, min_value=2026-11-08T00:00:00Z, max_value=2026-11-15T00:00:00Z, strict_max=True)",
+            1,
+            "2026-11-16T10:00:00Z",
+            "US/cdr/2026-11-15.json:4",
+        ),
+        ("cdr/week_ending=2026-11-15", "expect_column_values_to_be_between(duration_seconds, min_value=0)", 1, "-1", "US/cdr/2026-11-15.json:4"),
+        ("cdr/week_ending=2026-11-22", "expect_column_values_to_be_between(duration_seconds, min_value=0)", 2, "-5", "US/cdr/2026-11-22.json:2"),
     ]
     by_partition = {p["partition"]: p for p in chunked["partitions"] if p["dataset"] == "cdr"}
     assert {k: p["rows"] for k, p in by_partition.items()} == {
-        "cdr/week_ending=2026-11-15": 4, "cdr/week_ending=2026-11-22": 3,
+        "cdr/week_ending=2026-11-15": 4,
+        "cdr/week_ending=2026-11-22": 3,
     }
-    b_counts = {r["expectation"]: (r["element_count"], r["unexpected_count"])
-                for r in by_partition["cdr/week_ending=2026-11-22"]["results"]}
+    b_counts = {r["expectation"]: (r["element_count"], r["unexpected_count"]) for r in by_partition["cdr/week_ending=2026-11-22"]["results"]}
     assert b_counts["expect_column_values_to_be_in_set(has_unique_key, value_set=[True])"] == (3, 0)
-    assert b_counts["expect_column_values_to_be_between(started_at, min_value=2026-11-15T00:00:00Z, "
-                    "max_value=2026-11-22T00:00:00Z, strict_max=True)"] == (3, 0)
+    assert b_counts["expect_column_values_to_be_between(started_at, min_value=2026-11-15T00:00:00Z, max_value=2026-11-22T00:00:00Z, strict_max=True)"] == (3, 0)
     assert next(d for d in chunked["datasets"] if d["dataset"] == "cdr") == {
-        "dataset": "cdr", "partitions": 2, "rows": 7, "chunks": 3,
+        "dataset": "cdr",
+        "partitions": 2,
+        "rows": 7,
+        "chunks": 3,
     }
     # One Data Docs page for the dataset, counts over both partitions: 3 negative durations of 7 rows = 42.86 %.
     page = next((lake.run_dir / "data_docs" / "validations" / "cdr").rglob("*.html")).read_text()

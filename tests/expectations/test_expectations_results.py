@@ -24,34 +24,40 @@ def test_format_value_reads_like_the_source():
     assert format_value(None) == "null"
     assert format_value(pd.Timestamp("2026-11-22")) == "2026-11-22"  # a date column in pandas
     assert format_value(pd.Timestamp("2026-11-15 10:00:00.5", tz="UTC")) == "2026-11-15T10:00:00.500000Z"
-    assert format_value(dt.datetime(2026, 11, 15, 12, tzinfo=dt.timezone(dt.timedelta(hours=2)))) == (
-        "2026-11-15T10:00:00Z"
-    )
+    assert format_value(dt.datetime(2026, 11, 15, 12, tzinfo=dt.timezone(dt.timedelta(hours=2)))) == ("2026-11-15T10:00:00Z")
     assert format_value(dt.date(2026, 11, 29)) == "2026-11-29"
     assert format_value(["US"]) == "['US']"
 
 
 def test_expectation_label_names_domain_then_arguments():
-    assert expectation_label(
-        "expect_column_values_to_be_between",
-        {"batch_id": "x", "column": "duration_seconds", "min_value": 0.0},
-    ) == "expect_column_values_to_be_between(duration_seconds, min_value=0)"
-    assert expectation_label(
-        "expect_column_pair_values_a_to_be_greater_than_b",
-        {"column_A": "total_calls", "column_B": "answered_calls", "or_equal": True, "ignore_row_if": "either"},
-    ) == "expect_column_pair_values_a_to_be_greater_than_b(total_calls, answered_calls, or_equal=True)"
+    assert (
+        expectation_label(
+            "expect_column_values_to_be_between",
+            {"batch_id": "x", "column": "duration_seconds", "min_value": 0.0},
+        )
+        == "expect_column_values_to_be_between(duration_seconds, min_value=0)"
+    )
+    assert (
+        expectation_label(
+            "expect_column_pair_values_a_to_be_greater_than_b",
+            {"column_A": "total_calls", "column_B": "answered_calls", "or_equal": True, "ignore_row_if": "either"},
+        )
+        == "expect_column_pair_values_a_to_be_greater_than_b(total_calls, answered_calls, or_equal=True)"
+    )
 
 
 def test_duplicate_keys_ignore_null_parts_and_lowercase_email(tmp_path):
     # (o1, m1, a@x, t) appears as A@X and a@x -> one duplicated key; the two rows with a null
     # meeting_id are not compared (not-null reports them); (o1, m2, a@x, t) is single.
-    t = dt.datetime(2026, 11, 16, 10, tzinfo=dt.timezone.utc)
-    frame = pl.DataFrame({
-        "org_id": ["o1", "o1", "o1", "o1", "o1"],
-        "meeting_id": ["m1", "m1", None, None, "m2"],
-        "email": ["A@X", "a@x", "b@x", "b@x", "a@x"],
-        "joined_at": [t] * 5,
-    })
+    t = dt.datetime(2026, 11, 16, 10, tzinfo=dt.UTC)
+    frame = pl.DataFrame(
+        {
+            "org_id": ["o1", "o1", "o1", "o1", "o1"],
+            "meeting_id": ["m1", "m1", None, None, "m2"],
+            "email": ["A@X", "a@x", "b@x", "b@x", "a@x"],
+            "joined_at": [t] * 5,
+        }
+    )
     path = tmp_path / "data.parquet"
     frame.write_parquet(path)
     suite = suite_for("meeting_participants")
@@ -67,11 +73,13 @@ def test_duplicate_numbers_compare_null_optional_key_parts_equal(tmp_path):
     # numbers key (org_id, phone_number, extension), phone_number and extension optional (contract):
     # extension 1001 twice without a number -> one duplicated key, as ingestion's dedupe sees it;
     # 1002 and the number-only row are single; a row without its required org_id is not compared.
-    frame = pl.DataFrame({
-        "org_id": ["o1", "o1", "o1", "o1", None, None],
-        "phone_number": [None, None, None, "+41445551234", None, None],
-        "extension": ["1001", "1001", "1002", None, "1001", "1001"],
-    })
+    frame = pl.DataFrame(
+        {
+            "org_id": ["o1", "o1", "o1", "o1", None, None],
+            "phone_number": [None, None, None, "+41445551234", None, None],
+            "extension": ["1001", "1001", "1002", None, "1001", "1001"],
+        }
+    )
     path = tmp_path / "data.parquet"
     frame.write_parquet(path)
     suite = suite_for("numbers")
@@ -113,12 +121,18 @@ def test_placement_flags_compare_with_the_partition_bounds():
     # started_at: first instant in; last instant of the previous week out; the week ending itself out; null counts
     # as placed (not-null reports it). week_ending: equal -> True, 2026-11-29 -> False.
     bounds = PartitionBounds.of(dt.date(2026, 11, 22))
-    utc = dt.timezone.utc
-    frame = pl.DataFrame({
-        "started_at": [dt.datetime(2026, 11, 15, tzinfo=utc), dt.datetime(2026, 11, 14, 23, 59, 59, tzinfo=utc),
-                       dt.datetime(2026, 11, 22, tzinfo=utc), None],
-        "week_ending": [dt.date(2026, 11, 22), dt.date(2026, 11, 22), dt.date(2026, 11, 29), dt.date(2026, 11, 22)],
-    })
+    utc = dt.UTC
+    frame = pl.DataFrame(
+        {
+            "started_at": [
+                dt.datetime(2026, 11, 15, tzinfo=utc),
+                dt.datetime(2026, 11, 14, 23, 59, 59, tzinfo=utc),
+                dt.datetime(2026, 11, 22, tzinfo=utc),
+                None,
+            ],
+            "week_ending": [dt.date(2026, 11, 22), dt.date(2026, 11, 22), dt.date(2026, 11, 29), dt.date(2026, 11, 22)],
+        }
+    )
     exprs = flags.placement_flags(suite_for("cdr"), bounds)
     assert sorted(exprs) == ["started_at_in_partition_week", "week_ending_is_partition"]
     out = frame.with_columns(**exprs)
@@ -126,8 +140,7 @@ def test_placement_flags_compare_with_the_partition_bounds():
     assert out["week_ending_is_partition"].to_list() == [True, True, False, True]
     # Snapshots: snapshot_date equals the partition date.
     snap = pl.DataFrame({"snapshot_date": [dt.date(2026, 11, 22), dt.date(2026, 11, 15)]})
-    assert snap.with_columns(**flags.placement_flags(suite_for("licenses"), bounds))[
-        "snapshot_date_is_partition"].to_list() == [True, False]
+    assert snap.with_columns(**flags.placement_flags(suite_for("licenses"), bounds))["snapshot_date_is_partition"].to_list() == [True, False]
 
 
 def test_known_orgs_use_the_snapshot_in_force(tmp_path):

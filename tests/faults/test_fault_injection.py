@@ -9,8 +9,8 @@ import json
 import shutil
 
 import pytest
-
 from e2e.conftest import ACME, CDR_COLUMNS, _leg, build_landing
+
 from partner_analytics import paths, pipeline
 from partner_analytics.errors import BuildError, PipelineError, ValidationError
 

@@ -31,8 +31,7 @@ def test_a_region_held_by_another_process_is_refused_at_once_naming_it(tmp_path)
             with locks.region_lock(tmp_path, "US", "run-B"):
                 pass
         assert time.monotonic() - started < 1
-        assert re.fullmatch(rf"region US is being run by PID {holder.pid} since \d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00 \(run run-A\)",
-                            str(refused.value))
+        assert re.fullmatch(rf"region US is being run by PID {holder.pid} since \d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00 \(run run-A\)", str(refused.value))
         with locks.region_lock(tmp_path, "EU", "run-B"):  # another region is free
             pass
     finally:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-
 from e2e.conftest import CLI, build_landing
+
 from faults.test_fault_injection import D, add_late_file
 from ingestion import ingest_region, schemas
 from partner_analytics import landing_check, pipeline
@@ -53,11 +53,15 @@ def test_cli_warns_on_stderr_and_in_the_summary_and_refuses_an_unknown_region(tm
     (landing / "US" / "cdrs").mkdir()
     (landing / "ZZ").mkdir()
     home = tmp_path / "home"
-    bad = subprocess.run([str(CLI), "run", "--landing", str(landing), "--home", str(home), "--week-ending", D.isoformat(),
-                          "--region", "ZZ"], capture_output=True, text=True)
+    bad = subprocess.run(
+        [str(CLI), "run", "--landing", str(landing), "--home", str(home), "--week-ending", D.isoformat(), "--region", "ZZ"], capture_output=True, text=True
+    )
     assert bad.returncode == 2 and "unknown region(s) ZZ" in bad.stderr
-    ok = subprocess.run([str(CLI), "run", "--landing", str(landing), "--home", str(home), "--week-ending", D.isoformat(),
-                         "--region", "US", "--in-process"], capture_output=True, text=True)
+    ok = subprocess.run(
+        [str(CLI), "run", "--landing", str(landing), "--home", str(home), "--week-ending", D.isoformat(), "--region", "US", "--in-process"],
+        capture_output=True,
+        text=True,
+    )
     assert ok.returncode == 0, ok.stderr
     assert f"landing folder {landing / 'US' / 'cdrs'} is not a dataset" in ok.stderr
     assert f"landing folder {landing / 'ZZ'} is not a region" in ok.stderr
@@ -114,8 +118,9 @@ def test_file_system_errors_are_one_line(tmp_path):
     home_file.write_text("not a folder")
     landing = tmp_path / "landing"
     (landing / "US").mkdir(parents=True)
-    proc = subprocess.run([str(CLI), "run", "--landing", str(landing), "--home", str(home_file), "--week-ending", D.isoformat()],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [str(CLI), "run", "--landing", str(landing), "--home", str(home_file), "--week-ending", D.isoformat()], capture_output=True, text=True
+    )
     assert (proc.returncode, proc.stderr) == (2, f"error: --home {home_file} is not a folder\n")
     full = OSError(28, "No space left on device", "/h/published/US/.staging/exports/x.csv")
     assert pipeline.one_line_error("US", "export", full) == "US export: No space left on device /h/published/US/.staging/exports/x.csv"

@@ -4,7 +4,6 @@ a crash is removed, and `report` finds the live week in the warehouse.
 A reader's view of region US is the live warehouse's run id (its `run_info`) plus the bytes of every
 file it lists in `exports/US/`; after any failure it must be the whole old or the whole new view."""
 
-import datetime as dt
 import os
 import shutil
 import subprocess
@@ -14,8 +13,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from e2e.conftest import CLI, build_landing
+
 from faults.test_fault_injection import D, add_late_file
 from partner_analytics import paths, pipeline, publish, reports
 from partner_analytics.errors import PipelineError

@@ -8,8 +8,8 @@ import csv
 import datetime as dt
 import io
 import json
-import zipfile
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 

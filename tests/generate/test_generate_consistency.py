@@ -71,13 +71,13 @@ def test_cdr_users_devices_and_locations_exist(tiny, tiny_cdr):
     for region in REGIONS:
         people = {(p["orgId"], p["id"]) for p in snapshot(landing, region, "people")["items"]}
         devices = snapshot(landing, region, "devices")["items"]
-        assert all(len(d["mac"]) == 17 and d["mac"].count(":") == 5 and d["mac"] == d["mac"].upper()
-                   for d in devices)
+        assert all(len(d["mac"]) == 17 and d["mac"].count(":") == 5 and d["mac"] == d["mac"].upper() for d in devices)
         macs = {(d["orgId"], d["mac"].replace(":", "")): d for d in devices}
         workspaces = {(d["orgId"], d["workspaceId"]) for d in devices if d["workspaceId"]}
         locations = {(loc["orgId"], loc["name"]) for loc in snapshot(landing, region, "locations")["items"]}
-        owners = {(n["orgId"], p["owner"]["type"], p["owner"]["id"])
-                  for n in snapshot(landing, region, "numbers")["items"] for p in n["phoneNumbers"] if "owner" in p}
+        owners = {
+            (n["orgId"], p["owner"]["type"], p["owner"]["id"]) for n in snapshot(landing, region, "numbers")["items"] for p in n["phoneNumbers"] if "owner" in p
+        }
         service_type = {"CallQueue": "CALL_QUEUE", "HuntGroup": "HUNT_GROUP", "AutomatedAttendantVideo": "AUTO_ATTENDANT"}
         matched_macs = 0
         for row in tiny_cdr:
@@ -112,8 +112,7 @@ def test_numbers_owners_and_media_and_meetings_join(tiny, tiny_cdr):
         for r in tiny_cdr:
             if r.file.startswith(f"{region}/"):
                 # malformed records keep their leading fields: Correlation ID 7, Local SessionID 8, Org UUID 11
-                v = r.values if r.well_formed else dict(zip(("Correlation ID", "Local SessionID", "Org UUID"),
-                                                             (r.raw[7], r.raw[8], r.raw[11]), strict=True))
+                v = r.values if r.well_formed else dict(zip(("Correlation ID", "Local SessionID", "Org UUID"), (r.raw[7], r.raw[8], r.raw[11]), strict=True))
                 legs[(v["Org UUID"], v["Local SessionID"])] = v["Correlation ID"]
         media = [i for _, i in json_items(landing, region, "media_quality")]
         assert media

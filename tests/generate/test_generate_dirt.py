@@ -19,8 +19,7 @@ def test_cdr_row_and_leg_totals(tiny, tiny_cdr):
     assert len(rows) == stats["cdr_rows"]
     assert len({r.values["Report ID"] for r in rows}) == stats["legs"]
     # rows = legs + the extra copies (re-sent and overlapping)
-    assert stats["cdr_rows"] == stats["legs"] + stats["dirt"]["duplicate_report_ids"] + stats["dirt"][
-        "exact_duplicate_rows"]
+    assert stats["cdr_rows"] == stats["legs"] + stats["dirt"]["duplicate_report_ids"] + stats["dirt"]["exact_duplicate_rows"]
     for region in REGIONS:
         region_rows = read_cdr(landing, region)
         assert len(region_rows) == stats["per_region"][region]["cdr_rows"]
@@ -37,10 +36,7 @@ def test_malformed_rows_and_bad_values(tiny, tiny_cdr):
     durations = [str(r.values["Duration"]) for r in good]
     assert sum(1 for d in durations if not re.fullmatch(r"-?\d+", d)) == dirt["bad_durations"] > 0
     assert sum(1 for d in durations if re.fullmatch(r"-\d+", d)) == dirt["negative_durations"]
-    bad_ts = sum(
-        1 for r in good
-        if any(r.values.get(f) not in (None, "") and parse_ts(r.values[f]) is None for f in TIMESTAMP_FIELDS)
-    )
+    bad_ts = sum(1 for r in good if any(r.values.get(f) not in (None, "") and parse_ts(r.values[f]) is None for f in TIMESTAMP_FIELDS))
     assert bad_ts == dirt["bad_timestamps"] > 0
     unknown = sum(1 for r in good if r.values["Direction"] not in ("ORIGINATING", "TERMINATING"))
     assert unknown == dirt["unknown_directions"] > 0
@@ -94,8 +90,7 @@ def test_format_variety_counts(tiny, tiny_cdr):
     json_rows = [r for r in rows if r.fmt == "json"]
     assert sum(isinstance(r.values["Answered"], str) for r in json_rows) == dirt["string_answered"] > 0
     assert sum(isinstance(r.values["Answered"], bool) for r in json_rows) > 0
-    assert sum(isinstance(r.values["Duration"], str) and bool(re.fullmatch(r"-?\d+", r.values["Duration"]))
-               for r in json_rows) == dirt["string_durations"] > 0
+    assert sum(isinstance(r.values["Duration"], str) and bool(re.fullmatch(r"-?\d+", r.values["Duration"])) for r in json_rows) == dirt["string_durations"] > 0
     assert len({r.file for r in json_rows}) == dirt["json_cdr_files"]
 
 
@@ -112,11 +107,9 @@ def test_bom_files(tiny):
 
 def test_unknown_subscription_statuses_and_mixed_case_emails(tiny):
     landing, stats = tiny
-    unknown = sum(1 for region in REGIONS for _, item in json_items(landing, region, "subscriptions")
-                  if item["status"] not in KNOWN_STATUSES)
+    unknown = sum(1 for region in REGIONS for _, item in json_items(landing, region, "subscriptions") if item["status"] not in KNOWN_STATUSES)
     assert unknown == stats["dirt"]["unknown_subscription_statuses"] > 0
-    mixed = sum(1 for region in REGIONS for _, item in json_items(landing, region, "meeting_participants")
-                if item["email"] != item["email"].lower())
+    mixed = sum(1 for region in REGIONS for _, item in json_items(landing, region, "meeting_participants") if item["email"] != item["email"].lower())
     assert mixed == stats["dirt"]["mixed_case_emails"] > 0
 
 

@@ -7,8 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from generate_landing_reader import REGIONS, WEEK_ENDING, json_items, parse_ts, snapshot
-from generate_landing_reader import SHAPES
+from generate_landing_reader import REGIONS, SHAPES, WEEK_ENDING, json_items, parse_ts, snapshot
 
 from partner_analytics.errors import BadArgumentError
 from partner_analytics.generate import generate
@@ -17,25 +16,55 @@ from partner_analytics.generate.formats import TS_OFFSET, TS_SPACE, TS_Z, format
 SNAPSHOTS = ("customers", "subscriptions", "licenses", "people", "locations", "devices", "numbers")
 EVENTS = ("cdr", "media_quality", "call_queue_stats", "meeting_participants")
 SNAPSHOT_FIELDS = {
-    "customers": {"orgId", "displayName", "externalId", "region", "managedBy", "createdAt", "lastAdminActivityAt",
-                  "tags"},
-    "subscriptions": {"subscriptionId", "orgId", "type", "status", "createdAt", "startDate", "endDate", "autoRenew",
-                      "invoiceId", "orders"},
-    "licenses": {"id", "name", "totalUnits", "consumedUnits", "consumedByUsers", "consumedByWorkspaces",
-                 "subscriptionId", "orgId"},
+    "customers": {"orgId", "displayName", "externalId", "region", "managedBy", "createdAt", "lastAdminActivityAt", "tags"},
+    "subscriptions": {"subscriptionId", "orgId", "type", "status", "createdAt", "startDate", "endDate", "autoRenew", "invoiceId", "orders"},
+    "licenses": {"id", "name", "totalUnits", "consumedUnits", "consumedByUsers", "consumedByWorkspaces", "subscriptionId", "orgId"},
     "people": {"id", "emails", "displayName", "orgId", "licenses", "locationId", "created"},
     "locations": {"id", "name", "orgId", "address", "pstnConnection"},
-    "devices": {"id", "orgId", "personId", "workspaceId", "locationId", "product", "type", "devicePlatform", "mac",
-                "serial", "software", "connectionStatus"},
+    "devices": {"id", "orgId", "personId", "workspaceId", "locationId", "product", "type", "devicePlatform", "mac", "serial", "software", "connectionStatus"},
     "numbers": {"orgId", "phoneNumbers"},
 }
-CDR_FIELDS = {"Report ID", "Report time", "Org UUID", "Correlation ID", "Local SessionID", "Start time",
-              "Answer time", "Release time", "Duration", "Ring duration", "Direction", "Answered", "Call type",
-              "Client type", "Device MAC", "Model", "Location", "User UUID", "User type", "Original reason",
-              "Redirect reason", "Related reason", "Call outcome"}
-QUEUE_FIELDS = ["Org ID", "Location ID", "Location", "Queue ID", "Queue Name", "Date", "Total Calls",
-                "Answered Calls", "Abandoned Calls", "Overflowed Calls - Busy", "Overflowed Calls - Timeout",
-                "Transferred Calls", "Average Speed of Answer (s)", "Average Abandon Time (s)"]
+CDR_FIELDS = {
+    "Report ID",
+    "Report time",
+    "Org UUID",
+    "Correlation ID",
+    "Local SessionID",
+    "Start time",
+    "Answer time",
+    "Release time",
+    "Duration",
+    "Ring duration",
+    "Direction",
+    "Answered",
+    "Call type",
+    "Client type",
+    "Device MAC",
+    "Model",
+    "Location",
+    "User UUID",
+    "User type",
+    "Original reason",
+    "Redirect reason",
+    "Related reason",
+    "Call outcome",
+}
+QUEUE_FIELDS = [
+    "Org ID",
+    "Location ID",
+    "Location",
+    "Queue ID",
+    "Queue Name",
+    "Date",
+    "Total Calls",
+    "Answered Calls",
+    "Abandoned Calls",
+    "Overflowed Calls - Busy",
+    "Overflowed Calls - Timeout",
+    "Transferred Calls",
+    "Average Speed of Answer (s)",
+    "Average Abandon Time (s)",
+]
 INTERVAL_FIELDS = {"samplingInterval", "startTime", "endTime", "jitter", "latency", "packetLoss"}
 
 
@@ -111,10 +140,13 @@ def test_timestamp_styles_are_the_same_instant():
     # 2026-11-16 is day 20773 since 1970-01-01: 56 years * 365 + 14 leap days = 20454 to 2026-01-01,
     # + 319 days (Jan..Oct = 304, + 15) -> 20773 * 86 400 000 ms + 10 h (36 000 000 ms) + 123 ms.
     ms = 20773 * 86_400_000 + 36_000_000 + 123
-    out = format_timestamps(np.array([ms] * 4), style=np.array([TS_Z, TS_SPACE, TS_OFFSET, TS_OFFSET]),
-                            offset_hours=np.array([0, 0, 2, -5]), null=np.array([False, False, False, False]))
-    assert out.to_list() == ["2026-11-16T10:00:00.123Z", "2026-11-16 10:00:00.123", "2026-11-16T12:00:00.123+02:00",
-                             "2026-11-16T05:00:00.123-05:00"]
+    out = format_timestamps(
+        np.array([ms] * 4),
+        style=np.array([TS_Z, TS_SPACE, TS_OFFSET, TS_OFFSET]),
+        offset_hours=np.array([0, 0, 2, -5]),
+        null=np.array([False, False, False, False]),
+    )
+    assert out.to_list() == ["2026-11-16T10:00:00.123Z", "2026-11-16 10:00:00.123", "2026-11-16T12:00:00.123+02:00", "2026-11-16T05:00:00.123-05:00"]
     nulls = format_timestamps(np.array([ms, ms]), null=np.array([True, False]))
     assert nulls.to_list() == [None, "2026-11-16T10:00:00.123Z"]
 

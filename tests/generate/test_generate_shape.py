@@ -61,14 +61,29 @@ def test_call_structure_features_and_clients(tiny_cdr):
     directions = Counter(tuple(sorted({leg["Direction"] for leg in legs})) for legs in calls.values() if len(legs) > 1)
     assert directions[("ORIGINATING", "TERMINATING")] > 0
     legs = [leg for legs in calls.values() for leg in legs]
-    reasons = Counter(leg[k] for leg in legs for k in ("Related reason", "Original reason", "Redirect reason")
-                      if leg.get(k))
-    for reason in ("CallQueue", "HuntGroup", "ConsultativeTransfer", "CallPark", "CalllPark", "CallParkRetrieve",
-                   "CallPickup", "CallForwardNoAnswer", "CallForwardAlways", "CallRecording"):
+    reasons = Counter(leg[k] for leg in legs for k in ("Related reason", "Original reason", "Redirect reason") if leg.get(k))
+    for reason in (
+        "CallQueue",
+        "HuntGroup",
+        "ConsultativeTransfer",
+        "CallPark",
+        "CalllPark",
+        "CallParkRetrieve",
+        "CallPickup",
+        "CallForwardNoAnswer",
+        "CallForwardAlways",
+        "CallRecording",
+    ):
         assert reasons[reason] > 0, reason
     user_types = Counter((leg["User type"], leg["Direction"]) for leg in legs)
-    for key in (("User", "ORIGINATING"), ("User", "TERMINATING"), ("CallQueue", "TERMINATING"),
-                ("HuntGroup", "TERMINATING"), ("AutomatedAttendantVideo", "TERMINATING"), ("Place", "ORIGINATING")):
+    for key in (
+        ("User", "ORIGINATING"),
+        ("User", "TERMINATING"),
+        ("CallQueue", "TERMINATING"),
+        ("HuntGroup", "TERMINATING"),
+        ("AutomatedAttendantVideo", "TERMINATING"),
+        ("Place", "ORIGINATING"),
+    ):
         assert user_types[key] > 0, key
     clients = Counter(leg["Client type"] for leg in legs)
     for client in ("WXC_CLIENT", "TEAMS_WXC_CLIENT", "WXC_THIRD_PARTY", "SIP_TOLLFREE", "WXC_DEVICE"):
@@ -111,14 +126,16 @@ def test_queue_stats_add_up_and_match_the_queue_legs(tiny, tiny_cdr):
         rows = csv_rows(landing, region, "call_queue_stats")
         for row in rows:
             total = int(row["Total Calls"])
-            parts = sum(int(row[k]) for k in ("Answered Calls", "Abandoned Calls", "Overflowed Calls - Busy",
-                                              "Overflowed Calls - Timeout"))
+            parts = sum(int(row[k]) for k in ("Answered Calls", "Abandoned Calls", "Overflowed Calls - Busy", "Overflowed Calls - Timeout"))
             assert total == parts and int(row["Transferred Calls"]) <= int(row["Answered Calls"])
         # one row per queue per day over the whole history (91 days), and every queue call has one queue leg
         days = {row["Date"] for row in rows}
         assert not rows or len(days) == 91
-        queue_legs = {r.values["Report ID"] for r in tiny_cdr if r.file.startswith(f"{region}/")
-                      and (r.values.get("User type") if r.well_formed else r.raw[14]) == "CallQueue"}
+        queue_legs = {
+            r.values["Report ID"]
+            for r in tiny_cdr
+            if r.file.startswith(f"{region}/") and (r.values.get("User type") if r.well_formed else r.raw[14]) == "CallQueue"
+        }
         assert sum(int(row["Total Calls"]) for row in rows) == len(queue_legs)
 
 
@@ -145,8 +162,7 @@ def test_subscription_and_customer_variety_at_d(tiny):
     assert {c["managedBy"] for c in customers} == {"PARTNER", "EXTERNAL_ADMIN"}
     assert any(c["externalId"] is None for c in customers) and any(c["externalId"] for c in customers)
     assert any(c["tags"] for c in customers)
-    stale = [c for c in customers if c["lastAdminActivityAt"] is None
-             or parse_ts(c["lastAdminActivityAt"]).date() < D - dt.timedelta(days=30)]
+    stale = [c for c in customers if c["lastAdminActivityAt"] is None or parse_ts(c["lastAdminActivityAt"]).date() < D - dt.timedelta(days=30)]
     assert 0 < len(stale) < len(customers)
     recent = [c for c in customers if parse_ts(c["createdAt"]).date() >= D - dt.timedelta(days=90)]
     assert recent
@@ -163,15 +179,12 @@ def test_world_evolves_week_by_week(tiny):
             late = len(snapshot(landing, region, dataset)["items"])
             assert late >= early
             grew[dataset] += late > early
-        assigned = [sum(lic["consumedUnits"] for lic in snapshot(landing, region, "licenses", day)["items"])
-                    for day in (first, week_before, D)]
+        assigned = [sum(lic["consumedUnits"] for lic in snapshot(landing, region, "licenses", day)["items"]) for day in (first, week_before, D)]
         grew["assigned"] += assigned[0] < assigned[2]
     assert grew["people"] >= 3 and grew["assigned"] >= 3 and grew["subscriptions"] >= 1 and grew["customers"] >= 1
     # the subscription that expires inside the window: ACTIVE in the first snapshot, EXPIRED at D
-    early_status = {s["subscriptionId"]: s["status"] for r in REGIONS
-                    for s in snapshot(landing, r, "subscriptions", first)["items"]}
+    early_status = {s["subscriptionId"]: s["status"] for r in REGIONS for s in snapshot(landing, r, "subscriptions", first)["items"]}
     now_status = {s["subscriptionId"]: s["status"] for r in REGIONS for s in snapshot(landing, r, "subscriptions")["items"]}
     assert any(early_status.get(k) == "ACTIVE" and v == "EXPIRED" for k, v in now_status.items())
-    admins = [json.loads((landing / "partner_admins" / f"{day}.json").read_bytes())["items"]
-              for day in stats["snapshot_dates"]]
+    admins = [json.loads((landing / "partner_admins" / f"{day}.json").read_bytes())["items"] for day in stats["snapshot_dates"]]
     assert len(admins[0]) < len(admins[-1])  # an admin joined during the window

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from partner_analytics import pipeline
-from partner_analytics.warehouse import open_read_only
 from partner_analytics.generate import generate
+from partner_analytics.warehouse import open_read_only
 
 D1, D2, D3, D4 = (dt.date(2026, 11, 1), dt.date(2026, 11, 8), dt.date(2026, 11, 15), dt.date(2026, 11, 22))
 SNAPSHOT_DATASETS = ("customers", "devices", "licenses", "locations", "numbers", "people", "subscriptions")
@@ -66,26 +66,60 @@ def _late_deliveries(src: Path, landing: Path) -> dict:
     header, rows = _csv_rows(src / "US" / "cdr" / "2026-10-28_001.csv")
     late = []
     for i, row in enumerate(rows[:3]):
-        late.append({**row, "Report ID": f"00000000-0000-4000-8000-00000000000{i}",
-                     "Local SessionID": f"late{i:028d}", "Final local SessionID": f"late{i:028d}",
-                     "Correlation ID": f"00000000-0000-4000-9000-00000000000{i}"})
-    late[2].update({"Start time": "2026-10-31T23:58:00.000Z", "Answer time": "2026-10-31T23:59:00.000Z",
-                    "Release time": "2026-11-01T00:09:00.000Z", "Duration": "600", "Answered": "true",
-                    "Report time": "2026-11-01T00:20:00.000Z"})
+        late.append(
+            {
+                **row,
+                "Report ID": f"00000000-0000-4000-8000-00000000000{i}",
+                "Local SessionID": f"late{i:028d}",
+                "Final local SessionID": f"late{i:028d}",
+                "Correlation ID": f"00000000-0000-4000-9000-00000000000{i}",
+            }
+        )
+    late[2].update(
+        {
+            "Start time": "2026-10-31T23:58:00.000Z",
+            "Answer time": "2026-10-31T23:59:00.000Z",
+            "Release time": "2026-11-01T00:09:00.000Z",
+            "Duration": "600",
+            "Answered": "true",
+            "Report time": "2026-11-01T00:20:00.000Z",
+        }
+    )
     _write_csv(landing / "US" / "cdr" / "2026-11-13_late.csv", header, late)
     header2, rows2 = _csv_rows(src / "US" / "cdr" / "2026-11-03_001.csv")
     fixed = {**rows2[0], "Duration": str(int(rows2[0]["Duration"] or 0) + 100), "Report time": "2026-11-12T10:00:00.000Z"}
     _write_csv(landing / "US" / "cdr" / "2026-11-13_corrected.csv", header2, [fixed])
     media = {
-        "items": [{
-            "orgId": late[2]["Org UUID"], "correlationId": late[2]["Correlation ID"], "localSessionId": late[2]["Local SessionID"],
-            "transport": "UDP",
-            "audioIn": [{"samplingInterval": 60, "startTime": "2026-11-01T00:01:00.000Z", "endTime": "2026-11-01T00:09:00.000Z",
-                         "jitter": [400], "latency": [90], "packetLoss": [0.0]}],
-            "audioOut": [{"samplingInterval": 60, "startTime": "2026-11-01T00:01:00.000Z", "endTime": "2026-11-01T00:09:00.000Z",
-                          "jitter": [2], "latency": [80], "packetLoss": [0.0]}],
-            "videoIn": [], "videoOut": [],
-        }]
+        "items": [
+            {
+                "orgId": late[2]["Org UUID"],
+                "correlationId": late[2]["Correlation ID"],
+                "localSessionId": late[2]["Local SessionID"],
+                "transport": "UDP",
+                "audioIn": [
+                    {
+                        "samplingInterval": 60,
+                        "startTime": "2026-11-01T00:01:00.000Z",
+                        "endTime": "2026-11-01T00:09:00.000Z",
+                        "jitter": [400],
+                        "latency": [90],
+                        "packetLoss": [0.0],
+                    }
+                ],
+                "audioOut": [
+                    {
+                        "samplingInterval": 60,
+                        "startTime": "2026-11-01T00:01:00.000Z",
+                        "endTime": "2026-11-01T00:09:00.000Z",
+                        "jitter": [2],
+                        "latency": [80],
+                        "packetLoss": [0.0],
+                    }
+                ],
+                "videoIn": [],
+                "videoOut": [],
+            }
+        ]
     }
     (landing / "US" / "media_quality" / "2026-11-13_late.json").write_text(json.dumps(media), encoding="utf-8")
     return {"late": late, "fixed": fixed}
@@ -111,7 +145,8 @@ def _marts(warehouse: Path) -> dict[str, list[tuple]]:
     con = open_read_only(warehouse)
     try:
         names = [
-            (s, t) for s, t in con.execute(
+            (s, t)
+            for s, t in con.execute(
                 "select schema_name, view_name from duckdb_views() where not internal "
                 "union all select schema_name, table_name from duckdb_tables() order by 1, 2"
             ).fetchall()
@@ -128,7 +163,11 @@ def _marts(warehouse: Path) -> dict[str, list[tuple]]:
 
 def _recomputed(caplog) -> list[str]:
     """The build's plan line of the last run: 'full build (...)' or the weeks recomputed."""
-    lines = [r.getMessage() for r in caplog.records if r.name == "partner_analytics.dbt" and ("full build" in r.getMessage() or "incremental build" in r.getMessage())]
+    lines = [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "partner_analytics.dbt" and ("full build" in r.getMessage() or "incremental build" in r.getMessage())
+    ]
     return lines
 
 
@@ -169,13 +208,13 @@ def test_four_incremental_weeks_equal_one_full_refresh(generated: Path, tmp_path
     wh = home / "warehouse" / "US.duckdb"
     con = open_read_only(wh, home)
     try:
-        got = dict(con.execute(
-            "select report_id, is_rated::varchar || '/' || is_poor_quality::varchar || '/' || started_date::varchar "
-            "from marts.fct_call_legs where report_id like '00000000-0000-4000-8000-%' order by 1"
-        ).fetchall())
-        fixed_duration = con.execute(
-            "select duration_seconds from marts.fct_call_legs where report_id = ?", [late["fixed"]["Report ID"]]
-        ).fetchone()[0]
+        got = dict(
+            con.execute(
+                "select report_id, is_rated::varchar || '/' || is_poor_quality::varchar || '/' || started_date::varchar "
+                "from marts.fct_call_legs where report_id like '00000000-0000-4000-8000-%' order by 1"
+            ).fetchall()
+        )
+        fixed_duration = con.execute("select duration_seconds from marts.fct_call_legs where report_id = ?", [late["fixed"]["Report ID"]]).fetchone()[0]
     finally:
         con.close()
     assert got["00000000-0000-4000-8000-000000000002"] == "true/true/2026-10-31"  # jitter 400 > 150 in the next week's media

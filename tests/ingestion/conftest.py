@@ -14,7 +14,7 @@ import pytest
 from ingestion import ingest_partner, ingest_region
 
 D = dt.date(2026, 11, 22)  # a Sunday: the week W = [2026-11-15, 2026-11-22)
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 CDR_HEADER = [
     "Report ID", "Report time", "Org UUID", "Correlation ID", "Local SessionID", "Start time", "Answer time",

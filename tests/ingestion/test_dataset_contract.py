@@ -73,7 +73,9 @@ def test_numbers_dedupe_keeps_extension_only_items_apart(landing, home, b):
     assert b.counts(summary["numbers"])[:3] == (4, 3, 1)  # read, loaded, duplicates
     rows = b.lake(home, "numbers").sort("extension", "phone_number", nulls_last=True)
     assert rows.select("phone_number", "extension").rows() == [
-        (None, "1001"), (None, "1002"), ("+41445551234", None),
+        (None, "1001"),
+        (None, "1002"),
+        ("+41445551234", None),
     ]
 
 

@@ -103,7 +103,13 @@ def test_call_queue_stats_checks_and_dedupe(landing, home, b):
     first = lake.row(0, named=True)
     assert (first["abandoned_calls"], first["overflowed_busy_calls"], first["overflowed_timeout_calls"], first["transferred_calls"]) == (2, 1, 0, 1)
     assert (first["average_speed_of_answer_seconds"], first["average_abandon_time_seconds"]) == (12.5, 30.25)
-    assert (first["org_id"], first["location_id"], first["location_name"], first["queue_id"], first["queue_name"]) == ("org-1", "loc-1", "Zurich", "q1", "Sales")
+    assert (first["org_id"], first["location_id"], first["location_name"], first["queue_id"], first["queue_name"]) == (
+        "org-1",
+        "loc-1",
+        "Zurich",
+        "q1",
+        "Sales",
+    )
 
 
 def test_meeting_participants_dedupe_on_lower_email(landing, home, b):

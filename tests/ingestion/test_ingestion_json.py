@@ -99,6 +99,15 @@ def test_only_a_well_formed_items_document_is_split(tmp_path: Path):
     doc = '{"next": {"a": [1]}, "items": [ {"id": 1} ,{"id": 2}] }\n'
     assert [(doc[a:b], n) for a, b, n in readers._item_pieces(doc, 1)] == [('{"id": 1}', 1), ('{"id": 2}', 1)]
     assert readers._item_pieces('{"items": []}', 1) == []
-    for bad in ('[{"id": 1}]', '{"items": [1,]}', '{"items": [1]', '{"items": [1], "items": [2]}', '{"items": {}}',
-                '{"items": [NaN]}', '{"other": 1}', '{"items": [1]} x', '{"items": [1] "next": 2}'):
+    for bad in (
+        '[{"id": 1}]',
+        '{"items": [1,]}',
+        '{"items": [1]',
+        '{"items": [1], "items": [2]}',
+        '{"items": {}}',
+        '{"items": [NaN]}',
+        '{"other": 1}',
+        '{"items": [1]} x',
+        '{"items": [1] "next": 2}',
+    ):
         assert readers._item_pieces(bad, 1) is None, bad

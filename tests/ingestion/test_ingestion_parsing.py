@@ -8,7 +8,7 @@ import polars as pl
 
 from ingestion.parsing import parse_bool, parse_float, parse_int, parse_mac, parse_timestamp, show, week_ending_of
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _apply(parser, values):

@@ -64,8 +64,7 @@ def test_hydra_ids_normalised_in_every_id_column_and_array(landing, home, b):
     assert summary["cdr"]["unrecognised_ids"] == {}
     people = b.lake(home, "people").sort("source_row").select("person_id", "org_id", "location_id").rows()
     assert people == [(PERSON, ORG, LOCATION), ("legacy-7", ORG, None)]
-    assert b.lake(home, "people_licenses").sort("license_id").select("person_id", "license_id").rows() == [
-        (PERSON, LICENSE), (PERSON, "legacy-license")]
+    assert b.lake(home, "people_licenses").sort("license_id").select("person_id", "license_id").rows() == [(PERSON, LICENSE), (PERSON, "legacy-license")]
     assert b.lake(home, "licenses").select("license_id", "org_id", "subscription_id").rows() == [(LICENSE, ORG, "Sub-1")]
     assert b.lake(home, "cdr").select("org_id", "user_id").rows() == [(ORG, PERSON)]
 
@@ -209,7 +208,8 @@ def test_zip_download_is_read_as_its_csv_members(landing, home, b, name):
     lake = b.lake(home, "cdr").sort("report_id").select("report_id", "source_file", "source_row").rows()
     assert lake == [("r1", f"US/cdr/{name}!a.CSV", 1), ("r2", f"US/cdr/{name}!b/part2.csv", 1)]
     assert b.quarantine(home, "cdr").select("source_file", "source_row", "reason").rows() == [
-        (f"US/cdr/{name}!b/part2.csv", 2, "invalid number in Duration: 'abc'")]
+        (f"US/cdr/{name}!b/part2.csv", 2, "invalid number in Duration: 'abc'")
+    ]
 
 
 def test_zip_of_call_queue_stats(landing, home, b):
@@ -218,7 +218,8 @@ def test_zip_of_call_queue_stats(landing, home, b):
     b.write_bytes(landing / "US/call_queue_stats/queue_report", zipped({"CallQueueStats.csv": data}))
     assert b.counts(b.run(landing, home)["call_queue_stats"]) == (1, 1, 0, 0, 0)
     assert b.lake(home, "call_queue_stats").select("org_id", "total_calls", "source_file").rows() == [
-        (ORG, 4, "US/call_queue_stats/queue_report!CallQueueStats.csv")]
+        (ORG, 4, "US/call_queue_stats/queue_report!CallQueueStats.csv")
+    ]
 
 
 def test_zip_without_a_csv_member_fails_the_file_naming_it(landing, home, b):

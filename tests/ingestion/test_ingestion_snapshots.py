@@ -197,19 +197,32 @@ def test_subscription_orders_become_one_row_per_order(landing, home, b):
     """SPEC 12 order history: each element of `orders` is a row of the subscription_orders bridge, in array
     order; a malformed orderedAt/quantity becomes null there (the subscription itself still loads)."""
     items = [
-        {"subscriptionId": "S1", "orgId": "org-1", "type": "SUBSCRIPTION", "status": "ACTIVE",
-         "startDate": "2026-01-01", "endDate": "2027-01-01", "autoRenew": True,
-         "orders": [{"orderId": "O1", "orderedAt": "2025-12-30T10:00:00Z", "action": "ADD", "quantity": 10},
-                    {"orderId": "O2", "orderedAt": "2026-03-01 08:00:00.000", "action": "REMOVE", "quantity": "3"},
-                    {"orderId": "O3", "orderedAt": "not a time", "action": "ADD", "quantity": "x"}]},
+        {
+            "subscriptionId": "S1",
+            "orgId": "org-1",
+            "type": "SUBSCRIPTION",
+            "status": "ACTIVE",
+            "startDate": "2026-01-01",
+            "endDate": "2027-01-01",
+            "autoRenew": True,
+            "orders": [
+                {"orderId": "O1", "orderedAt": "2025-12-30T10:00:00Z", "action": "ADD", "quantity": 10},
+                {"orderId": "O2", "orderedAt": "2026-03-01 08:00:00.000", "action": "REMOVE", "quantity": "3"},
+                {"orderId": "O3", "orderedAt": "not a time", "action": "ADD", "quantity": "x"},
+            ],
+        },
         {"subscriptionId": "S2", "orgId": "org-1", "type": "TRIAL", "status": "ACTIVE", "orders": []},
     ]
     b.write_items(landing / "US/subscriptions/2026-11-22.json", items)
     summary = b.run(landing, home)["subscriptions"]
     assert b.counts(summary)[:2] == (2, 2)
     assert "subscription_orders/snapshot_date=2026-11-22" in summary["partitions"]
-    got = b.lake(home, "subscription_orders").sort("order_index").select(
-        "subscription_id", "order_id", "ordered_at", "action", "quantity", "order_index", "source_row").rows()
+    got = (
+        b.lake(home, "subscription_orders")
+        .sort("order_index")
+        .select("subscription_id", "order_id", "ordered_at", "action", "quantity", "order_index", "source_row")
+        .rows()
+    )
     assert [(r[0], r[1], None if r[2] is None else r[2].isoformat(), r[3], r[4], r[5], r[6]) for r in got] == [
         ("S1", "O1", "2025-12-30T10:00:00+00:00", "ADD", 10, 1, 1),
         ("S1", "O2", "2026-03-01T08:00:00+00:00", "REMOVE", 3, 2, 1),

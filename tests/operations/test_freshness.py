@@ -33,9 +33,7 @@ def test_fresh_stale_and_never_delivered_datasets(tmp_path):
         "not fresh for week ending 2026-11-22: devices: newest snapshot 2026-11-08 is older than 2026-11-15 (D - 7 days)"
         " — nothing published (run with --allow-stale to publish anyway)"
     )
-    assert freshness.check(home, "US", D, allow_stale=True) == [
-        "stale (allowed): devices: newest snapshot 2026-11-08 is older than 2026-11-15 (D - 7 days)"
-    ]
+    assert freshness.check(home, "US", D, allow_stale=True) == ["stale (allowed): devices: newest snapshot 2026-11-08 is older than 2026-11-15 (D - 7 days)"]
 
 
 def test_an_empty_cdr_week_and_missing_customers_are_stale(tmp_path):

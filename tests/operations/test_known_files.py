@@ -6,10 +6,10 @@ import json
 import os
 
 import pytest
-
-import ingestion.run as ingestion_run
 from e2e.conftest import ACME, CDR_COLUMNS, _leg, build_landing
 from faults.test_fault_injection import D, add_late_file
+
+import ingestion.run as ingestion_run
 from ingestion import ingest_region
 
 
@@ -78,9 +78,7 @@ def test_a_noop_rerun_opens_no_landing_file_and_a_touched_file_is_hashed_once(tm
     late = landing / "US" / "cdr" / "2026-11-23-late.csv"
     with open(late, "a", encoding="utf-8", newline="") as fh:
         row = _leg("R-X-3", ACME, "c-x-3", "2026-11-19T10:00:00+00:00", 30, "ORIGINATING", "p-alice", "User", "Acme HQ", client="WXC_CLIENT")
-        csv.DictWriter(fh, fieldnames=CDR_COLUMNS, lineterminator="\r\n").writerow(
-            {k: (str(v).lower() if isinstance(v, bool) else v) for k, v in row.items()}
-        )
+        csv.DictWriter(fh, fieldnames=CDR_COLUMNS, lineterminator="\r\n").writerow({k: (str(v).lower() if isinstance(v, bool) else v) for k, v in row.items()})
     counted["hashed"].clear(), counted["read"].clear()
     fifth = ingest_region(landing, home, "US", D)
     assert counted == {"hashed": ["2026-11-23-late.csv"], "read": ["2026-11-23-late.csv"]}

@@ -9,9 +9,9 @@ import shutil
 import subprocess
 
 import pytest
-
 from e2e.conftest import CLI, build_landing
 from faults.test_fault_injection import D
+
 from partner_analytics import freshness, paths, pipeline, publish
 
 pytestmark = pytest.mark.slow
@@ -148,8 +148,10 @@ def test_a_week_without_data_fails_naming_what_is_missing_and_publishes_nothing(
     expected = (
         "not fresh for week ending 2027-01-03: cdr: no call leg in W [2026-12-27, 2027-01-03) (newest week with legs ends 2026-11-29); "
         "customers: newest snapshot 2026-11-29 is older than 2026-12-27 (D - 7 days); "
-        + "; ".join(f"{d}: newest snapshot 2026-11-22 is older than 2026-12-27 (D - 7 days)"
-                    for d in ("subscriptions", "licenses", "people", "locations", "devices", "numbers"))
+        + "; ".join(
+            f"{d}: newest snapshot 2026-11-22 is older than 2026-12-27 (D - 7 days)"
+            for d in ("subscriptions", "licenses", "people", "locations", "devices", "numbers")
+        )
         + " — nothing published (run with --allow-stale to publish anyway)"
     )
     assert out.stderr.strip().splitlines()[-1] == f"error: US: {expected}"

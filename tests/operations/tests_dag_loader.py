@@ -6,7 +6,6 @@ import importlib
 def export_reports_callable():
     importlib.import_module("dags.conftest")  # AIRFLOW_HOME etc. set before Airflow is imported
     from airflow.dag_processing.dagbag import DagBag
-
     from dags.conftest import DAGS
 
     bag = DagBag(dag_folder=str(DAGS))

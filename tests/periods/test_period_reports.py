@@ -53,37 +53,103 @@ D = dt.date(2026, 11, 22)
 BEFORE, MID = dt.date(2026, 11, 8), dt.date(2026, 11, 16)
 FROM, TO = "2026-11-12", "2026-11-17"
 WEEKLY_TABLES = (
-    "Customers", "Subscription KPIs", "Recently Added Subscriptions", "Expiring Subscriptions",
-    "Renewing Subscriptions", "Low License Assignment Subscriptions", "License Overage Subscriptions",
-    "License Allocation Trend", "Call Volume Trend", "Call Quality Trend",
+    "Customers",
+    "Subscription KPIs",
+    "Recently Added Subscriptions",
+    "Expiring Subscriptions",
+    "Renewing Subscriptions",
+    "Low License Assignment Subscriptions",
+    "License Overage Subscriptions",
+    "License Allocation Trend",
+    "Call Volume Trend",
+    "Call Quality Trend",
     # SPEC 12's tables are "as of D" too
-    "Customer Detail", "Customer Orders", "Trials", "Partner Admins",
+    "Customer Detail",
+    "Customer Orders",
+    "Trials",
+    "Partner Admins",
 )
 
 
-def _leg(lake, rid, org, started, *, corr=None, direction="ORIGINATING", user="p1", user_type="User",
-         location="HQ", duration=0, answered=True, mac=None, client=None, related=None, original=None,
-         redirect=None):
-    lake.add("cdr", report_id=rid, report_at=ts(started), org_id=org, correlation_id=corr,
-             local_session_id=f"s-{rid}", started_at=ts(started), duration_seconds=duration, direction=direction,
-             is_answered=answered, client_type=client, device_mac=mac, location_name=location, user_id=user,
-             user_type=user_type, related_reason=related, original_reason=original, redirect_reason=redirect)
+def _leg(
+    lake,
+    rid,
+    org,
+    started,
+    *,
+    corr=None,
+    direction="ORIGINATING",
+    user="p1",
+    user_type="User",
+    location="HQ",
+    duration=0,
+    answered=True,
+    mac=None,
+    client=None,
+    related=None,
+    original=None,
+    redirect=None,
+):
+    lake.add(
+        "cdr",
+        report_id=rid,
+        report_at=ts(started),
+        org_id=org,
+        correlation_id=corr,
+        local_session_id=f"s-{rid}",
+        started_at=ts(started),
+        duration_seconds=duration,
+        direction=direction,
+        is_answered=answered,
+        client_type=client,
+        device_mac=mac,
+        location_name=location,
+        user_id=user,
+        user_type=user_type,
+        related_reason=related,
+        original_reason=original,
+        redirect_reason=redirect,
+    )
 
 
 def _media(lake, org, rid, started, **metrics):
-    row = {"org_id": org, "local_session_id": f"s-{rid}", "started_at": ts(started), "ended_at": ts(started),
-           "audio_in_sample_count": 2, "audio_out_sample_count": 2, "video_in_sample_count": 0,
-           "video_out_sample_count": 0, "audio_in_jitter_ms": 10.0, "audio_out_jitter_ms": 10.0,
-           "audio_in_latency_ms": 50.0, "audio_out_latency_ms": 50.0, "audio_in_packet_loss_pct": 0.0,
-           "audio_out_packet_loss_pct": 0.0}
+    row = {
+        "org_id": org,
+        "local_session_id": f"s-{rid}",
+        "started_at": ts(started),
+        "ended_at": ts(started),
+        "audio_in_sample_count": 2,
+        "audio_out_sample_count": 2,
+        "video_in_sample_count": 0,
+        "video_out_sample_count": 0,
+        "audio_in_jitter_ms": 10.0,
+        "audio_out_jitter_ms": 10.0,
+        "audio_in_latency_ms": 50.0,
+        "audio_out_latency_ms": 50.0,
+        "audio_in_packet_loss_pct": 0.0,
+        "audio_out_packet_loss_pct": 0.0,
+    }
     lake.add("media_quality", **{**row, **metrics})
 
 
 def _queue_day(lake, org, queue, loc, day, total, answered, abandoned, asa, abandon, busy=0, timeout=0, transferred=0):
-    lake.add("call_queue_stats", org_id=org, location_id=None, location_name=loc, queue_id=queue, queue_name=queue,
-             stats_date=day, total_calls=total, answered_calls=answered, abandoned_calls=abandoned,
-             overflowed_busy_calls=busy, overflowed_timeout_calls=timeout, transferred_calls=transferred,
-             average_speed_of_answer_seconds=asa, average_abandon_time_seconds=abandon)
+    lake.add(
+        "call_queue_stats",
+        org_id=org,
+        location_id=None,
+        location_name=loc,
+        queue_id=queue,
+        queue_name=queue,
+        stats_date=day,
+        total_calls=total,
+        answered_calls=answered,
+        abandoned_calls=abandoned,
+        overflowed_busy_calls=busy,
+        overflowed_timeout_calls=timeout,
+        transferred_calls=transferred,
+        average_speed_of_answer_seconds=asa,
+        average_abandon_time_seconds=abandon,
+    )
 
 
 def build_lake(lake: LakeBuilder) -> None:
@@ -91,44 +157,128 @@ def build_lake(lake: LakeBuilder) -> None:
     tags = {BEFORE: [], MID: [("o2", "gold")], D: [("o1", "Gold")]}
     for snap in (BEFORE, MID, D):
         for org, name, ext in (("o1", names[snap], "EXT-1"), ("o2", "Beta", None), ("o3", "Gamma", "EXT-3")):
-            lake.add("customers", org_id=org, display_name=name, external_id=ext, region="US",
-                     managed_by="PARTNER", snapshot_date=snap)
+            lake.add("customers", org_id=org, display_name=name, external_id=ext, region="US", managed_by="PARTNER", snapshot_date=snap)
         for org, tag in tags[snap]:
             lake.add("customer_tags", org_id=org, tag=tag, snapshot_date=snap)
-        lake.add("locations", location_id="L1", org_id="o1", location_name="HQ", country="US",
-                 pstn_provider_name="AT&T", snapshot_date=snap)
-        for pid, org, email in (("p1", "o1", "anna@acme.example"), ("p2", "o1", "bob@acme.example"),
-                                ("p3", "o2", "carl@beta.example")):
+        lake.add("locations", location_id="L1", org_id="o1", location_name="HQ", country="US", pstn_provider_name="AT&T", snapshot_date=snap)
+        for pid, org, email in (("p1", "o1", "anna@acme.example"), ("p2", "o1", "bob@acme.example"), ("p3", "o2", "carl@beta.example")):
             lake.add("people", person_id=pid, org_id=org, display_name=pid, primary_email=email, snapshot_date=snap)
-        lake.add("devices", device_id="d1", org_id="o1", person_id="p1", location_id="L1", product="Cisco 8845",
-                 device_type="phone", device_platform="cisco", mac="AAAAAA000001",
-                 firmware="fw-2" if snap == D else "fw-1", snapshot_date=snap)
-        lake.add("numbers", org_id="o1", phone_number="+15550001", extension="101", state="ACTIVE",
-                 phone_number_type="PRIMARY", is_main_number=False, location_id="L1", location_name="HQ",
-                 owner_id="p1", owner_type="PEOPLE", number_index=1, snapshot_date=snap)
+        lake.add(
+            "devices",
+            device_id="d1",
+            org_id="o1",
+            person_id="p1",
+            location_id="L1",
+            product="Cisco 8845",
+            device_type="phone",
+            device_platform="cisco",
+            mac="AAAAAA000001",
+            firmware="fw-2" if snap == D else "fw-1",
+            snapshot_date=snap,
+        )
+        lake.add(
+            "numbers",
+            org_id="o1",
+            phone_number="+15550001",
+            extension="101",
+            state="ACTIVE",
+            phone_number_type="PRIMARY",
+            is_main_number=False,
+            location_id="L1",
+            location_name="HQ",
+            owner_id="p1",
+            owner_type="PEOPLE",
+            number_index=1,
+            snapshot_date=snap,
+        )
     # only at D: a room device whose MAC a4 used, and a second number
-    lake.add("devices", device_id="d2", org_id="o1", workspace_id="w1", location_id="L1", product="Cisco Room Kit",
-             device_type="roomdesk", device_platform="cisco", mac="BBBBBB000002", firmware="ce11", snapshot_date=D)
-    lake.add("numbers", org_id="o1", phone_number="+15550002", extension=None, state="ACTIVE",
-             phone_number_type="PRIMARY", is_main_number=False, location_id="L1", location_name="HQ",
-             owner_id=None, owner_type=None, number_index=2, snapshot_date=D)
+    lake.add(
+        "devices",
+        device_id="d2",
+        org_id="o1",
+        workspace_id="w1",
+        location_id="L1",
+        product="Cisco Room Kit",
+        device_type="roomdesk",
+        device_platform="cisco",
+        mac="BBBBBB000002",
+        firmware="ce11",
+        snapshot_date=D,
+    )
+    lake.add(
+        "numbers",
+        org_id="o1",
+        phone_number="+15550002",
+        extension=None,
+        state="ACTIVE",
+        phone_number_type="PRIMARY",
+        is_main_number=False,
+        location_id="L1",
+        location_name="HQ",
+        owner_id=None,
+        owner_type=None,
+        number_index=2,
+        snapshot_date=D,
+    )
 
     _leg(lake, "b1", "o1", "2026-11-08 10:00:00", corr="c-b1", duration=60)
     _leg(lake, "b2", "o2", "2026-11-10 10:00:00", corr="c-b2", user="p3", location="Main", duration=30)
     _leg(lake, "b3", "o1", "2026-11-11 23:59:59", corr="c-b3", duration=100)
     _leg(lake, "a2", "o1", "2026-11-12 00:00:00", corr="c2", duration=120, mac="AAAAAA000001", client="SIP")
-    _leg(lake, "a3", "o1", "2026-11-12 00:00:05", corr="c2", direction="TERMINATING", user="p2", duration=118,
-         client="WXC_CLIENT", related="CallPark")
-    _leg(lake, "a4", "o1", "2026-11-14 09:00:00", corr="c4", user="p2", location="Branch", duration=200,
-         mac="BBBBBB000002", client="SIP", original="CallForwardBusy")
-    _leg(lake, "a5", "o2", "2026-11-16 10:00:00", corr="c5", direction="TERMINATING", user="hg",
-         user_type="HuntGroup", location="Main", duration=50, answered=False, related="HuntGroup")
-    _leg(lake, "a6", "o2", "2026-11-16 10:00:10", corr="c5", direction="TERMINATING", user="p3", location="Main",
-         duration=40, client="TEAMS_WXC_CLIENT", related="HuntGroup")
-    _leg(lake, "a10", "o3", "2026-11-17 12:00:00", corr="c10", direction="TERMINATING", user="aa",
-         user_type="AutomatedAttendantVideo", location="Remote", duration=20)
-    _leg(lake, "a7", "o1", "2026-11-17 23:59:59", corr="c7", duration=30, mac="AAAAAA000001", client="SIP",
-         redirect="CallForwardNoAnswer")
+    _leg(lake, "a3", "o1", "2026-11-12 00:00:05", corr="c2", direction="TERMINATING", user="p2", duration=118, client="WXC_CLIENT", related="CallPark")
+    _leg(
+        lake,
+        "a4",
+        "o1",
+        "2026-11-14 09:00:00",
+        corr="c4",
+        user="p2",
+        location="Branch",
+        duration=200,
+        mac="BBBBBB000002",
+        client="SIP",
+        original="CallForwardBusy",
+    )
+    _leg(
+        lake,
+        "a5",
+        "o2",
+        "2026-11-16 10:00:00",
+        corr="c5",
+        direction="TERMINATING",
+        user="hg",
+        user_type="HuntGroup",
+        location="Main",
+        duration=50,
+        answered=False,
+        related="HuntGroup",
+    )
+    _leg(
+        lake,
+        "a6",
+        "o2",
+        "2026-11-16 10:00:10",
+        corr="c5",
+        direction="TERMINATING",
+        user="p3",
+        location="Main",
+        duration=40,
+        client="TEAMS_WXC_CLIENT",
+        related="HuntGroup",
+    )
+    _leg(
+        lake,
+        "a10",
+        "o3",
+        "2026-11-17 12:00:00",
+        corr="c10",
+        direction="TERMINATING",
+        user="aa",
+        user_type="AutomatedAttendantVideo",
+        location="Remote",
+        duration=20,
+    )
+    _leg(lake, "a7", "o1", "2026-11-17 23:59:59", corr="c7", duration=30, mac="AAAAAA000001", client="SIP", redirect="CallForwardNoAnswer")
     _leg(lake, "a8", "o1", "2026-11-18 00:00:00", corr="c8", duration=45, original="CallForwardAlways")
     _leg(lake, "a9", "o2", "2026-11-20 10:00:00", corr="c9", user="p3", location="Main", duration=300)
 
@@ -194,12 +344,10 @@ EXPECTED = {
     ],
     # inventories in force at P's end (the 11-16 snapshots): d1 with fw-1 only; one number entry -> 2 rows
     "Devices Report": [
-        ["EXT-1", "Acme Mid", "o1", "L1", "HQ", "Cisco 8845", "AAAAAA000001", "fw-1", "+15550001", "101",
-         "anna@acme.example", "p1"],
+        ["EXT-1", "Acme Mid", "o1", "L1", "HQ", "Cisco 8845", "AAAAAA000001", "fw-1", "+15550001", "101", "anna@acme.example", "p1"],
     ],
     "Phone Numbers Report": [
-        ["EXT-1", "Acme Mid", "o1", "L1", "HQ", "US", "+15550001", "", "AT&T", "True", "People", "Primary",
-         "anna@acme.example", "p1"],
+        ["EXT-1", "Acme Mid", "o1", "L1", "HQ", "US", "+15550001", "", "AT&T", "True", "People", "Primary", "anna@acme.example", "p1"],
         ["EXT-1", "Acme Mid", "o1", "L1", "HQ", "US", "", "101", "", "True", "People", "", "anna@acme.example", "p1"],
     ],
 }
@@ -219,9 +367,7 @@ def _read(path: str) -> list[list[str]]:
 
 def test_every_period_table_is_computed_over_the_period(home):
     defaults = {t.name: t for t in load_default_templates()}
-    gold = parse_custom_template(
-        {"name": "Gold Usage", "base": "Customers and Usage", "filters": {"tags": ["GOLD"]}}, "gold.yml", list(defaults.values())
-    )
+    gold = parse_custom_template({"name": "Gold Usage", "base": "Customers and Usage", "filters": {"tags": ["GOLD"]}}, "gold.yml", list(defaults.values()))
     templates = [defaults[name] for name in EXPECTED] + [gold]
     period = reports.cli_period(FROM, TO, D)
     assert (period.start, period.end, period.label_date) == (dt.date(2026, 11, 12), dt.date(2026, 11, 18), dt.date(2026, 11, 18))
@@ -254,7 +400,9 @@ def test_the_default_week_still_reads_w_and_the_snapshots_at_d(home):
     ]
     # W: Desk Phone a7 (poor); Webex App a6; Unknown a5 a8 a9 a10
     assert _read(written["Call Quality by Endpoint Type"]["path"])[1:] == [
-        ["Desk Phone", "1", "1", "100.0"], ["Unknown", "0", "0", ""], ["Webex App", "1", "0", "0.0"],
+        ["Desk Phone", "1", "1", "100.0"],
+        ["Unknown", "0", "0", ""],
+        ["Webex App", "1", "0", "0.0"],
     ]
     assert [r[6:8] for r in _read(written["Devices Report"]["path"])[1:]] == [["AAAAAA000001", "fw-2"], ["BBBBBB000002", "ce11"]]
 

@@ -146,8 +146,7 @@ class LandingData:
             for admin in json.loads(path.read_bytes())["items"]:
                 for org in admin["assignedOrgIds"]:
                     by_org.setdefault(org, []).append(
-                        {"id": admin["id"], "displayName": admin["displayName"], "emails": [admin["email"]],
-                         "roleInCustomerOrg": admin["role"]}
+                        {"id": admin["id"], "displayName": admin["displayName"], "emails": [admin["email"]], "roleInCustomerOrg": admin["role"]}
                     )
             self.admins[dt.date.fromisoformat(path.stem)] = by_org
         # CDR rows per org, ordered by (Report time, file, row): what the feed would hold
@@ -186,7 +185,7 @@ class LandingData:
             if len(record) < len(header):
                 self.cdr_unservable += 1  # malformed CSV row
                 continue
-            if len(record) > len(header) and any(v.strip() for v in record[len(header):]):
+            if len(record) > len(header) and any(v.strip() for v in record[len(header) :]):
                 self.cdr_unservable += 1
                 continue
             yield {h: v for h, v in zip(header, record) if h}
@@ -392,11 +391,12 @@ def main() -> None:  # pragma: no cover - the benchmark runs the fake in its own
     parser.add_argument("--token", required=True)
     args = parser.parse_args()
     started = time.monotonic()
-    fake = FakeWebex(data=LandingData(Path(args.landing)), now=dt.datetime.fromisoformat(args.now),
-                     tokens={args.token: ALL_SCOPES})
+    fake = FakeWebex(data=LandingData(Path(args.landing)), now=dt.datetime.fromisoformat(args.now), tokens={args.token: ALL_SCOPES})
     with FakeServer(fake) as server:
-        print(json.dumps({"url": server.url, "load_seconds": round(time.monotonic() - started, 1),
-                          "cdr_rows": sum(len(v) for v in fake.data.cdr.values())}), flush=True)
+        print(
+            json.dumps({"url": server.url, "load_seconds": round(time.monotonic() - started, 1), "cdr_rows": sum(len(v) for v in fake.data.cdr.values())}),
+            flush=True,
+        )
         try:
             sys.stdin.read()  # until the parent closes our stdin
         finally:

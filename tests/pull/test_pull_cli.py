@@ -30,8 +30,9 @@ def test_refused_with_exit_2(tmp_path, monkeypatch, extra, message):
 
 def test_token_from_the_environment_first_then_the_connection(monkeypatch):
     assert webex_credentials({"WEBEX_ACCESS_TOKEN": " abc "}, use_airflow=False) == Credentials("abc")
-    monkeypatch.setattr("partner_analytics.pull.credentials.airflow_connection",
-                        lambda conn_id="webex_default": Credentials("from-conn", "https://webexapis.example"))
+    monkeypatch.setattr(
+        "partner_analytics.pull.credentials.airflow_connection", lambda conn_id="webex_default": Credentials("from-conn", "https://webexapis.example")
+    )
     creds = webex_credentials({})
     assert creds.token == "from-conn" and creds.base_url == "https://webexapis.example"
     assert "from-conn" not in repr(creds)

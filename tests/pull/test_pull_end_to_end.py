@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from partner_analytics.pull import pull
-from tests.pull.conftest import D, REGIONS, TOKEN, at
+from tests.pull.conftest import REGIONS, TOKEN, D, at
 
 FILE_LANDED = ("subscriptions", "call_queue_stats", "media_quality", "meeting_participants")
 

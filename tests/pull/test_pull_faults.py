@@ -17,7 +17,7 @@ import pytest
 from partner_analytics.pull import OrgPullError, ScopeError, pull
 from partner_analytics.pull import windows as win
 from partner_analytics.pull.landing import STATE_FILE
-from tests.pull.conftest import D, TOKEN, Sleeps, at
+from tests.pull.conftest import TOKEN, D, Sleeps, at
 from tests.pull.fake_webex import ALL_SCOPES, Rule
 
 REPO = Path(__file__).resolve().parents[2]
@@ -29,8 +29,7 @@ def run_pull(landing: Path, fake, sleeps: Sleeps | None = None, **kw):
     kw.setdefault("regions", ["US"])
     kw.setdefault("now", at(D))
     kw.setdefault("pull_date", D)
-    return pull(landing, TOKEN, base_url=fake.url, cdr_base_url=fake.url, sleep=sleeps if sleeps is not None else Sleeps(),
-                client_options=FAST, **kw)
+    return pull(landing, TOKEN, base_url=fake.url, cdr_base_url=fake.url, sleep=sleeps if sleeps is not None else Sleeps(), client_options=FAST, **kw)
 
 
 def tree(landing: Path) -> dict[str, bytes]:
@@ -79,11 +78,17 @@ def test_a_window_beyond_30_days_is_never_sent(fake, tmp_path):
         assert oldest < start and end - start <= dt.timedelta(hours=12) and end <= at(D) - dt.timedelta(minutes=5)
     assert {s.status for s in feed} == {200}
     # and the fake does refuse such a window, with Webex's error shape
-    r = httpx.get(f"{fake.url}/v1/cdr_feed", headers={"Authorization": f"Bearer {TOKEN}"},
-                  params={"orgId": orgs_of(fake, "US")[0], "startTime": "2026-10-20T00:00:00.000Z", "endTime": "2026-10-20T12:00:00.000Z"})
+    r = httpx.get(
+        f"{fake.url}/v1/cdr_feed",
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        params={"orgId": orgs_of(fake, "US")[0], "startTime": "2026-10-20T00:00:00.000Z", "endTime": "2026-10-20T12:00:00.000Z"},
+    )
     assert r.status_code == 400 and r.json()["errors"][0]["description"] == "startTime must not be more than 30 days ago"
-    r = httpx.get(f"{fake.url}/v1/cdr_feed", headers={"Authorization": f"Bearer {TOKEN}"},
-                  params={"orgId": orgs_of(fake, "US")[0], "startTime": "2026-11-20T00:00:00.000Z", "endTime": "2026-11-20T12:00:01.000Z"})
+    r = httpx.get(
+        f"{fake.url}/v1/cdr_feed",
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        params={"orgId": orgs_of(fake, "US")[0], "startTime": "2026-11-20T00:00:00.000Z", "endTime": "2026-11-20T12:00:01.000Z"},
+    )
     assert r.status_code == 400 and r.json()["message"] == "Only 12 hours of records can be retrieved per request"
 
 
@@ -168,8 +173,24 @@ def test_cli_exits_1_naming_the_failed_org(fake, tmp_path, monkeypatch):
     fake.fake.rules = [Rule("/v1/licenses", status=502, times=100, org=victim)]
     monkeypatch.setenv("WEBEX_ACCESS_TOKEN", TOKEN)
     monkeypatch.setattr("partner_analytics.pull.client.time.sleep", lambda s: None)
-    out = CliRunner().invoke(app, ["pull", "--landing", str(tmp_path / "l"), "--week-ending", str(D), "--region", "US",
-                                   "--what", "snapshots", "--base-url", fake.url, "--now", at(D).isoformat()])
+    out = CliRunner().invoke(
+        app,
+        [
+            "pull",
+            "--landing",
+            str(tmp_path / "l"),
+            "--week-ending",
+            str(D),
+            "--region",
+            "US",
+            "--what",
+            "snapshots",
+            "--base-url",
+            fake.url,
+            "--now",
+            at(D).isoformat(),
+        ],
+    )
     assert out.exit_code == 1, out.output
     assert f"1 org(s) failed: {victim}: GET /v1/licenses for org {victim}: 502" in out.output
 
@@ -203,9 +224,28 @@ def test_kill_mid_pull_then_rerun_fetches_only_missing_windows(fake, tmp_path, c
     reference, _, _ = clean_us_cdrs
     landing = tmp_path / "landing"
     env = {**os.environ, "WEBEX_ACCESS_TOKEN": TOKEN}
-    cmd = [sys.executable, "-m", "partner_analytics.cli", "pull", "--landing", str(landing), "--week-ending", str(D),
-           "--region", "US", "--what", "cdr", "--base-url", fake.url, "--cdr-base-url", fake.url,
-           "--now", at(D).isoformat(), "--concurrency", "1"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "partner_analytics.cli",
+        "pull",
+        "--landing",
+        str(landing),
+        "--week-ending",
+        str(D),
+        "--region",
+        "US",
+        "--what",
+        "cdr",
+        "--base-url",
+        fake.url,
+        "--cdr-base-url",
+        fake.url,
+        "--now",
+        at(D).isoformat(),
+        "--concurrency",
+        "1",
+    ]
     proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     state_file = landing / STATE_FILE
     deadline = time.monotonic() + 60

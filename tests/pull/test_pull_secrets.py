@@ -7,15 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.pull.conftest import D, TOKEN, at
+from tests.pull.conftest import TOKEN, D, at
 from tests.pull.fake_webex import ALL_SCOPES, Rule
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def cli(args: list[str], env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "partner_analytics.cli", "pull", *args], cwd=REPO, env=env,
-                          capture_output=True, timeout=300)
+    return subprocess.run([sys.executable, "-m", "partner_analytics.cli", "pull", *args], cwd=REPO, env=env, capture_output=True, timeout=300)
 
 
 def test_token_appears_in_no_output_no_log_and_no_file(fake, tmp_path):
@@ -27,8 +26,23 @@ def test_token_appears_in_no_output_no_log_and_no_file(fake, tmp_path):
     ]
     landing = tmp_path / "landing"
     env = {**os.environ, "WEBEX_ACCESS_TOKEN": TOKEN, "PA_PULL_BACKOFF_S": "0.05", "PA_PULL_BACKOFF_MAX_S": "0.2"}
-    args = ["--landing", str(landing), "--week-ending", str(D), "--region", "US", "--region", "CA",
-            "--base-url", fake.url, "--cdr-base-url", fake.url, "--now", at(D).isoformat(), "--verbose"]
+    args = [
+        "--landing",
+        str(landing),
+        "--week-ending",
+        str(D),
+        "--region",
+        "US",
+        "--region",
+        "CA",
+        "--base-url",
+        fake.url,
+        "--cdr-base-url",
+        fake.url,
+        "--now",
+        at(D).isoformat(),
+        "--verbose",
+    ]
     failed = cli(args, env)
     assert failed.returncode == 1 and f"{us[0]}: GET /v1/devices" in failed.stderr.decode()
     assert b"451" in failed.stderr or b"region" in failed.stderr  # CA orgs were redirected, and it was logged

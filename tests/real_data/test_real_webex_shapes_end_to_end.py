@@ -65,13 +65,29 @@ def hydra(kind: str, uuid: str) -> str:
 
 def leg(report_id: str, user: str, start: str, **cells) -> dict:
     row = {
-        "Report ID": report_id, "Report time": start.replace(":00.000Z", ":30.000Z"), "Org UUID": ORG.upper(),
-        "Correlation ID": f"corr-{report_id}", "Local SessionID": f"ls-{report_id}", "Start time": start,
-        "Answer time": start.replace(":00.000Z", ":05.000Z"), "Release time": start.replace(":00.000Z", ":50.000Z"),
-        "Duration": "45", "Ring duration": "5", "Direction": "ORIGINATING", "Answered": "true",
-        "Call type": "SIP_ENTERPRISE", "Client type": "WXC_CLIENT", "Device MAC": "", "Model": "",
-        "Location": "Leeds", "User UUID": user, "User type": "User", "Original reason": "", "Redirect reason": "",
-        "Related reason": "", "Call outcome": "Success",
+        "Report ID": report_id,
+        "Report time": start.replace(":00.000Z", ":30.000Z"),
+        "Org UUID": ORG.upper(),
+        "Correlation ID": f"corr-{report_id}",
+        "Local SessionID": f"ls-{report_id}",
+        "Start time": start,
+        "Answer time": start.replace(":00.000Z", ":05.000Z"),
+        "Release time": start.replace(":00.000Z", ":50.000Z"),
+        "Duration": "45",
+        "Ring duration": "5",
+        "Direction": "ORIGINATING",
+        "Answered": "true",
+        "Call type": "SIP_ENTERPRISE",
+        "Client type": "WXC_CLIENT",
+        "Device MAC": "",
+        "Model": "",
+        "Location": "Leeds",
+        "User UUID": user,
+        "User type": "User",
+        "Original reason": "",
+        "Redirect reason": "",
+        "Related reason": "",
+        "Call outcome": "Success",
     }
     row.update(cells)
     return row
@@ -96,25 +112,86 @@ def build_landing(root: Path) -> Path:
     us = root / "US"
     org = hydra("ORGANIZATION", ORG)
     for day in ("2026-11-15", D):
-        write_json(us / "customers" / f"{day}.json", {"items": [{
-            "orgId": org, "displayName": "Northwind", "externalId": None, "region": "US", "managedBy": "PARTNER",
-            "createdAt": "2025-06-01T00:00:00Z", "lastAdminActivityAt": "2026-11-20T00:00:00Z", "tags": []}]})
-        write_json(us / "subscriptions" / f"{day}.json", {"items": [{
-            "subscriptionId": "SUB-N1", "orgId": org, "type": "SUBSCRIPTION", "status": "ACTIVE",
-            "createdAt": "2026-01-01T00:00:00Z", "startDate": "2026-01-01", "endDate": "2026-12-10",
-            "autoRenew": False, "invoiceId": "INV-1", "orders": []}]})
-        write_json(us / "licenses" / f"{day}.json", {"snapshotDate": day, "items": [
-            {"id": hydra("LICENSE", L_CALL), "orgId": org, "name": "Webex Calling - Professional", "totalUnits": 10,
-             "consumedUnits": 4, "consumedByUsers": 4, "consumedByWorkspaces": 0, "subscriptionId": "SUB-N1"},
-            {"id": hydra("LICENSE", L_ASM), "orgId": org, "name": "Advanced Space Meetings", "totalUnits": 5,
-             "consumedUnits": 2, "consumedByUsers": 2, "consumedByWorkspaces": 0, "subscriptionId": "SUB-N1"},
-        ]})
-        write_json(us / "people" / f"{day}.json", {"items": [
-            {"id": hydra("PEOPLE", uuid), "emails": [f"{name}@northwind.example"], "displayName": name.title(),
-             "orgId": org, "licenses": [hydra("LICENSE", L_CALL)] + ([hydra("LICENSE", L_ASM)] if name in ("ann", "ben") else []),
-             "created": "2025-06-01T00:00:00Z"}
-            for name, uuid in (("ann", ANN), ("ben", BEN), ("cat", CAT), ("dan", DAN))
-        ]})
+        write_json(
+            us / "customers" / f"{day}.json",
+            {
+                "items": [
+                    {
+                        "orgId": org,
+                        "displayName": "Northwind",
+                        "externalId": None,
+                        "region": "US",
+                        "managedBy": "PARTNER",
+                        "createdAt": "2025-06-01T00:00:00Z",
+                        "lastAdminActivityAt": "2026-11-20T00:00:00Z",
+                        "tags": [],
+                    }
+                ]
+            },
+        )
+        write_json(
+            us / "subscriptions" / f"{day}.json",
+            {
+                "items": [
+                    {
+                        "subscriptionId": "SUB-N1",
+                        "orgId": org,
+                        "type": "SUBSCRIPTION",
+                        "status": "ACTIVE",
+                        "createdAt": "2026-01-01T00:00:00Z",
+                        "startDate": "2026-01-01",
+                        "endDate": "2026-12-10",
+                        "autoRenew": False,
+                        "invoiceId": "INV-1",
+                        "orders": [],
+                    }
+                ]
+            },
+        )
+        write_json(
+            us / "licenses" / f"{day}.json",
+            {
+                "snapshotDate": day,
+                "items": [
+                    {
+                        "id": hydra("LICENSE", L_CALL),
+                        "orgId": org,
+                        "name": "Webex Calling - Professional",
+                        "totalUnits": 10,
+                        "consumedUnits": 4,
+                        "consumedByUsers": 4,
+                        "consumedByWorkspaces": 0,
+                        "subscriptionId": "SUB-N1",
+                    },
+                    {
+                        "id": hydra("LICENSE", L_ASM),
+                        "orgId": org,
+                        "name": "Advanced Space Meetings",
+                        "totalUnits": 5,
+                        "consumedUnits": 2,
+                        "consumedByUsers": 2,
+                        "consumedByWorkspaces": 0,
+                        "subscriptionId": "SUB-N1",
+                    },
+                ],
+            },
+        )
+        write_json(
+            us / "people" / f"{day}.json",
+            {
+                "items": [
+                    {
+                        "id": hydra("PEOPLE", uuid),
+                        "emails": [f"{name}@northwind.example"],
+                        "displayName": name.title(),
+                        "orgId": org,
+                        "licenses": [hydra("LICENSE", L_CALL)] + ([hydra("LICENSE", L_ASM)] if name in ("ann", "ben") else []),
+                        "created": "2025-06-01T00:00:00Z",
+                    }
+                    for name, uuid in (("ann", ANN), ("ben", BEN), ("cat", CAT), ("dan", DAN))
+                ]
+            },
+        )
     week = [
         leg("r-ann", ANN.upper(), "2026-11-16T10:00:00.000Z"),
         leg("r-ben", BEN, "2026-11-17T11:00:00.000Z", **{"Answer time": "NA", "Device MAC": "na", "Ring duration": "N/A"}),
@@ -133,7 +210,11 @@ def run_cli(landing: Path, home: Path, **env: str) -> subprocess.CompletedProces
     environment = {k: v for k, v in os.environ.items() if not k.startswith("PA_")} | env
     return subprocess.run(
         [str(CLI), "run", "--landing", str(landing), "--home", str(home), "--week-ending", D],
-        capture_output=True, text=True, env=environment, cwd=str(REPO), timeout=900,
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=str(REPO),
+        timeout=900,
     )
 
 
@@ -160,8 +241,17 @@ def test_hydra_snapshots_join_raw_uuid_cdrs_and_the_gate_keeps_previous_exports(
     assert summary["datasets"]["people"]["unrecognised_ids"] == {}
 
     header, *rows = read_export(home, "Expiring Subscriptions")
-    assert header == ["Product", "Customer", "Subscription ID", "Days to Expiry", "Total Licenses", "Used Licenses",
-                      "Assigned Licenses", "Available Licenses", "Usage in Last 3 Months"]
+    assert header == [
+        "Product",
+        "Customer",
+        "Subscription ID",
+        "Days to Expiry",
+        "Total Licenses",
+        "Used Licenses",
+        "Assigned Licenses",
+        "Available Licenses",
+        "Usage in Last 3 Months",
+    ]
     # Calling only: the Advanced Space Meetings license is Messaging, so no Meetings row for SUB-N1
     assert rows == [["Calling", "Northwind", "SUB-N1", "18", "10", "2", "4", "6", "3"]]
 

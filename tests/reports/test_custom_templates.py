@@ -92,7 +92,11 @@ def test_a_valid_template_narrows_orders_and_filters_its_base(tmp_path):
     )
     t = load_custom_template(path, DEFAULTS)
     assert (t.name, t.base, t.relation, t.schedules, t.tags) == (
-        "Gold Calling", "Calling Usage Detail Report", "rpt_calling_usage_detail", ("daily", "monthly"), ("Gold",)
+        "Gold Calling",
+        "Calling Usage Detail Report",
+        "rpt_calling_usage_detail",
+        ("daily", "monthly"),
+        ("Gold",),
     )
     assert t.template.headers == ["Total Calls", "Customer Name"]
     assert [c.column for c in t.template.columns] == ["total_calls", "customer_name"]
@@ -123,7 +127,9 @@ def warehouse(tmp_path):
     path = tmp_path / "US.duckdb"
     con = duckdb.connect(str(path))
     con.execute("create schema marts; create schema staging")
-    con.execute("create table marts.rpt_calling_usage_detail (customer_name varchar, org_id varchar, location varchar, total_calls integer, call_minutes decimal(18,2))")
+    con.execute(
+        "create table marts.rpt_calling_usage_detail (customer_name varchar, org_id varchar, location varchar, total_calls integer, call_minutes decimal(18,2))"
+    )
     con.execute(
         "insert into marts.rpt_calling_usage_detail values "
         "('Acme', 'o1', 'Austin - HQ', 10, 12.50), ('Acme', 'o1', 'Boston', 4, 3.00), "
@@ -164,7 +170,11 @@ def test_filtered_custom_report_bytes(tmp_path, warehouse):
         ready = resolve(custom, con, dt.date(2026, 11, 22))
         # gold at D = {o1, o3}; AND org_ids {o1, o2} -> {o1}; AND location Austin - HQ -> one row
         assert ready.filters == (("org_id", ("o1",)), ("location", ("Austin - HQ",)))
-        nobody = resolve(load_custom_template(write(tmp_path, "name: None\nbase: Calling Usage Detail Report\nfilters: {tags: [platinum]}\n", "n.yml"), DEFAULTS), con, dt.date(2026, 11, 22))
+        nobody = resolve(
+            load_custom_template(write(tmp_path, "name: None\nbase: Calling Usage Detail Report\nfilters: {tags: [platinum]}\n", "n.yml"), DEFAULTS),
+            con,
+            dt.date(2026, 11, 22),
+        )
     finally:
         con.close()
     period = previous_day(dt.date(2026, 11, 24))
@@ -196,11 +206,27 @@ def test_every_real_weekly_table_is_classified_as_spec_7_says():
     by_name = {t.name: t.relation for t in load_default_templates()}
     period = {n for n, r in by_name.items() if r in PERIOD_RELATIONS}
     inventory = {n for n, r in by_name.items() if r in INVENTORY_RELATIONS}
-    assert period == {"Calling Usage Detail Report", "Customers and Usage", "Customers and Call Quality",
-                      "Call Quality by Endpoint Type", "Feature Usage", "Call Queue KPIs", "Customers and Call Queues"}
+    assert period == {
+        "Calling Usage Detail Report",
+        "Customers and Usage",
+        "Customers and Call Quality",
+        "Call Quality by Endpoint Type",
+        "Feature Usage",
+        "Call Queue KPIs",
+        "Customers and Call Queues",
+    }
     assert inventory == {"Devices Report", "Phone Numbers Report"}
     weekly = {n for n, r in by_name.items() if is_weekly_relation(r)}
-    assert {"Customers", "Subscription KPIs", "Recently Added Subscriptions", "Expiring Subscriptions",
-            "Renewing Subscriptions", "Low License Assignment Subscriptions", "License Overage Subscriptions",
-            "License Allocation Trend", "Call Volume Trend", "Call Quality Trend"} <= weekly
+    assert {
+        "Customers",
+        "Subscription KPIs",
+        "Recently Added Subscriptions",
+        "Expiring Subscriptions",
+        "Renewing Subscriptions",
+        "Low License Assignment Subscriptions",
+        "License Overage Subscriptions",
+        "License Allocation Trend",
+        "Call Volume Trend",
+        "Call Quality Trend",
+    } <= weekly
     assert weekly == set(by_name) - period - inventory

@@ -237,8 +237,7 @@ def test_report_command_without_a_warehouse_exits_1(tmp_path, defaults):
 
 
 def test_a_weekly_table_is_refused_for_another_period_before_anything_is_copied(home, fake_dbt, monkeypatch):
-    trend = Template(name="Call Volume Trend", relation="rpt_call_volume_trend",
-                     columns=(Column("week_ending", "Week Ending"),), order_by=("week_ending",))
+    trend = Template(name="Call Volume Trend", relation="rpt_call_volume_trend", columns=(Column("week_ending", "Week Ending"),), order_by=("week_ending",))
     with pytest.raises(BadArgumentError, match=r"'Call Volume Trend' is a weekly table: it exists only for the week ending 2026-11-22"):
         reports.export_reports(home, "US", [USAGE, trend], reports.cli_period("2026-11-16", "2026-11-23", D))
     assert fake_dbt == [] and not (home / "exports").exists()

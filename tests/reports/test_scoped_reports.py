@@ -40,8 +40,7 @@ def home(tmp_path):
 
 def test_resolve_admin_case_insensitive_with_their_org_ids(home):
     zoe = resolve_admin(home, "US", " ZOE@partner.EXAMPLE ")
-    assert (zoe.is_full_admin, zoe.org_ids, zoe.scope_org_ids, zoe.role) == (
-        False, ("org-a", "org-c"), ["org-a", "org-c"], "Partner Read-Only Admin")
+    assert (zoe.is_full_admin, zoe.org_ids, zoe.scope_org_ids, zoe.role) == (False, ("org-a", "org-c"), ["org-a", "org-c"], "Partner Read-Only Admin")
     pat = resolve_admin(home, "US", "pat@partner.example")
     assert pat.is_full_admin and pat.scope_org_ids is None  # a full admin's view is not filtered at all
 
@@ -49,8 +48,9 @@ def test_resolve_admin_case_insensitive_with_their_org_ids(home):
 def test_unknown_email_names_it_and_suggests_close_ones(home):
     with pytest.raises(BadArgumentError) as caught:
         resolve_admin(home, "US", "zoey@partner.example")
-    assert str(caught.value) == ("--as-admin: no partner admin with email 'zoey@partner.example' in the partner admins "
-                                 "snapshot; did you mean zoe@partner.example?")
+    assert str(caught.value) == (
+        "--as-admin: no partner admin with email 'zoey@partner.example' in the partner admins snapshot; did you mean zoe@partner.example?"
+    )
 
 
 def test_admin_without_customers_in_the_region_is_refused(home):
@@ -72,9 +72,16 @@ def test_the_scope_is_applied_at_the_base_of_every_customer_bearing_model():
     # every path from the lake to an export crosses one of these (macros/scope.sql); the low-assignment
     # threshold is computed before fct_subscription_products applies it
     assert scoped_models() == [
-        "dim_customers", "fct_subscription_products", "int_call_legs_windowed", "int_call_queue_days_weighted",
-        "int_subscription_lines_joined", "int_subscription_orders_joined", "rpt_devices", "rpt_license_allocation_trend",
-        "rpt_partner_admins", "rpt_phone_numbers",
+        "dim_customers",
+        "fct_subscription_products",
+        "int_call_legs_windowed",
+        "int_call_queue_days_weighted",
+        "int_subscription_lines_joined",
+        "int_subscription_orders_joined",
+        "rpt_devices",
+        "rpt_license_allocation_trend",
+        "rpt_partner_admins",
+        "rpt_phone_numbers",
     ]
     assert _selection(["rpt_trials"], ["a", "b"]) == ["rpt_trials", "a+,+rpt_trials", "b+,+rpt_trials"]
 

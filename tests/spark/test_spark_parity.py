@@ -31,7 +31,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from e2e.conftest import D, build_landing
 
 pytestmark = pytest.mark.slow
@@ -42,9 +41,19 @@ REPO = Path(__file__).resolve().parents[2]
 SPARK_TIMEOUT_S = 1500
 # rpt_ tables of the hand-made US landing that must hold rows (an empty table on both sides would match)
 EXPECTED_NONEMPTY = (
-    "rpt_customers", "rpt_subscription_kpis", "rpt_license_allocation_trend", "rpt_expiring_subscriptions",
-    "rpt_call_volume_trend", "rpt_call_quality_trend", "rpt_calling_usage_detail", "rpt_feature_usage",
-    "rpt_call_queue_kpis", "rpt_devices", "rpt_phone_numbers", "fct_call_legs", "fct_subscription_products",
+    "rpt_customers",
+    "rpt_subscription_kpis",
+    "rpt_license_allocation_trend",
+    "rpt_expiring_subscriptions",
+    "rpt_call_volume_trend",
+    "rpt_call_quality_trend",
+    "rpt_calling_usage_detail",
+    "rpt_feature_usage",
+    "rpt_call_queue_kpis",
+    "rpt_devices",
+    "rpt_phone_numbers",
+    "fct_call_legs",
+    "fct_subscription_products",
     "dim_customers",
 )
 _NINE_PLACES = Decimal("1e-9")
@@ -61,7 +70,7 @@ def canonical(value):
         return ("number", str(rounded.normalize() + 0))  # + 0 turns -0 into 0
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:  # DuckDB TIMESTAMPTZ; pyspark gives naive UTC (TZ=UTC in the child)
-            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
         return ("timestamp", value.isoformat())
     if isinstance(value, dt.date):
         return ("date", value.isoformat())
@@ -78,12 +87,12 @@ def canonical_rows(rows) -> list[tuple]:
 def require_spark_runtime() -> None:
     """Fail (not skip) when the scale-out path cannot run: a green suite must mean Spark was checked."""
     if shutil.which("java") is None:
-        pytest.fail("Java is not installed: the Spark parity test needs Java 17 "
-                    "(`bash .ci/run` installs openjdk-17-jre-headless where it is missing)", pytrace=False)
+        pytest.fail(
+            "Java is not installed: the Spark parity test needs Java 17 (`bash .ci/run` installs openjdk-17-jre-headless where it is missing)", pytrace=False
+        )
     for module in ("pyspark", "dbt.adapters.spark"):
         if importlib.util.find_spec(module) is None:
-            pytest.fail(f"{module} is not installed: run `make test` (it installs the `spark` dependency "
-                        "group: uv sync --group spark)", pytrace=False)
+            pytest.fail(f"{module} is not installed: run `make test` (it installs the `spark` dependency group: uv sync --group spark)", pytrace=False)
 
 
 def duckdb_tables(warehouse: Path) -> dict[str, tuple[list[str], list[tuple]]]:
@@ -124,10 +133,27 @@ def both_builds(tmp_path_factory):
     env["TZ"] = "UTC"
     with open(log, "w", encoding="utf-8") as out:
         child = subprocess.Popen(
-            [sys.executable, "-m", "partner_analytics.spark", "--home", str(home), "--region", REGION,
-             "--week-ending", D.isoformat(), "--work-dir", str(base / "spark"), "--no-data-tests",
-             "--dump", str(dump)],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, text=True,
+            [
+                sys.executable,
+                "-m",
+                "partner_analytics.spark",
+                "--home",
+                str(home),
+                "--region",
+                REGION,
+                "--week-ending",
+                D.isoformat(),
+                "--work-dir",
+                str(base / "spark"),
+                "--no-data-tests",
+                "--dump",
+                str(dump),
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         try:
             warehouse = build_region(home, REGION, D)
@@ -174,8 +200,7 @@ def test_spark_tables_equal_duckdb_row_for_row_and_cell_for_cell(both_builds, pr
             only_duck = [r for r in d if r not in s][:3]
             only_spark = [r for r in s if r not in d][:3]
             differences.append(
-                f"{name}: {len(d)} rows on DuckDB, {len(s)} on Spark; columns {duck_columns}\n"
-                f"  only on DuckDB: {only_duck}\n  only on Spark:  {only_spark}"
+                f"{name}: {len(d)} rows on DuckDB, {len(s)} on Spark; columns {duck_columns}\n  only on DuckDB: {only_duck}\n  only on Spark:  {only_spark}"
             )
     assert not differences, "Spark and DuckDB disagree:\n" + "\n".join(differences)
     assert compared > 0, f"no {prefix} rows compared"

@@ -25,9 +25,12 @@ reason_features as (
 -- slot 1-3: the leg's Related, Original and Redirect reason; slot 4: the auto attendant mark
 slots as (
     select 1 as slot
-    union all select 2
-    union all select 3
-    union all select 4
+    union all
+    select 2
+    union all
+    select 3
+    union all
+    select 4
 ),
 
 leg_slots as (
@@ -58,9 +61,9 @@ leg_features as (
     from leg_slots
     left join reason_features
         on leg_slots.slot < 4
-        and leg_slots.reason = reason_features.reason
+            and leg_slots.reason = reason_features.reason
     where (leg_slots.slot < 4 and reason_features.feature is not null)
-       or (leg_slots.slot = 4 and leg_slots.is_auto_attendant)
+        or (leg_slots.slot = 4 and leg_slots.is_auto_attendant)
 )
 
 select * from leg_features

@@ -23,5 +23,5 @@ select
 from weeks
 left join legs
     on legs.started_date >= weeks.week_start_date
-    and legs.started_date < weeks.week_ending_date
+        and legs.started_date < weeks.week_ending_date
 group by weeks.week_index, weeks.week_ending_date

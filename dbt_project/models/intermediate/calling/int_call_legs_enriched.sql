@@ -28,18 +28,18 @@ media as (
         coalesce(audio_in_sample_count, 0) + coalesce(audio_out_sample_count, 0) as audio_sample_count,
         coalesce(video_in_sample_count, 0) + coalesce(video_out_sample_count, 0) as video_sample_count,
         {%- for stream in ['audio', 'video'] %}
-        {%- for metric in ['jitter_ms', 'latency_ms', 'packet_loss_pct'] %}
+            {%- for metric in ['jitter_ms', 'latency_ms', 'packet_loss_pct'] %}
         {{ greater_of(
             'case when coalesce(' ~ stream ~ '_in_sample_count, 0) > 0 then ' ~ stream ~ '_in_' ~ metric ~ ' end',
             'case when coalesce(' ~ stream ~ '_out_sample_count, 0) > 0 then ' ~ stream ~ '_out_' ~ metric ~ ' end'
         ) }} as {{ stream }}_{{ metric }},
-        {%- endfor %}
+            {%- endfor %}
         {%- endfor %}
         week_ending
     from {{ ref('stg_webex__media_quality') }}
     -- a media record starts at or after its leg; 14 days of slack on top of the leg window
     where week_ending > {{ add_days(-7, calling_window_start()) }}
-      and week_ending <= {{ add_days(21, calling_window_end()) }}
+        and week_ending <= {{ add_days(21, calling_window_end()) }}
 ),
 
 enriched as (
@@ -97,10 +97,10 @@ enriched as (
     from legs
     left join devices_by_mac
         on legs.org_id = devices_by_mac.org_id
-        and {{ normalised_mac('legs.device_mac') }} = devices_by_mac.mac
+            and {{ normalised_mac('legs.device_mac') }} = devices_by_mac.mac
     left join device_endpoint_types
         on devices_by_mac.device_platform = lower(device_endpoint_types.device_platform)
-        and devices_by_mac.device_type = lower(device_endpoint_types.device_type)
+            and devices_by_mac.device_type = lower(device_endpoint_types.device_type)
     left join client_endpoint_types
         on upper(legs.client_type) = upper(client_endpoint_types.client_type)
     -- only a media record placed in the leg's own week or the next one (its week ending within 14 days
@@ -108,9 +108,9 @@ enriched as (
     -- so a week recomputed alone (int_call_legs_weekly) equals the same week of a full build
     left join media
         on legs.org_id = media.org_id
-        and legs.local_session_id = media.local_session_id
-        and media.week_ending > legs.started_date
-        and media.week_ending <= {{ add_days(14, 'legs.started_date') }}
+            and legs.local_session_id = media.local_session_id
+            and media.week_ending > legs.started_date
+            and media.week_ending <= {{ add_days(14, 'legs.started_date') }}
 )
 
 select * from enriched

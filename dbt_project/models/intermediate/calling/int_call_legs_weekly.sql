@@ -41,5 +41,5 @@ select
     week_ending
 from {{ ref('int_call_legs_enriched') }}
 {% if is_incremental() %}
-where {{ calling_leg_weeks_filter('week_ending') }}
+    where {{ calling_leg_weeks_filter('week_ending') }}
 {% endif %}

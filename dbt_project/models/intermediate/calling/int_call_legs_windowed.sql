@@ -10,8 +10,8 @@ legs as (
     -- partition column first (prunes whole files); +-7 days of slack so the exact date filter
     -- below decides, whatever week a leg's partition was labelled with
     where week_ending > {{ add_days(-7, calling_window_start()) }}
-      and week_ending <= {{ add_days(14, calling_window_end()) }}
-      and {{ in_admin_scope('org_id') }}
+        and week_ending <= {{ add_days(14, calling_window_end()) }}
+        and {{ in_admin_scope('org_id') }}
 ),
 
 windowed as (
@@ -49,7 +49,7 @@ windowed as (
         week_ending
     from legs
     where started_date >= {{ calling_window_start() }}
-      and started_date < {{ calling_window_end() }}
+        and started_date < {{ calling_window_end() }}
 )
 
 select * from windowed

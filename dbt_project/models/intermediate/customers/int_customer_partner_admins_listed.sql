@@ -14,6 +14,6 @@ select
 from partner_admins
 inner join {{ ref('stg_webex__partner_admin_orgs') }} as admin_orgs
     on admin_orgs.admin_id = partner_admins.admin_id
-    and admin_orgs.snapshot_date = partner_admins.snapshot_date
+        and admin_orgs.snapshot_date = partner_admins.snapshot_date
 where partner_admins.email is not null
 group by admin_orgs.org_id

@@ -5,7 +5,10 @@
 -- nothing of another region enters this warehouse. Not admin-scoped (scoping is decided from it).
 with customers as (
     -- the conformed customers at D
-    select org_id, customer_name from {{ ref('int_customers_at_period_end') }}
+    select
+        org_id,
+        customer_name
+    from {{ ref('int_customers_at_period_end') }}
 ),
 
 admins as (
@@ -14,20 +17,26 @@ admins as (
 
 assigned as (
     -- the admin-orgs bridge shares the partner admins partition
-    select distinct admin_orgs.admin_id, admin_orgs.org_id
+    select distinct
+        admin_orgs.admin_id,
+        admin_orgs.org_id
     from admins
     inner join {{ ref('stg_webex__partner_admin_orgs') }} as admin_orgs
         on admin_orgs.admin_id = admins.admin_id
-        and admin_orgs.snapshot_date = admins.snapshot_date
+            and admin_orgs.snapshot_date = admins.snapshot_date
 ),
 
 managed as (
-    select admins.admin_id, customers.org_id
+    select
+        admins.admin_id,
+        customers.org_id
     from admins
     cross join customers
     where {{ is_full_admin_role('admins.role') }}
     union
-    select assigned.admin_id, assigned.org_id
+    select
+        assigned.admin_id,
+        assigned.org_id
     from assigned
     inner join admins on admins.admin_id = assigned.admin_id
     inner join customers on customers.org_id = assigned.org_id

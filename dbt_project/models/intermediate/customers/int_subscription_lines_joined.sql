@@ -3,7 +3,10 @@
 -- null), for the customers of the customers snapshot in force at D, within the admin scope.
 with customers as (
     -- the conformed customers at D
-    select org_id, customer_name from {{ ref('int_customers_at_period_end') }}
+    select
+        org_id,
+        customer_name
+    from {{ ref('int_customers_at_period_end') }}
     where {{ in_admin_scope('org_id') }}
 ),
 
@@ -42,4 +45,4 @@ inner join customers
     on customers.org_id = subscriptions.org_id
 left join licenses
     on licenses.org_id = subscriptions.org_id
-    and licenses.subscription_id = subscriptions.subscription_id
+        and licenses.subscription_id = subscriptions.subscription_id

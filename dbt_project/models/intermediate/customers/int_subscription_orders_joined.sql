@@ -2,12 +2,16 @@
 -- shares that partition), for the customers of the customers snapshot in force at D, within the
 -- admin scope.
 with weeks as (
-    select * from {{ ref('int_subscription_weeks_spined') }} where week_index = 0
+    select * from {{ ref('int_subscription_weeks_spined') }}
+    where week_index = 0
 ),
 
 customers as (
     -- the conformed customers at D
-    select org_id, customer_name from {{ ref('int_customers_at_period_end') }}
+    select
+        org_id,
+        customer_name
+    from {{ ref('int_customers_at_period_end') }}
     where {{ in_admin_scope('org_id') }}
 )
 

@@ -59,7 +59,7 @@ calling_activity as (
     from weeks
     inner join calling_days
         on calling_days.activity_date >= weeks.usage_window_start_date
-        and calling_days.activity_date < weeks.week_ending_date
+            and calling_days.activity_date < weeks.week_ending_date
     group by weeks.week_ending_date, calling_days.person_id
 ),
 
@@ -72,8 +72,8 @@ meetings_activity as (
     from people_emails
     inner join meeting_days
         on meeting_days.email = people_emails.email
-        and meeting_days.activity_date >= people_emails.usage_window_start_date
-        and meeting_days.activity_date < people_emails.week_ending_date
+            and meeting_days.activity_date >= people_emails.usage_window_start_date
+            and meeting_days.activity_date < people_emails.week_ending_date
     group by people_emails.week_ending_date, people_emails.person_id
 ),
 

@@ -58,12 +58,12 @@ license_usage as (
     from licenses
     inner join holders
         on holders.week_ending_date = licenses.week_ending_date
-        and holders.org_id = licenses.org_id
-        and holders.license_id = licenses.license_id
+            and holders.org_id = licenses.org_id
+            and holders.license_id = licenses.license_id
     inner join {{ ref('int_people_activity_flagged') }} as activity
         on activity.week_ending_date = licenses.week_ending_date
-        and activity.person_id = holders.person_id
-        and activity.product = licenses.product
+            and activity.person_id = holders.person_id
+            and activity.product = licenses.product
     group by licenses.week_ending_date, licenses.org_id, licenses.subscription_id, licenses.product
 ),
 
@@ -122,10 +122,10 @@ select
 from license_totals
 left join license_usage
     on license_usage.week_ending_date = license_totals.week_ending_date
-    and license_usage.org_id = license_totals.org_id
-    and license_usage.subscription_id = license_totals.subscription_id
-    and license_usage.product = license_totals.product
+        and license_usage.org_id = license_totals.org_id
+        and license_usage.subscription_id = license_totals.subscription_id
+        and license_usage.product = license_totals.product
 left join subscriptions
     on subscriptions.org_id = license_totals.org_id
-    and subscriptions.subscription_id = license_totals.subscription_id
-    and subscriptions.week_ending_date = license_totals.week_ending_date
+        and subscriptions.subscription_id = license_totals.subscription_id
+        and subscriptions.week_ending_date = license_totals.week_ending_date

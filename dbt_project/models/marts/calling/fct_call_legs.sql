@@ -10,7 +10,7 @@ with
 legs as (
     select * from {{ ref('int_call_legs_weekly') }}
     where started_date >= {{ calling_window_start() }}
-      and started_date < {{ calling_window_end() }}
+        and started_date < {{ calling_window_end() }}
 ),
 
 devices_by_mac as (
@@ -54,9 +54,9 @@ select
 from legs
 left join devices_by_mac
     on legs.org_id = devices_by_mac.org_id
-    and legs.device_mac = devices_by_mac.mac
+        and legs.device_mac = devices_by_mac.mac
 left join device_endpoint_types
     on devices_by_mac.device_platform = lower(device_endpoint_types.device_platform)
-    and devices_by_mac.device_type = lower(device_endpoint_types.device_type)
+        and devices_by_mac.device_type = lower(device_endpoint_types.device_type)
 left join client_endpoint_types
     on upper(legs.client_type) = upper(client_endpoint_types.client_type)

@@ -55,7 +55,7 @@ queues_by_location as (
 )
 
 select
-    customers.customer_name as customer_name,
+    customers.customer_name,
     by_location.org_id,
     by_location.location_name as location,
     by_location.total_calls,
@@ -78,6 +78,6 @@ select
 from by_location
 left join queues_by_location
     on by_location.org_id = queues_by_location.org_id
-    and by_location.location_name = queues_by_location.location_name
+        and by_location.location_name = queues_by_location.location_name
 left join customers
     on by_location.org_id = customers.org_id

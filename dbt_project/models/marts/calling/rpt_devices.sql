@@ -10,7 +10,11 @@ customers as (
 
 -- one PRIMARY entry per owner; should an owner hold several, the first in a fixed order wins
 primary_numbers as (
-    select org_id, owner_id, phone_number, extension
+    select
+        org_id,
+        owner_id,
+        phone_number,
+        extension
     from (
         select
             org_id,
@@ -23,7 +27,7 @@ primary_numbers as (
             ) as owner_rank
         from numbers
         where upper(phone_number_type) = 'PRIMARY'
-          and owner_id is not null
+            and owner_id is not null
     ) as ranked
     where owner_rank = 1
 ),
@@ -55,16 +59,16 @@ joined as (
         on devices.org_id = customers.org_id
     left join locations
         on devices.org_id = locations.org_id
-        and devices.location_id = locations.location_id
+            and devices.location_id = locations.location_id
     left join people
         on devices.org_id = people.org_id
-        and devices.person_id = people.person_id
+            and devices.person_id = people.person_id
     left join primary_numbers as person_numbers
         on devices.org_id = person_numbers.org_id
-        and devices.person_id = person_numbers.owner_id
+            and devices.person_id = person_numbers.owner_id
     left join primary_numbers as workspace_numbers
         on devices.org_id = workspace_numbers.org_id
-        and devices.workspace_id = workspace_numbers.owner_id
+            and devices.workspace_id = workspace_numbers.owner_id
 )
 
 select

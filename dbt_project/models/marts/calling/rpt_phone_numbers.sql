@@ -45,7 +45,7 @@ number_rows as (
     from entries
     cross join row_kinds
     where (row_kinds.is_phone_number_row and entries.phone_number is not null)
-       or (not row_kinds.is_phone_number_row and entries.extension is not null)
+        or (not row_kinds.is_phone_number_row and entries.extension is not null)
 ),
 
 joined as (
@@ -86,10 +86,10 @@ joined as (
         on number_rows.org_id = customers.org_id
     left join locations
         on number_rows.org_id = locations.org_id
-        and number_rows.location_id = locations.location_id
+            and number_rows.location_id = locations.location_id
     left join people
         on number_rows.org_id = people.org_id
-        and number_rows.owner_id = people.person_id
+            and number_rows.owner_id = people.person_id
 )
 
 select

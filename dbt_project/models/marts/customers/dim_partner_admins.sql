@@ -5,7 +5,9 @@ with admins as (
 ),
 
 managed as (
-    select admin_id, count(distinct org_id) as managed_customers
+    select
+        admin_id,
+        count(distinct org_id) as managed_customers
     from {{ ref('int_partner_admin_customers_assigned') }}
     group by admin_id
 )

@@ -1,7 +1,8 @@
 -- One row per customer org of the customers snapshot in force at D: the Customer list (SPEC 6.3)
 -- plus one boolean flag per status, product and subscription type for filtering.
 with weeks as (
-    select * from {{ ref('int_subscription_weeks_spined') }} where week_index = 0
+    select * from {{ ref('int_subscription_weeks_spined') }}
+    where week_index = 0
 ),
 
 customers as (
@@ -49,7 +50,7 @@ overage_subscriptions as (
     from subscriptions
     inner join licenses
         on licenses.org_id = subscriptions.org_id
-        and licenses.subscription_id = subscriptions.subscription_id
+            and licenses.subscription_id = subscriptions.subscription_id
     where subscriptions.is_active
         and licenses.consumed_units > licenses.total_units
 ),

@@ -6,7 +6,9 @@ with weeks as (
 ),
 
 previous_week as (
-    select licenses_snapshot_date, people_snapshot_date
+    select
+        licenses_snapshot_date,
+        people_snapshot_date
     from weeks
     where week_index = 1
 ),
@@ -16,15 +18,19 @@ numbers as (
 ),
 
 current_numbers as (
-    select * from numbers where week_index = 0
+    select * from numbers
+    where week_index = 0
 ),
 
 previous_numbers as (
-    select * from numbers where week_index = 1
+    select * from numbers
+    where week_index = 1
 ),
 
 customers as (
-    select customers.org_id, customers.display_name
+    select
+        customers.org_id,
+        customers.display_name
     from weeks
     inner join {{ ref('stg_webex__customers') }} as customers
         on customers.snapshot_date = weeks.customers_snapshot_date
@@ -121,8 +127,8 @@ classified as (
     cross join previous_week
     left join previous_numbers
         on previous_numbers.org_id = scored.org_id
-        and previous_numbers.subscription_id = scored.subscription_id
-        and previous_numbers.product = scored.product
+            and previous_numbers.subscription_id = scored.subscription_id
+            and previous_numbers.product = scored.product
     left join customers
         on customers.org_id = scored.org_id
     left join thresholds

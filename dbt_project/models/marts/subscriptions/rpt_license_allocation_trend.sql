@@ -32,4 +32,4 @@ from weeks
 cross join products
 left join week_totals
     on week_totals.week_ending_date = weeks.week_ending_date
-    and week_totals.product = products.product
+        and week_totals.product = products.product

@@ -2,6 +2,7 @@
 with source as (
     select * from {{ source('webex', 'call_queue_stats') }}
 ),
+
 renamed as (
     select
         org_id,
@@ -23,4 +24,5 @@ renamed as (
         source_row
     from source
 )
+
 select * from renamed

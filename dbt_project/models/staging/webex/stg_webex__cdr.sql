@@ -2,6 +2,7 @@
 with source as (
     select * from {{ source('webex', 'cdr') }}
 ),
+
 renamed as (
     select
         report_id,
@@ -32,4 +33,5 @@ renamed as (
         source_row
     from source
 )
+
 select * from renamed

@@ -2,6 +2,7 @@
 with source as (
     select * from {{ source('webex', 'customer_tags') }}
 ),
+
 renamed as (
     select
         org_id,
@@ -11,4 +12,5 @@ renamed as (
         source_row
     from source
 )
+
 select * from renamed

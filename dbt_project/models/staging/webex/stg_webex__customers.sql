@@ -2,6 +2,7 @@
 with source as (
     select * from {{ source('webex', 'customers') }}
 ),
+
 renamed as (
     select
         org_id,
@@ -16,4 +17,5 @@ renamed as (
         source_row
     from source
 )
+
 select * from renamed

@@ -2,6 +2,7 @@
 with source as (
     select * from {{ source('webex', 'devices') }}
 ),
+
 renamed as (
     select
         device_id,
@@ -21,4 +22,5 @@ renamed as (
         source_row
     from source
 )
+
 select * from renamed

@@ -2,6 +2,7 @@
 with source as (
     select * from {{ source('webex', 'licenses') }}
 ),
+
 renamed as (
     select
         license_id,
@@ -27,4 +28,5 @@ renamed as (
         end as product
     from source
 )
+
 select * from renamed

@@ -2,6 +2,7 @@
 with source as (
     select * from {{ source('webex', 'locations') }}
 ),
+
 renamed as (
     select
         location_id,
@@ -14,4 +15,5 @@ renamed as (
         source_row
     from source
 )
+
 select * from renamed

@@ -2,6 +2,7 @@
 with source as (
     select * from {{ source('webex', 'media_quality') }}
 ),
+
 renamed as (
     select
         org_id,
@@ -30,4 +31,5 @@ renamed as (
         source_row
     from source
 )
+
 select * from renamed

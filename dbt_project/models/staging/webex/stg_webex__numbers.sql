@@ -2,6 +2,7 @@
 with source as (
     select * from {{ source('webex', 'numbers') }}
 ),
+
 renamed as (
     select
         org_id,
@@ -22,4 +23,5 @@ renamed as (
         source_row
     from source
 )
+
 select * from renamed

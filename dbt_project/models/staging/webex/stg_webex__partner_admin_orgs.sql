@@ -2,6 +2,7 @@
 with source as (
     select * from {{ source('webex', 'partner_admin_orgs') }}
 ),
+
 renamed as (
     select
         admin_id,
@@ -11,4 +12,5 @@ renamed as (
         source_row
     from source
 )
+
 select * from renamed

@@ -2,6 +2,7 @@
 with source as (
     select * from {{ source('webex', 'people') }}
 ),
+
 renamed as (
     select
         person_id,
@@ -15,4 +16,5 @@ renamed as (
         source_row
     from source
 )
+
 select * from renamed

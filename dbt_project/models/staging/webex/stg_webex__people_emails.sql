@@ -2,6 +2,7 @@
 with source as (
     select * from {{ source('webex', 'people_emails') }}
 ),
+
 renamed as (
     select
         person_id,
@@ -13,4 +14,5 @@ renamed as (
         source_row
     from source
 )
+
 select * from renamed

@@ -2,6 +2,7 @@
 with source as (
     select * from {{ source('webex', 'people_licenses') }}
 ),
+
 renamed as (
     select
         person_id,
@@ -12,4 +13,5 @@ renamed as (
         source_row
     from source
 )
+
 select * from renamed

@@ -2,6 +2,7 @@
 with source as (
     select * from {{ source('webex', 'subscription_orders') }}
 ),
+
 renamed as (
     select
         subscription_id,
@@ -16,4 +17,5 @@ renamed as (
         source_row
     from source
 )
+
 select * from renamed

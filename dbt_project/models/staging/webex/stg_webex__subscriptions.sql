@@ -2,6 +2,7 @@
 with source as (
     select * from {{ source('webex', 'subscriptions') }}
 ),
+
 renamed as (
     select
         subscription_id,
@@ -18,4 +19,5 @@ renamed as (
         source_row
     from source
 )
+
 select * from renamed

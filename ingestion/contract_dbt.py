@@ -12,7 +12,7 @@ its Contract:
                            quarantines rows without them, so a NULL means the lake was written around it)
     relationship_in_force  each parent reference (warn: real Webex data has orphans)
 
-Edit the contract, not the yml: tests/dbt/test_dataset_contract.py fails when the committed file is
+Edit the contract, not the yml: tests/dbt/test_dbt_dataset_contract.py fails when the committed file is
 not what this module generates. The staging unit tests live in `_webex__unit_tests.yml`.
 """
 
@@ -27,7 +27,7 @@ STAGING_YML = paths.DBT_PROJECT_DIR / "models" / "staging" / "webex" / "_webex__
 
 HEADER = """\
 # GENERATED from the lake contract (ingestion/schemas.py CONTRACTS) by `python -m ingestion.contract_dbt`.
-# Do not edit: change the contract and regenerate (tests/dbt/test_dataset_contract.py compares them).
+# Do not edit: change the contract and regenerate (tests/dbt/test_dbt_dataset_contract.py compares them).
 version: 2
 
 models:

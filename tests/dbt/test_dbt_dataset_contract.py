@@ -22,6 +22,8 @@ GRAIN_TESTED_ELSEWHERE = {
     "int_call_legs_enriched": "a view of the call legs; its grain (report_id) is tested on int_call_legs_weekly, the same rows materialised",
     "fct_call_legs": "a view: int_call_legs_weekly (grain report_id tested there) left-joined to int_call_leg_devices, "
     "unique on the join key (org_id, mac), so it cannot fan out",
+    "rpt_phone_numbers": "one or two rows per entry of stg_webex__numbers in force (grain tested there); one extension "
+    "can stand in several entries of a location, each giving its extension row (SPEC 7), so the visible columns repeat",
     "rpt_devices": "one row per device of stg_webex__devices in force (grain tested there); the export has no device id column",
 }
 

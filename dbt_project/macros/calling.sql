@@ -9,3 +9,14 @@ least({{ add_days(-56, week_ending()) }}, {{ previous_period_start() }})
 {% macro calling_window_end() -%}
 greatest({{ week_ending() }}, cast({{ report_end() }} as date))
 {%- endmacro %}
+
+{#- A leg's endpoint type (SPEC 6.4): a leg whose MAC matched a device of the inventory takes that
+    device's type (unlisted platform/type: Other Devices), else its client type's (unlisted: Unknown).
+    Expects the CTE aliases devices_by_mac, device_endpoint_types and client_endpoint_types. -#}
+{% macro calling_endpoint_type() -%}
+case
+    when devices_by_mac.device_id is not null
+        then coalesce(device_endpoint_types.endpoint_type, 'Other Devices')
+    else coalesce(client_endpoint_types.endpoint_type, 'Unknown')
+end
+{%- endmacro %}

@@ -60,11 +60,7 @@ enriched as (
         legs.original_reason,
         legs.redirect_reason,
         legs.related_reason,
-        case
-            when devices_by_mac.device_id is not null
-                then coalesce(device_endpoint_types.endpoint_type, 'Other Devices')
-            else coalesce(client_endpoint_types.endpoint_type, 'Unknown')
-        end as endpoint_type,
+        {{ calling_endpoint_type() }} as endpoint_type,
         legs.duration_seconds,
         media.audio_jitter_ms,
         media.audio_latency_ms,

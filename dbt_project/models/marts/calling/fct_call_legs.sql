@@ -34,11 +34,7 @@ select
     -- strings
     legs.location_name,
     legs.user_type,
-    case
-        when devices_by_mac.device_id is not null
-            then coalesce(device_endpoint_types.endpoint_type, 'Other Devices')
-        else coalesce(client_endpoint_types.endpoint_type, 'Unknown')
-    end as endpoint_type,
+    {{ calling_endpoint_type() }} as endpoint_type,
     -- numerics
     legs.duration_seconds,
     -- booleans

@@ -25,11 +25,6 @@ people_in_force as (
 
 subscriptions_in_force as (
     {{ snapshot_date_in_force_by_week('weeks', ref('stg_webex__subscriptions'), 'subscriptions_snapshot_date') }}
-),
-
-customers_in_force as (
-    -- customer_tags shares the customers partition: it is read at this date too
-    {{ snapshot_date_in_force_by_week('weeks', ref('stg_webex__customers'), 'customers_snapshot_date') }}
 )
 
 select
@@ -39,10 +34,8 @@ select
     weeks.usage_window_start_date,
     licenses_in_force.licenses_snapshot_date,
     people_in_force.people_snapshot_date,
-    subscriptions_in_force.subscriptions_snapshot_date,
-    customers_in_force.customers_snapshot_date
+    subscriptions_in_force.subscriptions_snapshot_date
 from weeks
 inner join licenses_in_force on licenses_in_force.week_index = weeks.week_index
 inner join people_in_force on people_in_force.week_index = weeks.week_index
 inner join subscriptions_in_force on subscriptions_in_force.week_index = weeks.week_index
-inner join customers_in_force on customers_in_force.week_index = weeks.week_index

@@ -28,13 +28,11 @@ previous_numbers as (
 ),
 
 customers as (
+    -- the conformed customer (snapshot in force at D, the period end of the weekly build)
     select
-        customers.org_id,
-        customers.display_name
-    from weeks
-    inner join {{ ref('stg_webex__customers') }} as customers
-        on customers.snapshot_date = weeks.customers_snapshot_date
-    where weeks.week_index = 0
+        org_id,
+        customer_name
+    from {{ ref('int_customers_at_period_end') }}
 ),
 
 scored as (
@@ -87,7 +85,7 @@ classified as (
     select
         scored.product,
         scored.org_id,
-        customers.display_name as customer_name,
+        customers.customer_name,
         scored.subscription_id,
         scored.subscription_type,
         scored.status,

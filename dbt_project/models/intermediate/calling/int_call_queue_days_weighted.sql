@@ -25,23 +25,21 @@ weighted as (
         coalesce(overflowed_timeout_calls, 0) as overflowed_timeout_calls,
         coalesce(transferred_calls, 0) as transferred_calls,
         -- weights in whole milliseconds so the rounding of the weighted mean is exact; a day
-        -- without an average contributes to neither the numerator nor the denominator
-        case
-            when average_speed_of_answer_seconds is not null
-                then cast(round(average_speed_of_answer_seconds * 1000) as bigint) * coalesce(answered_calls, 0)
-            else 0
-        end as speed_of_answer_ms_x_answered,
-        case
-            when average_speed_of_answer_seconds is not null then coalesce(answered_calls, 0) else 0
-        end as answered_calls_with_speed,
-        case
-            when average_abandon_time_seconds is not null
-                then cast(round(average_abandon_time_seconds * 1000) as bigint) * coalesce(abandoned_calls, 0)
-            else 0
-        end as abandon_time_ms_x_abandoned,
-        case
-            when average_abandon_time_seconds is not null then coalesce(abandoned_calls, 0) else 0
-        end as abandoned_calls_with_time,
+        -- without an average contributes to neither the numerator nor the denominator. One pair of
+        -- columns per average: (average column, the calls it averages over, weight, weight count)
+        {%- for average, calls, weight, weight_count in [
+            ('average_speed_of_answer_seconds', 'answered_calls', 'speed_of_answer_ms_x_answered', 'answered_calls_with_speed'),
+            ('average_abandon_time_seconds', 'abandoned_calls', 'abandon_time_ms_x_abandoned', 'abandoned_calls_with_time'),
+        ] %}
+            case
+                when {{ average }} is not null
+                    then cast(round({{ average }} * 1000) as bigint) * coalesce({{ calls }}, 0)
+                else 0
+            end as {{ weight }},
+            case
+                when {{ average }} is not null then coalesce({{ calls }}, 0) else 0
+            end as {{ weight_count }},
+        {%- endfor %}
         -- dates
         stats_date
     from queue_days

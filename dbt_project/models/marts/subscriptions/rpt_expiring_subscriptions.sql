@@ -1,15 +1,3 @@
 -- One row per active, in-scope subscription and product (Calling, Meetings) ending in the next 90
 -- days without auto-renew: the "Expiring Subscriptions" export, column for column.
-select
-    product,
-    customer_name as customer,
-    subscription_id,
-    days_to_expiry,
-    total_licenses,
-    used_licenses,
-    assigned_licenses,
-    available_licenses,
-    usage_in_last_3_months
-from {{ ref('fct_subscription_products') }}
-where is_analytics_product
-    and is_expiring
+{{ ending_subscriptions('is_expiring', 'days_to_expiry') }}

@@ -34,3 +34,21 @@ left join (select distinct snapshot_date from {{ relation }}) as snapshots
     on snapshots.snapshot_date <= weeks.week_ending_date
 group by weeks.week_index
 {%- endmacro %}
+
+{#- Per week of the trend spine `weeks` (int_subscription_weeks_spined, or a CTE of some of its
+    rows), the rows of the snapshot relation dated the week's `snapshot_date_column`: the snapshot in
+    force at the week's end, or a bridge read at its parent's date (people_emails at
+    people_snapshot_date, subscription_orders at subscriptions_snapshot_date), so an empty bridge
+    partition never pulls in an older one. Columns: the spine's week_index, week_ending_date,
+    week_start_date and usage_window_start_date, then the relation's. -#}
+{% macro snapshot_rows_by_week(weeks, relation, snapshot_date_column) -%}
+select
+    weeks.week_index,
+    weeks.week_ending_date,
+    weeks.week_start_date,
+    weeks.usage_window_start_date,
+    snapshot_rows.*
+from {{ weeks }} as weeks
+inner join {{ relation }} as snapshot_rows
+    on snapshot_rows.snapshot_date = weeks.{{ snapshot_date_column }}
+{%- endmacro %}

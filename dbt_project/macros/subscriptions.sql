@@ -34,3 +34,26 @@ from {{ ref('fct_subscription_products') }}
 where is_analytics_product
     and {{ flag }}
 {%- endmacro %}
+
+{#- A subscription is active at `as_of` (a DATE expression): status ACTIVE and start_date <= as_of <=
+    end_date; false when any of them is unknown or the subscription is missing (a left join). -#}
+{% macro is_active_subscription(as_of, subscriptions='subscriptions') -%}
+coalesce(
+    {{ subscriptions }}.status = 'ACTIVE'
+    and {{ subscriptions }}.start_date <= {{ as_of }}
+    and {{ subscriptions }}.end_date >= {{ as_of }},
+    false
+)
+{%- endmacro %}
+
+{#- A subscription's attributes as the subscription models carry them, after its ids: type, status,
+    dates, auto-renew and whether it is active at `as_of`. -#}
+{% macro subscription_attributes(as_of, subscriptions='subscriptions') -%}
+{{ subscriptions }}.subscription_type,
+{{ subscriptions }}.status,
+{{ subscriptions }}.created_at,
+{{ subscriptions }}.start_date,
+{{ subscriptions }}.end_date,
+{{ subscriptions }}.is_auto_renew,
+{{ is_active_subscription(as_of, subscriptions) }} as is_active
+{%- endmacro %}

@@ -50,3 +50,13 @@ case
     else {{ b }}
 end
 {%- endmacro %}
+
+{#- How far `a` exceeds `b`: a - b when a > b, else 0 (Available = Total over Assigned, Overage =
+    Assigned over Total). -#}
+{% macro excess_over(a, b) -%}
+case
+    when {{ a }} > {{ b }}
+        then {{ a }} - {{ b }}
+    else 0
+end
+{%- endmacro %}

@@ -22,19 +22,8 @@ select
     subscriptions.org_id,
     customers.customer_name,
     subscriptions.subscription_id,
-    subscriptions.subscription_type,
-    subscriptions.status,
-    subscriptions.created_at,
-    subscriptions.start_date,
-    subscriptions.end_date,
-    subscriptions.is_auto_renew,
+    {{ subscription_attributes(week_ending()) }},
     subscriptions.invoice_id,
-    coalesce(
-        subscriptions.status = 'ACTIVE'
-        and subscriptions.start_date <= {{ week_ending() }}
-        and subscriptions.end_date >= {{ week_ending() }},
-        false
-    ) as is_active,
     licenses.license_id,
     licenses.license_name,
     licenses.product,

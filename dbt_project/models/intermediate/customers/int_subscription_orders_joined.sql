@@ -13,6 +13,11 @@ customers as (
         customer_name
     from {{ ref('int_customers_at_period_end') }}
     where {{ in_admin_scope('org_id') }}
+),
+
+orders as (
+    -- the orders bridge is read at the subscriptions snapshot's date
+    {{ snapshot_rows_by_week('weeks', ref('stg_webex__subscription_orders'), 'subscriptions_snapshot_date') }}
 )
 
 select
@@ -24,8 +29,6 @@ select
     orders.ordered_at,
     orders.action,
     orders.quantity
-from weeks
-inner join {{ ref('stg_webex__subscription_orders') }} as orders
-    on orders.snapshot_date = weeks.subscriptions_snapshot_date
+from orders
 inner join customers
     on customers.org_id = orders.org_id

@@ -12,42 +12,36 @@ window_bounds as (
     from weeks
 ),
 
-calling_days as (
-    -- Calling-active: a CDR leg whose User UUID is the person's id; one row per user and day
-    select distinct
-        cdr.user_id as person_id,
-        cast(cdr.started_at as date) as activity_date
-    from {{ ref('stg_webex__cdr') }} as cdr
-    cross join window_bounds
-    where cdr.user_id is not null
-        and cdr.started_at >= window_bounds.first_date
-        and cdr.started_at < window_bounds.last_date
-),
-
-meeting_days as (
-    -- Meetings-active: a participation joined in the period; emails compared case-insensitively
-    select distinct
-        lower(participants.email) as email,
-        cast(participants.joined_at as date) as activity_date
-    from {{ ref('stg_webex__meeting_participants') }} as participants
-    cross join window_bounds
-    where participants.email is not null
-        and participants.joined_at >= window_bounds.first_date
-        and participants.joined_at < window_bounds.last_date
-),
-
+-- one row per key and day with an event in the windows; no other filter. Calling-active: a CDR leg
+-- whose User UUID is the person's id. Meetings-active: a participation joined in the period, emails
+-- compared case-insensitively
+{%- for cte, relation, column, key, key_alias, at_column in [
+    ('calling_days', ref('stg_webex__cdr'), 'user_id', 'events.user_id', 'person_id', 'started_at'),
+    ('meeting_days', ref('stg_webex__meeting_participants'), 'email', 'lower(events.email)', 'email', 'joined_at'),
+] %}
+    {{ cte }} as (
+        select distinct
+            {{ key }} as {{ key_alias }},
+            cast(events.{{ at_column }} as date) as activity_date
+        from {{ relation }} as events
+        cross join window_bounds
+        where events.{{ column }} is not null
+            and events.{{ at_column }} >= window_bounds.first_date
+            and events.{{ at_column }} < window_bounds.last_date
+    ),
+{% endfor %}
 people_emails as (
     -- each week matches against the emails of the people snapshot in force at its end
     select distinct
-        weeks.week_ending_date,
-        weeks.week_start_date,
-        weeks.usage_window_start_date,
-        emails.person_id,
-        lower(emails.email) as email
-    from weeks
-    inner join {{ ref('stg_webex__people_emails') }} as emails
-        on emails.snapshot_date = weeks.people_snapshot_date
-    where emails.email is not null
+        week_ending_date,
+        week_start_date,
+        usage_window_start_date,
+        person_id,
+        lower(email) as email
+    from (
+        {{ snapshot_rows_by_week('weeks', ref('stg_webex__people_emails'), 'people_snapshot_date') }}
+    ) as emails
+    where email is not null
 ),
 
 calling_activity as (

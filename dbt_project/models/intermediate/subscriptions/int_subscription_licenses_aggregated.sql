@@ -5,20 +5,12 @@ with weeks as (
 ),
 
 licenses as (
-    select
-        weeks.week_index,
-        weeks.week_ending_date,
-        licenses.org_id,
-        licenses.subscription_id,
-        licenses.product,
-        licenses.license_id,
-        licenses.total_units,
-        licenses.consumed_units
-    from weeks
-    inner join {{ ref('stg_webex__licenses') }} as licenses
-        on licenses.snapshot_date = weeks.licenses_snapshot_date
+    select *
+    from (
+        {{ snapshot_rows_by_week('weeks', ref('stg_webex__licenses'), 'licenses_snapshot_date') }}
+    ) as licenses
     -- a license without a subscription belongs to no subscription's numbers
-    where licenses.subscription_id is not null
+    where subscription_id is not null
 ),
 
 license_totals as (
@@ -36,14 +28,7 @@ license_totals as (
 
 holders as (
     -- people.licenses of the people snapshot in force at the week's end
-    select
-        weeks.week_ending_date,
-        people_licenses.org_id,
-        people_licenses.person_id,
-        people_licenses.license_id
-    from weeks
-    inner join {{ ref('stg_webex__people_licenses') }} as people_licenses
-        on people_licenses.snapshot_date = weeks.people_snapshot_date
+    {{ snapshot_rows_by_week('weeks', ref('stg_webex__people_licenses'), 'people_snapshot_date') }}
 ),
 
 license_usage as (
@@ -68,19 +53,7 @@ license_usage as (
 ),
 
 subscriptions as (
-    select
-        weeks.week_ending_date,
-        subscriptions.org_id,
-        subscriptions.subscription_id,
-        subscriptions.subscription_type,
-        subscriptions.status,
-        subscriptions.created_at,
-        subscriptions.start_date,
-        subscriptions.end_date,
-        subscriptions.is_auto_renew
-    from weeks
-    inner join {{ ref('stg_webex__subscriptions') }} as subscriptions
-        on subscriptions.snapshot_date = weeks.subscriptions_snapshot_date
+    {{ snapshot_rows_by_week('weeks', ref('stg_webex__subscriptions'), 'subscriptions_snapshot_date') }}
 )
 
 select
@@ -89,27 +62,12 @@ select
     license_totals.org_id,
     license_totals.subscription_id,
     license_totals.product,
-    subscriptions.subscription_type,
-    subscriptions.status,
-    subscriptions.created_at,
-    subscriptions.start_date,
-    subscriptions.end_date,
-    subscriptions.is_auto_renew,
-    -- active at the week's end: ACTIVE and start_date <= week end <= end_date (a license whose
-    -- subscription is missing from the subscriptions snapshot is not active)
-    coalesce(
-        subscriptions.status = 'ACTIVE'
-        and subscriptions.start_date <= license_totals.week_ending_date
-        and subscriptions.end_date >= license_totals.week_ending_date,
-        false
-    ) as is_active,
+    -- active at the week's end (a license whose subscription is missing from the subscriptions
+    -- snapshot is not active)
+    {{ subscription_attributes('license_totals.week_ending_date') }},
     license_totals.total_licenses,
     license_totals.assigned_licenses,
-    case
-        when license_totals.total_licenses > license_totals.assigned_licenses
-            then license_totals.total_licenses - license_totals.assigned_licenses
-        else 0
-    end as available_licenses,
+    {{ excess_over('license_totals.total_licenses', 'license_totals.assigned_licenses') }} as available_licenses,
     -- usage is defined for Calling and Meetings only; other products have no Used figure
     case
         when license_totals.product in ('{{ subscription_analytics_products() | join("', '") }}')

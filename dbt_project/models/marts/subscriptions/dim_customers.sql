@@ -13,23 +13,15 @@ customers as (
 
 subscriptions as (
     select
-        subscriptions.*,
-        coalesce(
-            subscriptions.status = 'ACTIVE'
-            and subscriptions.start_date <= {{ week_ending() }}
-            and subscriptions.end_date >= {{ week_ending() }},
-            false
-        ) as is_active
-    from weeks
-    inner join {{ ref('stg_webex__subscriptions') }} as subscriptions
-        on subscriptions.snapshot_date = weeks.subscriptions_snapshot_date
+        *,
+        {{ is_active_subscription(week_ending()) }} as is_active
+    from (
+        {{ snapshot_rows_by_week('weeks', ref('stg_webex__subscriptions'), 'subscriptions_snapshot_date') }}
+    ) as subscriptions
 ),
 
 licenses as (
-    select licenses.*
-    from weeks
-    inner join {{ ref('stg_webex__licenses') }} as licenses
-        on licenses.snapshot_date = weeks.licenses_snapshot_date
+    {{ snapshot_rows_by_week('weeks', ref('stg_webex__licenses'), 'licenses_snapshot_date') }}
 ),
 
 org_products as (

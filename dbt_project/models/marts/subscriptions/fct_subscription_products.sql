@@ -101,11 +101,7 @@ classified as (
         scored.available_licenses,
         scored.used_licenses,
         scored.used_licenses_last_3_months as usage_in_last_3_months,
-        case
-            when scored.assigned_licenses > scored.total_licenses
-                then scored.assigned_licenses - scored.total_licenses
-            else 0
-        end as overage_licenses,
+        {{ excess_over('scored.assigned_licenses', 'scored.total_licenses') }} as overage_licenses,
         -- empty when there is no licenses snapshot at D - 7; absent from an existing one counts 0
         case
             when previous_week.licenses_snapshot_date is not null

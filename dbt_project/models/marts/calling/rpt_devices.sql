@@ -4,10 +4,6 @@ with
 
 {{ snapshots_at_period_end(['devices', 'locations', 'people', 'numbers']) }},
 
-customers as (
-    select * from {{ ref('int_customers_at_period_end') }}
-),
-
 -- one PRIMARY entry per owner; should an owner hold several, the first in a fixed order wins
 primary_numbers as (
     select
@@ -30,59 +26,32 @@ primary_numbers as (
             and owner_id is not null
     ) as ranked
     where owner_rank = 1
-),
-
--- a device with a person is that person's; without one it is a workspace device (no user)
-joined as (
-    select
-        customers.external_id,
-        customers.customer_name as customer,
-        devices.org_id as customer_org_id,
-        devices.location_id,
-        locations.location_name,
-        devices.product,
-        {{ normalised_mac('devices.mac') }} as mac_address,
-        devices.firmware,
-        -- both from one entry: the person's PRIMARY entry, else the workspace's
-        case
-            when person_numbers.owner_id is not null then person_numbers.phone_number
-            else workspace_numbers.phone_number
-        end as phone_number,
-        case
-            when person_numbers.owner_id is not null then person_numbers.extension
-            else workspace_numbers.extension
-        end as extension,
-        people.primary_email as user_id,
-        devices.person_id as user_uuid
-    from devices
-    left join customers
-        on devices.org_id = customers.org_id
-    left join locations
-        on devices.org_id = locations.org_id
-            and devices.location_id = locations.location_id
-    left join people
-        on devices.org_id = people.org_id
-            and devices.person_id = people.person_id
-    left join primary_numbers as person_numbers
-        on devices.org_id = person_numbers.org_id
-            and devices.person_id = person_numbers.owner_id
-    left join primary_numbers as workspace_numbers
-        on devices.org_id = workspace_numbers.org_id
-            and devices.workspace_id = workspace_numbers.owner_id
 )
 
+-- a device with a person is that person's; without one it is a workspace device (no user)
 select
-    external_id,
-    customer,
-    customer_org_id,
-    location_id,
-    location_name,
-    product,
-    mac_address,
-    firmware,
-    phone_number,
-    extension,
-    user_id,
-    user_uuid
-from joined
-where {{ in_admin_scope('customer_org_id') }}
+    {{ inventory_leading_columns('devices') }},
+    locations.location_name,
+    devices.product,
+    {{ normalised_mac('devices.mac') }} as mac_address,
+    devices.firmware,
+    -- both from one entry: the person's PRIMARY entry, else the workspace's
+    case
+        when person_numbers.owner_id is not null then person_numbers.phone_number
+        else workspace_numbers.phone_number
+    end as phone_number,
+    case
+        when person_numbers.owner_id is not null then person_numbers.extension
+        else workspace_numbers.extension
+    end as extension,
+    people.primary_email as user_id,
+    devices.person_id as user_uuid
+from devices
+{{ inventory_context_joins('devices', 'person_id') }}
+left join primary_numbers as person_numbers
+    on devices.org_id = person_numbers.org_id
+        and devices.person_id = person_numbers.owner_id
+left join primary_numbers as workspace_numbers
+    on devices.org_id = workspace_numbers.org_id
+        and devices.workspace_id = workspace_numbers.owner_id
+where {{ in_admin_scope('devices.org_id') }}

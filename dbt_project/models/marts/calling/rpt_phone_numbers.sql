@@ -4,10 +4,6 @@ with
 
 {{ snapshots_at_period_end(['numbers', 'locations', 'people']) }},
 
-customers as (
-    select * from {{ ref('int_customers_at_period_end') }}
-),
-
 entries as (
     select
         org_id,
@@ -46,66 +42,37 @@ number_rows as (
     cross join row_kinds
     where (row_kinds.is_phone_number_row and entries.phone_number is not null)
         or (not row_kinds.is_phone_number_row and entries.extension is not null)
-),
-
-joined as (
-    select
-        customers.external_id,
-        customers.customer_name as customer,
-        number_rows.org_id as customer_org_id,
-        number_rows.location_id,
-        coalesce(number_rows.location_name, locations.location_name) as location_name,
-        locations.country,
-        number_rows.phone_number,
-        number_rows.extension,
-        case when number_rows.is_phone_number_row then locations.pstn_provider_name end as pstn_connection,
-        case
-            when number_rows.state is null then null
-            else upper(number_rows.state) = 'ACTIVE'
-        end as active,
-        case
-            when number_rows.owner_id is null then null
-            when number_rows.owner_type = 'PEOPLE' then 'People'
-            when number_rows.owner_type = 'PLACE' then 'Workspace'
-            when number_rows.owner_type = 'AUTO_ATTENDANT' then 'Auto Attendant'
-            when number_rows.owner_type = 'HUNT_GROUP' then 'Hunt Group'
-            when number_rows.owner_type = 'CALL_QUEUE' then 'Call Queue'
-            when number_rows.owner_type = 'VIRTUAL_LINE' then 'Virtual Line'
-            else {{ title_case('number_rows.owner_type') }}
-        end as user_type,
-        case
-            when not number_rows.is_phone_number_row or number_rows.owner_id is null then null
-            when upper(number_rows.phone_number_type) = 'PRIMARY' then 'Primary'
-            when upper(number_rows.phone_number_type) = 'ALTERNATE' then 'Alternate'
-            else {{ title_case('number_rows.phone_number_type') }}
-        end as number_type,
-        case when number_rows.owner_type = 'PEOPLE' then people.primary_email end as user_id,
-        number_rows.owner_id as user_uuid
-    from number_rows
-    left join customers
-        on number_rows.org_id = customers.org_id
-    left join locations
-        on number_rows.org_id = locations.org_id
-            and number_rows.location_id = locations.location_id
-    left join people
-        on number_rows.org_id = people.org_id
-            and number_rows.owner_id = people.person_id
 )
 
 select
-    external_id,
-    customer,
-    customer_org_id,
-    location_id,
-    location_name,
-    country,
-    phone_number,
-    extension,
-    pstn_connection,
-    active,
-    user_type,
-    number_type,
-    user_id,
-    user_uuid
-from joined
-where {{ in_admin_scope('customer_org_id') }}
+    {{ inventory_leading_columns('number_rows') }},
+    coalesce(number_rows.location_name, locations.location_name) as location_name,
+    locations.country,
+    number_rows.phone_number,
+    number_rows.extension,
+    case when number_rows.is_phone_number_row then locations.pstn_provider_name end as pstn_connection,
+    case
+        when number_rows.state is null then null
+        else upper(number_rows.state) = 'ACTIVE'
+    end as active,
+    case
+        when number_rows.owner_id is null then null
+        when number_rows.owner_type = 'PEOPLE' then 'People'
+        when number_rows.owner_type = 'PLACE' then 'Workspace'
+        when number_rows.owner_type = 'AUTO_ATTENDANT' then 'Auto Attendant'
+        when number_rows.owner_type = 'HUNT_GROUP' then 'Hunt Group'
+        when number_rows.owner_type = 'CALL_QUEUE' then 'Call Queue'
+        when number_rows.owner_type = 'VIRTUAL_LINE' then 'Virtual Line'
+        else {{ title_case('number_rows.owner_type') }}
+    end as user_type,
+    case
+        when not number_rows.is_phone_number_row or number_rows.owner_id is null then null
+        when upper(number_rows.phone_number_type) = 'PRIMARY' then 'Primary'
+        when upper(number_rows.phone_number_type) = 'ALTERNATE' then 'Alternate'
+        else {{ title_case('number_rows.phone_number_type') }}
+    end as number_type,
+    case when number_rows.owner_type = 'PEOPLE' then people.primary_email end as user_id,
+    number_rows.owner_id as user_uuid
+from number_rows
+{{ inventory_context_joins('number_rows', 'owner_id') }}
+where {{ in_admin_scope('number_rows.org_id') }}

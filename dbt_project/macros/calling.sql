@@ -20,3 +20,22 @@ case
     else coalesce(client_endpoint_types.endpoint_type, 'Unknown')
 end
 {%- endmacro %}
+
+{#- Call quality of a set of legs grouped by `key` (SPEC 6.4): rated legs (those with a media
+    record), poor-quality legs and Poor Quality % = poor / rated (empty when none is rated). The one
+    definition behind Call Quality by Endpoint Type and Customers and Call Quality. -#}
+{% macro call_quality_by(key, legs='legs') -%}
+select
+    {{ key }},
+    rated_call_legs,
+    poor_quality_call_legs,
+    {{ percent('poor_quality_call_legs', 'rated_call_legs') }} as poor_quality_pct
+from (
+    select
+        {{ key }},
+        count(case when is_rated then 1 end) as rated_call_legs,
+        count(case when is_poor_quality then 1 end) as poor_quality_call_legs
+    from {{ legs }}
+    group by {{ key }}
+) as counts
+{%- endmacro %}

@@ -47,6 +47,14 @@ cast('{{ value }}' as date)
 {%- endif -%}
 {%- endmacro %}
 
+{#- The rows of `relation` whose `date_column` lies in the report period (previous=true: the equally
+    long period before it): what every period table reads, `x as ({{ report_period_rows(ref(...),
+    'started_date') }})`, as snapshot_in_force gives the rows in force at a date. -#}
+{% macro report_period_rows(relation, date_column, previous=false) -%}
+select * from {{ relation }}
+where {{ in_report_period(date_column, previous=previous) }}
+{%- endmacro %}
+
 {#- Start of the previous period (the calling window must reach back to it). -#}
 {% macro previous_period_start() -%}
 {{ date_literal(period_dates().previous_start) }}

@@ -2,22 +2,7 @@
 with
 
 legs as (
-    select * from {{ ref('fct_call_legs') }}
-    where {{ in_report_period('started_date') }}
-),
-
-by_type as (
-    select
-        endpoint_type,
-        count(case when is_rated then 1 end) as rated_call_legs,
-        count(case when is_poor_quality then 1 end) as poor_quality_call_legs
-    from legs
-    group by endpoint_type
+    {{ report_period_rows(ref('fct_call_legs'), 'started_date') }}
 )
 
-select
-    endpoint_type,
-    rated_call_legs,
-    poor_quality_call_legs,
-    {{ percent('poor_quality_call_legs', 'rated_call_legs') }} as poor_quality_pct
-from by_type
+{{ call_quality_by('endpoint_type') }}

@@ -3,8 +3,7 @@
 with
 
 queue_days as (
-    select * from {{ ref('int_call_queue_days_weighted') }}
-    where {{ in_report_period('stats_date') }}
+    {{ report_period_rows(ref('int_call_queue_days_weighted'), 'stats_date') }}
 ),
 
 totals as (

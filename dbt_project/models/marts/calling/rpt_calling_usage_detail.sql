@@ -5,13 +5,11 @@
 with
 
 legs as (
-    select * from {{ ref('fct_call_legs') }}
-    where {{ in_report_period('started_date') }}
+    {{ report_period_rows(ref('fct_call_legs'), 'started_date') }}
 ),
 
 queue_days as (
-    select * from {{ ref('int_call_queue_days_weighted') }}
-    where {{ in_report_period('stats_date') }}
+    {{ report_period_rows(ref('int_call_queue_days_weighted'), 'stats_date') }}
 ),
 
 customers as (

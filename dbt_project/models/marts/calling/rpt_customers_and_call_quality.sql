@@ -3,8 +3,7 @@
 with
 
 legs as (
-    select * from {{ ref('fct_call_legs') }}
-    where {{ in_report_period('started_date') }}
+    {{ report_period_rows(ref('fct_call_legs'), 'started_date') }}
 ),
 
 customers as (
@@ -12,12 +11,7 @@ customers as (
 ),
 
 by_org as (
-    select
-        org_id,
-        count(case when is_rated then 1 end) as rated_call_legs,
-        count(case when is_poor_quality then 1 end) as poor_quality_call_legs
-    from legs
-    group by org_id
+    {{ call_quality_by('org_id') }}
 )
 
 select
@@ -25,7 +19,7 @@ select
     by_org.org_id,
     by_org.rated_call_legs,
     by_org.poor_quality_call_legs,
-    {{ percent('by_org.poor_quality_call_legs', 'by_org.rated_call_legs') }} as poor_quality_pct
+    by_org.poor_quality_pct
 from by_org
 left join customers
     on by_org.org_id = customers.org_id

@@ -3,8 +3,7 @@
 with
 
 leg_features as (
-    select * from {{ ref('int_call_leg_features_mapped') }}
-    where {{ in_report_period('started_date') }}
+    {{ report_period_rows(ref('int_call_leg_features_mapped'), 'started_date') }}
 )
 
 select

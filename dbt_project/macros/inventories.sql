@@ -14,8 +14,7 @@ customers.customer_name as customer,
     `locations`) and user (CTE `people`: the person `person_id_column` of the row names), as left
     joins onto `rows`: a row whose customer, location or person is missing keeps empty cells. -#}
 {% macro inventory_context_joins(rows, person_id_column) -%}
-left join {{ ref('int_customers_at_period_end') }} as customers
-    on {{ rows }}.org_id = customers.org_id
+{{ join_customers(rows ~ '.org_id') }}
 left join locations
     on {{ rows }}.org_id = locations.org_id
         and {{ rows }}.location_id = locations.location_id

@@ -1,16 +1,7 @@
 -- One row per subscription of the subscriptions snapshot in force at D and license line of it in the
 -- licenses snapshot in force at D (a subscription without a license line: one row, license columns
 -- null), for the customers of the customers snapshot in force at D, within the admin scope.
-with customers as (
-    -- the conformed customers at D
-    select
-        org_id,
-        customer_name
-    from {{ ref('int_customers_at_period_end') }}
-    where {{ in_admin_scope('org_id') }}
-),
-
-subscriptions as (
+with subscriptions as (
     {{ snapshot_in_force(ref('stg_webex__subscriptions'), week_ending()) }}
 ),
 
@@ -30,8 +21,9 @@ select
     licenses.total_units,
     licenses.consumed_units
 from subscriptions
-inner join customers
-    on customers.org_id = subscriptions.org_id
+-- the conformed customers at D: a subscription of an org that is not a customer there is left out
+{{ join_customers('subscriptions.org_id', inner=true) }}
 left join licenses
     on licenses.org_id = subscriptions.org_id
         and licenses.subscription_id = subscriptions.subscription_id
+where {{ in_admin_scope('subscriptions.org_id') }}

@@ -6,15 +6,6 @@ with weeks as (
     where week_index = 0
 ),
 
-customers as (
-    -- the conformed customers at D
-    select
-        org_id,
-        customer_name
-    from {{ ref('int_customers_at_period_end') }}
-    where {{ in_admin_scope('org_id') }}
-),
-
 orders as (
     -- the orders bridge is read at the subscriptions snapshot's date
     {{ snapshot_rows_by_week('weeks', ref('stg_webex__subscription_orders'), 'subscriptions_snapshot_date') }}
@@ -30,5 +21,6 @@ select
     orders.action,
     orders.quantity
 from orders
-inner join customers
-    on customers.org_id = orders.org_id
+-- the conformed customers at D: an order of an org that is not a customer there is left out
+{{ join_customers('orders.org_id', inner=true) }}
+where {{ in_admin_scope('orders.org_id') }}

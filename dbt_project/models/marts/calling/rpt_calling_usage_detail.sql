@@ -12,10 +12,6 @@ queue_days as (
     {{ report_period_rows(ref('int_call_queue_days_weighted'), 'stats_date') }}
 ),
 
-customers as (
-    select * from {{ ref('int_customers_at_period_end') }}
-),
-
 by_location as (
     select
         org_id,
@@ -77,5 +73,4 @@ from by_location
 left join queues_by_location
     on by_location.org_id = queues_by_location.org_id
         and by_location.location_name = queues_by_location.location_name
-left join customers
-    on by_location.org_id = customers.org_id
+{{ join_customers('by_location.org_id') }}

@@ -6,10 +6,6 @@ legs as (
     {{ report_period_rows(ref('fct_call_legs'), 'started_date') }}
 ),
 
-customers as (
-    select * from {{ ref('int_customers_at_period_end') }}
-),
-
 by_org as (
     {{ call_quality_by('org_id') }}
 )
@@ -21,5 +17,4 @@ select
     by_org.poor_quality_call_legs,
     by_org.poor_quality_pct
 from by_org
-left join customers
-    on by_org.org_id = customers.org_id
+{{ join_customers('by_org.org_id') }}

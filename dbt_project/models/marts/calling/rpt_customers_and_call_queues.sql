@@ -6,10 +6,6 @@ queue_days as (
     {{ report_period_rows(ref('int_call_queue_days_weighted'), 'stats_date') }}
 ),
 
-customers as (
-    select * from {{ ref('int_customers_at_period_end') }}
-),
-
 by_org as (
     select
         org_id,
@@ -44,5 +40,4 @@ select
     by_org.overflowed_timeout_calls,
     by_org.transferred_calls
 from by_org
-left join customers
-    on by_org.org_id = customers.org_id
+{{ join_customers('by_org.org_id') }}

@@ -7,10 +7,6 @@ legs as (
     select * from {{ ref('fct_call_legs') }}
 ),
 
-customers as (
-    select * from {{ ref('int_customers_at_period_end') }}
-),
-
 this_period as (
     select
         org_id,
@@ -44,8 +40,7 @@ joined as (
     from this_period
     left join previous_period
         on this_period.org_id = previous_period.org_id
-    left join customers
-        on this_period.org_id = customers.org_id
+    {{ join_customers('this_period.org_id') }}
 )
 
 select

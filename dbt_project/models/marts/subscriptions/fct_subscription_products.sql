@@ -27,14 +27,6 @@ previous_numbers as (
     where week_index = 1
 ),
 
-customers as (
-    -- the conformed customer (snapshot in force at D, the period end of the weekly build)
-    select
-        org_id,
-        customer_name
-    from {{ ref('int_customers_at_period_end') }}
-),
-
 scored as (
     select
         current_numbers.*,
@@ -123,8 +115,8 @@ classified as (
         on previous_numbers.org_id = scored.org_id
             and previous_numbers.subscription_id = scored.subscription_id
             and previous_numbers.product = scored.product
-    left join customers
-        on customers.org_id = scored.org_id
+    -- the conformed customer (snapshot in force at D, the period end of the weekly build)
+    {{ join_customers('scored.org_id') }}
     left join thresholds
         on thresholds.product = scored.product
 )

@@ -39,3 +39,27 @@ from (
     group by {{ key }}
 ) as counts
 {%- endmacro %}
+
+{#- Call queue totals (SPEC 6.4) of the queue-days `queue_days` (rows of int_call_queue_days_weighted)
+    per `group_by` columns, or one row over all of them when there are none (0 over no queue-day):
+    the number of queues, every call count and the weights of the two weighted averages, so each
+    queue report (Call Queue KPIs, Customers and Call Queues, Calling Usage Detail's queue columns)
+    sums the same measures the same way and rounds its averages from exact integers. -#}
+{% macro call_queue_totals(group_by=[], queue_days='queue_days') -%}
+select
+    {%- for column in group_by %}
+    {{ column }},
+    {%- endfor %}
+    count(distinct queue_id) as queues,
+    {%- for measure in [
+        'total_calls', 'answered_calls', 'abandoned_calls', 'overflowed_busy_calls',
+        'overflowed_timeout_calls', 'transferred_calls', 'speed_of_answer_ms_x_answered',
+        'answered_calls_with_speed', 'abandon_time_ms_x_abandoned', 'abandoned_calls_with_time'
+    ] %}
+    coalesce(cast(sum({{ measure }}) as bigint), 0) as {{ measure }}{{ ',' if not loop.last }}
+    {%- endfor %}
+from {{ queue_days }}
+{%- if group_by %}
+group by {{ group_by | join(', ') }}
+{%- endif %}
+{%- endmacro %}

@@ -7,16 +7,8 @@ queue_days as (
 ),
 
 totals as (
-    -- an aggregate without group by: always exactly one row, even over no queue-days
-    select
-        coalesce(cast(sum(total_calls) as bigint), 0) as total_calls,
-        coalesce(cast(sum(answered_calls) as bigint), 0) as answered_calls,
-        coalesce(cast(sum(abandoned_calls) as bigint), 0) as abandoned_calls,
-        coalesce(cast(sum(speed_of_answer_ms_x_answered) as bigint), 0) as speed_of_answer_ms_x_answered,
-        coalesce(cast(sum(answered_calls_with_speed) as bigint), 0) as answered_calls_with_speed,
-        coalesce(cast(sum(abandon_time_ms_x_abandoned) as bigint), 0) as abandon_time_ms_x_abandoned,
-        coalesce(cast(sum(abandoned_calls_with_time) as bigint), 0) as abandoned_calls_with_time
-    from queue_days
+    -- no group by: always exactly one row, even over no queue-days
+    {{ call_queue_totals() }}
 )
 
 select

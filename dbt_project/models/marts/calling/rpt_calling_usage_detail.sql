@@ -36,16 +36,7 @@ by_location as (
 ),
 
 queues_by_location as (
-    select
-        org_id,
-        location_name,
-        cast(sum(total_calls) as bigint) as total_calls,
-        cast(sum(overflowed_timeout_calls) as bigint) as timed_out_calls,
-        cast(sum(overflowed_busy_calls) as bigint) as overflowed_calls,
-        cast(sum(transferred_calls) as bigint) as transferred_calls,
-        cast(sum(abandoned_calls) as bigint) as abandoned_calls
-    from queue_days
-    group by org_id, location_name
+    {{ call_queue_totals(['org_id', 'location_name']) }}
 )
 
 select
@@ -65,8 +56,8 @@ select
     by_location.calls_hunt_group_calls,
     by_location.calls_auto_attendant_calls,
     coalesce(queues_by_location.total_calls, 0) as call_queue_total_calls,
-    coalesce(queues_by_location.timed_out_calls, 0) as call_queue_timed_out_calls,
-    coalesce(queues_by_location.overflowed_calls, 0) as call_queue_overflowed_calls,
+    coalesce(queues_by_location.overflowed_timeout_calls, 0) as call_queue_timed_out_calls,
+    coalesce(queues_by_location.overflowed_busy_calls, 0) as call_queue_overflowed_calls,
     coalesce(queues_by_location.transferred_calls, 0) as call_queue_transferred_calls,
     coalesce(queues_by_location.abandoned_calls, 0) as call_queue_abandoned_calls
 from by_location

@@ -7,21 +7,7 @@ queue_days as (
 ),
 
 by_org as (
-    select
-        org_id,
-        count(distinct queue_id) as queues,
-        cast(sum(total_calls) as bigint) as total_calls,
-        cast(sum(answered_calls) as bigint) as answered_calls,
-        cast(sum(abandoned_calls) as bigint) as abandoned_calls,
-        cast(sum(overflowed_busy_calls) as bigint) as overflowed_busy_calls,
-        cast(sum(overflowed_timeout_calls) as bigint) as overflowed_timeout_calls,
-        cast(sum(transferred_calls) as bigint) as transferred_calls,
-        cast(sum(speed_of_answer_ms_x_answered) as bigint) as speed_of_answer_ms_x_answered,
-        cast(sum(answered_calls_with_speed) as bigint) as answered_calls_with_speed,
-        cast(sum(abandon_time_ms_x_abandoned) as bigint) as abandon_time_ms_x_abandoned,
-        cast(sum(abandoned_calls_with_time) as bigint) as abandoned_calls_with_time
-    from queue_days
-    group by org_id
+    {{ call_queue_totals(['org_id']) }}
 )
 
 select

@@ -63,3 +63,15 @@ from {{ queue_days }}
 group by {{ group_by | join(', ') }}
 {%- endif %}
 {%- endmacro %}
+
+{#- The two weighted averages of call queue totals (call_queue_totals; `totals` is their relation
+    alias, or '' for unqualified columns): Average Speed of Answer and Average Wait Before Abandon in
+    seconds, 1 decimal, each over the calls of the days that reported it (SPEC 6.4: never a mean of
+    daily means). -#}
+{% macro call_queue_weighted_averages(totals='') -%}
+{%- set p = totals ~ '.' if totals else '' -%}
+{{ rounded_ratio(p ~ 'speed_of_answer_ms_x_answered', p ~ 'answered_calls_with_speed * 1000', scale=1) }}
+    as average_speed_of_answer_seconds,
+{{ rounded_ratio(p ~ 'abandon_time_ms_x_abandoned', p ~ 'abandoned_calls_with_time * 1000', scale=1) }}
+    as average_wait_before_abandon_seconds
+{%- endmacro %}

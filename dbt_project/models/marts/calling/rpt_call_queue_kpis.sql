@@ -15,9 +15,6 @@ select
     total_calls,
     answered_calls,
     abandoned_calls,
-    {{ rounded_ratio('speed_of_answer_ms_x_answered', 'answered_calls_with_speed * 1000', scale=1) }}
-        as average_speed_of_answer_seconds,
-    {{ rounded_ratio('abandon_time_ms_x_abandoned', 'abandoned_calls_with_time * 1000', scale=1) }}
-        as average_wait_before_abandon_seconds,
+    {{ call_queue_weighted_averages() }},
     {{ percent('abandoned_calls', 'total_calls') }} as abandoned_rate_pct
 from totals

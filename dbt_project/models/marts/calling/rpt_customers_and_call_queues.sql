@@ -18,10 +18,7 @@ select
     by_org.answered_calls,
     by_org.abandoned_calls,
     {{ percent('by_org.abandoned_calls', 'by_org.total_calls') }} as abandoned_rate_pct,
-    {{ rounded_ratio('by_org.speed_of_answer_ms_x_answered', 'by_org.answered_calls_with_speed * 1000', scale=1) }}
-        as average_speed_of_answer_seconds,
-    {{ rounded_ratio('by_org.abandon_time_ms_x_abandoned', 'by_org.abandoned_calls_with_time * 1000', scale=1) }}
-        as average_wait_before_abandon_seconds,
+    {{ call_queue_weighted_averages('by_org') }},
     by_org.overflowed_busy_calls,
     by_org.overflowed_timeout_calls,
     by_org.transferred_calls

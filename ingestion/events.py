@@ -154,8 +154,10 @@ def _media_prepare(frame: pl.DataFrame) -> pl.DataFrame:
     samples = _media_samples(intervals)
     problems = _media_problems(intervals, samples)
     spans = intervals.group_by("_leg").agg(pl.col("_start").min().alias("started_at"), pl.col("_end").max().alias("ended_at"))
+    # each mean over its samples in ascending order: a float sum depends on its order, and the order the
+    # samples reach a group is not fixed from one run to the next (same file, last-bit differences)
     means = samples.group_by("_leg").agg(
-        pl.col("_value").filter((pl.col("_array") == a) & (pl.col("_metric") == m)).mean().alias(f"{stream}_{column}")
+        pl.col("_value").filter((pl.col("_array") == a) & (pl.col("_metric") == m)).sort().mean().alias(f"{stream}_{column}")
         for a, (_, stream) in enumerate(STREAMS)
         for m, (_, column) in enumerate(METRICS)
     )

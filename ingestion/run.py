@@ -221,6 +221,13 @@ class Run:
                     spill.add(parsed.rows)
                 del parsed  # one file's rows at a time
             ahead.close()
+            if spill is None and held_rows + self._reopened_rows(spec, held) > IN_MEMORY_ROWS:
+                # the lake weeks these rows reopen are read whole by the in-memory dedupe: in steady state
+                # last week's late CDRs reopen its full partition (SPEC 13), which would double the memory
+                spill = EventSpill(spec, self.scratch / spec.name, self.lake_root)
+                for rows in held:
+                    spill.add(rows)
+                held = []
             if spill is None:
                 self._settle_in_memory(spec, out, held)
                 return out
@@ -240,6 +247,11 @@ class Run:
             ahead.close()
             if spill is not None:
                 spill.close()
+
+    def _reopened_rows(self, spec: DatasetSpec, held: list[pl.DataFrame]) -> int:
+        """Rows of the lake partitions (Parquet footers) of the weeks the held rows fall in."""
+        weeks = {w for rows in held for w in rows.get_column("week_ending").unique().to_list()}
+        return sum(partition_rows(self.lake_root, partition_rel(spec.lake, "week_ending", w)) for w in weeks)
 
     def _settle_in_memory(self, spec: DatasetSpec, out: DatasetRun, held: list[pl.DataFrame]) -> None:
         """Dedupe this run's rows (all in memory) with the lake weeks they touch; stage changed weeks."""

@@ -131,3 +131,26 @@ def test_meeting_participants_dedupe_on_lower_email(landing, home, b):
         ("ann@example.com", True, b.ts("2026-11-17T09:00:00Z"), b.ts("2026-11-17T10:30:00Z"), 2),
         ("bob@example.com", False, b.ts("2026-11-17T10:00:00Z"), b.ts("2026-11-17T10:00:00Z"), 4),
     ]
+
+
+def test_a_stream_mean_does_not_depend_on_the_order_of_its_samples(landing, home, b):
+    """A floating-point sum depends on its order: the lake's means are taken over each stream's samples in
+    ascending order, so the same samples always give the same bits (before, two ingests of the same
+    generated file differed in the last bit of 42 of 7,190 rows: a mean on a threshold could flip a flag).
+    40 jitter samples, and the same 40 shuffled: polars' mean of the two orders differs in the last bit."""
+    import random
+
+    rng = random.Random(23)
+    jitter = [round(rng.uniform(0, 400), 1) for _ in range(40)]
+    shuffled = jitter[:]
+    rng.shuffle(shuffled)
+    ones = [1] * 40
+
+    def leg(name, samples):
+        return media(name, audioIn=[interval("2026-11-16T10:00:00Z", "2026-11-16T10:01:00Z", samples, ones, ones)])
+
+    b.write_items(landing / "US/media_quality/a.json", [leg("given", jitter), leg("shuffled", shuffled)])
+    b.run(landing, home)
+    means = dict(b.lake(home, "media_quality").select("local_session_id", "audio_in_jitter_ms").rows())
+    assert means["given"] == means["shuffled"]
+    assert abs(means["given"] - sum(jitter) / 40) < 1e-9

@@ -108,3 +108,33 @@ def test_a_new_week_is_written_in_lineage_order_without_its_losers(landing, home
     ]
     part = home / "lake/US/cdr/week_ending=2026-11-22/data.parquet"
     assert pl.read_parquet_schema(part) == schemas.schema("cdr")
+
+
+def test_the_lake_week_a_late_row_reopens_counts_against_the_memory_budget(landing, home, b, monkeypatch, event_ingestion_path):
+    """Steady state (SPEC 13): a late CDR of last week reopens last week's whole partition. The in-memory
+    dedupe would read it whole, so its rows count with the run's own: 1 new + 3 in the lake > 3 spills."""
+    import ingestion.run
+
+    spills = []
+
+    class CountedSpill(ingestion.run.EventSpill):
+        def __init__(self, spec, *args, **kwargs):
+            spills.append(spec.name)
+            super().__init__(spec, *args, **kwargs)
+
+    b.write_csv(landing / "US/cdr/a.csv", b.CDR_HEADER, [b.cdr("r1"), b.cdr("r2"), b.cdr("r3")])
+    monkeypatch.setattr(ingestion.run, "IN_MEMORY_ROWS", 3 if event_ingestion_path == "in_memory" else 0)
+    monkeypatch.setattr(ingestion.run, "EventSpill", CountedSpill)
+    assert b.counts(b.run(landing, home)["cdr"]) == (3, 3, 0, 0, 0)
+    assert spills == ([] if event_ingestion_path == "in_memory" else ["cdr"])  # 3 rows, 3 allowed: in memory
+    spills.clear()
+    b.write_csv(landing / "US/cdr/b.csv", b.CDR_HEADER, [b.cdr("r4", Duration="30"), b.cdr("r2")])
+    second = b.run(landing, home)["cdr"]
+    assert spills == ["cdr"]  # 2 new rows + 3 of the reopened week > 3: spilled on both paths
+    assert b.counts(second) == (2, 1, 1, 0, 0)  # read 2 = loaded 1 (r4) + 1 duplicate (r2 again)
+    assert b.lake(home, "cdr").select("report_id", "source_file", "duration_seconds").rows() == [
+        ("r1", "US/cdr/a.csv", 60),
+        ("r2", "US/cdr/a.csv", 60),
+        ("r3", "US/cdr/a.csv", 60),
+        ("r4", "US/cdr/b.csv", 30),
+    ]

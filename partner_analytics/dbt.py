@@ -204,8 +204,12 @@ def build_region(
     shutil.rmtree(work_dir / "target", ignore_errors=True)
     variables = dbt_vars(home, region, week_ending, extra_vars)
     plan, lake_files = incremental.plan(home, region, week_ending, variables, full_refresh)
+    reuse = plan.reuse and not unit_tests
     try:
-        if plan.full_refresh:
+        if reuse:  # a no-op re-run of the live week: the live file itself, linked, neither copied nor written
+            incremental.link_base(plan.base, building)
+            log.info("%s: %s: the live warehouse is kept as it is (no dbt, no copy)", region, plan.reason)
+        elif plan.full_refresh:
             log.info("%s: full build (%s)", region, plan.reason)
         else:
             seconds = incremental.stage_base(plan.base, building)
@@ -216,13 +220,13 @@ def build_region(
                 plan.reason,
                 ", ".join(w.isoformat() for w in plan.leg_weeks) or "none",
             )
-        if not (plan.reuse and not unit_tests):  # a no-op re-run of the live week: its warehouse as it is
+        if not reuse:
             args = ["build", *plan.dbt_args(), "--vars", json.dumps({**variables, **plan.dbt_vars()})]
             if not unit_tests:
                 args += ["--exclude-resource-type", "unit_test"]
             invoke(args, warehouse=building, work_dir=work_dir)
-        publishing.write_run_info(building, week_ending, run_id or locks.new_run_id())
-        incremental.write_state(building, week_ending, variables, lake_files, incremental.all_lake_digest(home, region))
+            publishing.write_run_info(building, week_ending, run_id or locks.new_run_id())
+            incremental.write_state(building, week_ending, variables, lake_files, incremental.all_lake_digest(home, region))
     except BaseException:
         building.unlink(missing_ok=True)
         raise

@@ -43,8 +43,10 @@ def operated(tmp_path_factory):
     home = root / "home"
     pipeline.run(landing, home, D, ["US"])
     validation_1 = (paths.run_dir(home, D, "US") / "validation.json").read_bytes()
+    first = (live_view(home), paths.warehouse_path(home, "US").resolve().stat().st_ino)
     pipeline.run(landing, home, D, ["US"])
     live = live_view(home)
+    (root / "first-attempt-view.json").write_text(json.dumps([first, paths.warehouse_path(home, "US").resolve().stat().st_ino], default=str))
     pipeline.run(landing, home, D7, ["US"])
     return landing, home, validation_1, live
 
@@ -174,3 +176,15 @@ def test_a_requested_region_without_landing_exits_1_naming_it(operated, tmp_path
     assert out.returncode == 1
     assert out.stderr.strip() == f"error: EU: no landing folder {landing / 'EU'}"
     assert not (tmp_path / "home" / "runs").exists()
+
+
+def test_a_rerun_that_ingests_nothing_keeps_the_live_warehouse_file_itself(operated):
+    """Attempt 2 found nothing new: its version holds attempt 1's warehouse file (a hard link: the same
+    inode, no copy, whatever its size), so run_info still names the run that built it, and the exports
+    rendered again from it are byte for byte attempt 1's."""
+    _, home, _, live = operated
+    (first_view, first_inode), second_inode = json.loads((home.parent / "first-attempt-view.json").read_text())
+    assert second_inode == first_inode
+    one = json.loads((paths.run_dir(home, D, "US") / "attempts" / "1" / "summary.json").read_text())
+    assert json.loads(json.dumps(live, default=str)) == first_view
+    assert first_view[0]["run_id"] == one["run_id"]

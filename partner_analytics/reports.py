@@ -42,6 +42,11 @@ PERIOD_UPSTREAM = (
     "int_call_legs_weekly",  # incremental: without the leg_weeks var every week of the window is recomputed
     "int_call_leg_devices",  # the devices in force at the period's end (endpoint types)
     "fct_call_legs",
+    # the snapshots the inventories read, in force at the period's end
+    "int_devices_at_period_end",
+    "int_locations_at_period_end",
+    "int_people_at_period_end",
+    "int_numbers_at_period_end",
 )
 
 

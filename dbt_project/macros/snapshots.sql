@@ -13,11 +13,12 @@ where snapshot_date = (
 
 {#- One CTE per snapshot dataset, named after it, with its rows in force at the report period's end
     (report_end; D by default) - the inventories' "in force on the period's last day" (SPEC 7
-    "Periods"). Use as `with {{ snapshots_at_period_end(['devices', 'people']) }}, next as (...)`. -#}
+    "Periods"), read from the int_<dataset>_at_period_end views (no rpt_ model reads a
+    staging view). Use as `with {{ snapshots_at_period_end(['devices', 'people']) }}, next as (...)`. -#}
 {% macro snapshots_at_period_end(datasets) -%}
 {%- for dataset in datasets %}
 {{ dataset }} as (
-    {{ snapshot_in_force(ref('stg_webex__' ~ dataset), period_as_of()) }}
+    select * from {{ ref('int_' ~ dataset ~ '_at_period_end') }}
 ){{ ',' if not loop.last }}
 {%- endfor %}
 {%- endmacro %}

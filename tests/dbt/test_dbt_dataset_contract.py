@@ -25,6 +25,10 @@ GRAIN_TESTED_ELSEWHERE = {
     "rpt_phone_numbers": "one or two rows per entry of stg_webex__numbers in force (grain tested there); one extension "
     "can stand in several entries of a location, each giving its extension row (SPEC 7), so the visible columns repeat",
     "rpt_devices": "one row per device of stg_webex__devices in force (grain tested there); the export has no device id column",
+    **{
+        f"int_{dataset}_at_period_end": f"a view: one snapshot of stg_webex__{dataset} (grain tested there, snapshot_date in its key)"
+        for dataset in ("devices", "locations", "people", "numbers")
+    },
 }
 
 

@@ -18,8 +18,9 @@ select '{{ product }}' as product{% if not loop.last %} union all{% endif %}
 {#- The two sections of subscriptions ending in the next 90 days (SPEC 6.2): Expiring (flag
     is_expiring, not auto-renewing) and Renewing (is_renewing) share one column list; only the name
     of the days column differs (Days to Expiry / Days to Renewal). One row per active, in-scope
-    subscription and analytics product of fct_subscription_products whose `flag` is true. -#}
-{% macro ending_subscriptions(flag, days_column) -%}
+    subscription and analytics product of `products` (fct_subscription_products, passed by the model
+    so its ref stands in the model's own file) whose `flag` is true. -#}
+{% macro ending_subscriptions(products, flag, days_column) -%}
 select
     product,
     customer_name as customer,
@@ -30,7 +31,7 @@ select
     assigned_licenses,
     available_licenses,
     usage_in_last_3_months
-from {{ ref('fct_subscription_products') }}
+from {{ products }}
 where is_analytics_product
     and {{ flag }}
 {%- endmacro %}

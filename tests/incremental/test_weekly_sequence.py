@@ -240,6 +240,6 @@ def test_four_incremental_weeks_equal_one_full_refresh(generated: Path, tmp_path
     # a no-op re-run of D4 recomputes nothing and exports the same bytes
     caplog.clear()
     pipeline.run(landing, home, D4, ["US"])
-    assert "nothing changed since the live warehouse was built for this week, recomputing none" in _recomputed(caplog)[0]
+    assert "nothing changed since the live warehouse was built for this week: the live warehouse is kept as it is" in _recomputed(caplog)[0]
     assert {n: b for n, b in _exports(home).items() if n in full} == full
     assert _marts(wh) == full_marts

@@ -207,7 +207,7 @@ def build_region(
     reuse = plan.reuse and not unit_tests
     try:
         if reuse:  # a no-op re-run of the live week: the live file itself, linked, neither copied nor written
-            incremental.link_base(plan.base, building)
+            incremental.stage_base(plan.base, building, link=True)
             log.info("%s: incremental build: %s: the live warehouse is kept as it is (no dbt, no copy)", region, plan.reason)
         elif plan.full_refresh:
             log.info("%s: full build (%s)", region, plan.reason)

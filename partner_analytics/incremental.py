@@ -210,29 +210,21 @@ def plan(home: Path, region: str, week_ending: dt.date, variables: dict, full_re
     return Plan(False, f"{len(todo)} of {len(weeks)} leg weeks changed", base=live.resolve(), leg_weeks=todo, window_weeks=weeks), files
 
 
-def link_base(base: Path, building: Path) -> None:
-    """Stage the base warehouse itself (a hard link, and one of its WAL if any) for a no-op re-run:
-    nothing it was built from changed, so the version published next holds the same file, its
-    run_info still naming the run that built it. Nothing writes a staged warehouse of a reuse (the
-    exports open it read-only), so the two versions sharing one file cannot drift apart. Its cost
-    does not follow the warehouse's size: a copy of the US warehouse at m is ~5 s a GiB."""
-    building.parent.mkdir(parents=True, exist_ok=True)
-    os.link(base, building)
-    wal = base.with_name(base.name + ".wal")
-    if wal.exists():
-        os.link(wal, building.with_name(building.name + ".wal"))
-
-
-def stage_base(base: Path, building: Path) -> float:
-    """Copy the base warehouse (and its WAL) to the staged path the build writes; returns seconds.
+def stage_base(base: Path, building: Path, link: bool = False) -> float:
+    """Stage the base warehouse (and its WAL) at the path the build writes; returns seconds.
 
     A plain file copy (the kernel's copy_file_range/sendfile under shutil, a reflink where the file
     system has them): its cost follows the warehouse's size, which follows the calling window, not
-    the lake's history (old weeks leave int_call_legs_weekly)."""
+    the lake's history (old weeks leave int_call_legs_weekly). link=True (a no-op re-run: nothing
+    the base was built from changed) stages the base file itself as a hard link instead: the version
+    published next holds the same file, its run_info still naming the run that built it, at no cost
+    whatever its size (a copy of the US warehouse at m is ~5 s a GiB). Nothing may write a linked
+    staged warehouse (the exports open it read-only), or two versions would change together."""
     started = time.perf_counter()
+    place = os.link if link else shutil.copyfile
     building.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(base, building)
+    place(base, building)
     wal = base.with_name(base.name + ".wal")
     if wal.exists():
-        shutil.copyfile(wal, building.with_name(building.name + ".wal"))
+        place(wal, building.with_name(building.name + ".wal"))
     return time.perf_counter() - started

@@ -32,7 +32,8 @@ def csv_rows(folder, prefix):
 
 @pytest.fixture(scope="module")
 def operated(tmp_path_factory):
-    """US run twice for D (attempts 1 and 2), then a backfill of D - 7; views taken between them."""
+    """US run twice for D (attempts 1 and 2), then a backfill of D - 7; views taken between them: the live
+    view and warehouse inode after attempt 1, the live view after attempt 2 and its warehouse inode."""
     root = tmp_path_factory.mktemp("weeks")
     landing = build_landing(root / "landing")
     shutil.rmtree(landing / "EU")
@@ -46,13 +47,13 @@ def operated(tmp_path_factory):
     first = (live_view(home), paths.warehouse_path(home, "US").resolve().stat().st_ino)
     pipeline.run(landing, home, D, ["US"])
     live = live_view(home)
-    (root / "first-attempt-view.json").write_text(json.dumps([first, paths.warehouse_path(home, "US").resolve().stat().st_ino], default=str))
+    second_inode = paths.warehouse_path(home, "US").resolve().stat().st_ino
     pipeline.run(landing, home, D7, ["US"])
-    return landing, home, validation_1, live
+    return landing, home, validation_1, live, (first, second_inode)
 
 
 def test_every_attempt_is_kept_and_a_rerun_that_ingests_nothing_carries_the_weeks_quality(operated):
-    _, home, validation_1, _ = operated
+    _, home, validation_1, _, _ = operated
     run = paths.run_dir(home, D, "US")
     one = json.loads((run / "attempts" / "1" / "summary.json").read_text())
     two = json.loads((run / "attempts" / "2" / "summary.json").read_text())
@@ -86,7 +87,7 @@ def test_every_attempt_is_kept_and_a_rerun_that_ingests_nothing_carries_the_week
 
 
 def test_a_backfill_keeps_the_live_week_and_writes_its_own_copy(operated):
-    _, home, _, live = operated
+    _, home, _, live, _ = operated
     info, exports = live_view(home)
     assert (info, exports) == live  # run_info (week D, run id, built at) and every export byte as before
     assert info["week_ending"] == D
@@ -107,7 +108,7 @@ def test_a_backfill_keeps_the_live_week_and_writes_its_own_copy(operated):
 def test_the_dag_emits_no_asset_event_for_a_backfill(operated, monkeypatch):
     from operations.tests_dag_loader import export_reports_callable
 
-    _, home, _, _ = operated
+    _, home, _, _, _ = operated
     call, _ = export_reports_callable()
     # the export step itself is not under test: the task's own step call returns the summary as is
     monkeypatch.setitem(call.__globals__, "_run_step", lambda config, summary, step: summary)
@@ -128,7 +129,7 @@ def test_the_dag_emits_no_asset_event_for_a_backfill(operated, monkeypatch):
 
 
 def test_rerunning_the_live_week_still_replaces_live(operated, tmp_path):
-    landing, home, _, live = operated
+    landing, home, _, live, _ = operated
     home2 = tmp_path / "home"
     shutil.copytree(home, home2, symlinks=True)
     pipeline.run(landing, home2, D, ["US"])
@@ -138,7 +139,7 @@ def test_rerunning_the_live_week_still_replaces_live(operated, tmp_path):
 
 
 def test_a_week_without_data_fails_naming_what_is_missing_and_publishes_nothing(operated, tmp_path):
-    landing, home, _, _ = operated
+    landing, home, _, _, _ = operated
     home2 = tmp_path / "home"
     shutil.copytree(home, home2, symlinks=True)
     before = live_view(home2)
@@ -170,7 +171,7 @@ def test_a_week_without_data_fails_naming_what_is_missing_and_publishes_nothing(
 
 
 def test_a_requested_region_without_landing_exits_1_naming_it(operated, tmp_path):
-    landing, _, _, _ = operated
+    landing, _, _, _, _ = operated
     args = [str(CLI), "run", "--landing", str(landing), "--home", str(tmp_path / "home"), "--week-ending", D.isoformat(), "--region", "EU", "-q"]
     out = subprocess.run(args, capture_output=True, text=True, timeout=300)
     assert out.returncode == 1
@@ -182,9 +183,8 @@ def test_a_rerun_that_ingests_nothing_keeps_the_live_warehouse_file_itself(opera
     """Attempt 2 found nothing new: its version holds attempt 1's warehouse file (a hard link: the same
     inode, no copy, whatever its size), so run_info still names the run that built it, and the exports
     rendered again from it are byte for byte attempt 1's."""
-    _, home, _, live = operated
-    (first_view, first_inode), second_inode = json.loads((home.parent / "first-attempt-view.json").read_text())
+    _, home, _, live, ((first_view, first_inode), second_inode) = operated
     assert second_inode == first_inode
     one = json.loads((paths.run_dir(home, D, "US") / "attempts" / "1" / "summary.json").read_text())
-    assert json.loads(json.dumps(live, default=str)) == first_view
+    assert live == first_view
     assert first_view[0]["run_id"] == one["run_id"]

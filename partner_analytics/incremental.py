@@ -11,9 +11,12 @@ of those files was added, removed or rewritten, or when the base did not hold th
 What the base was built from is recorded in the base itself (table `intermediate.incremental_state`,
 one JSON row: the build key and a fingerprint per lake file), so nothing depends on which run
 ingested what: a build that failed, a week skipped, a late CDR or a partition rewritten by hand is
-still seen. A fingerprint is the file's size, mtime, inode and a hash of its last 64 KiB (the Parquet
+still seen. A fingerprint is the file's size, mtime and a hash of its last 64 KiB (the Parquet
 footer: row counts, offsets and statistics), so a file rewritten within the file system's timestamp
-granularity is still told apart; no file is read whole.
+granularity is still told apart; no file is read whole. Not the inode: a home copied or restored
+with its mtimes (`cp -a`, rsync, a backup) holds the same files, and an earlier fingerprint with the
+inode made such a copy recompute every week of the window (the steady-state benchmark, which runs
+from a copy of last week's home, did so until this was found).
 
 A full build (no base, `--full-refresh` to dbt) whenever incrementality cannot be shown correct:
 `run --full-refresh`, no live warehouse or one without state, a base built by different code or
@@ -77,7 +80,7 @@ def _fingerprint(path: Path) -> list:
         if st.st_size > TAIL_BYTES:
             f.seek(st.st_size - TAIL_BYTES)
         tail = hashlib.sha256(f.read(TAIL_BYTES)).hexdigest()[:16]
-    return [st.st_size, st.st_mtime_ns, st.st_ino, tail]
+    return [st.st_size, st.st_mtime_ns, tail]
 
 
 def lake_files(home: Path, region: str) -> dict[str, list]:

@@ -49,6 +49,29 @@ and {{ column }} < {{ add_days(7, calling_window_end()) }}
 {%- endif -%}
 {%- endmacro %}
 
+{#- The media weeks the recomputed leg weeks read (int_call_legs_enriched joins a leg to a media record
+    placed in its own week or the next): w and w + 7 for each w of var `leg_weeks`; unset -> no
+    restriction. Without it an incremental build scanned and hashed the whole window's media to join
+    the one or two weeks it recomputes (13.9 s of a 37.8 s steady-state build at scale s, region US). -#}
+{% macro calling_leg_media_weeks_filter(column) -%}
+{%- set weeks = var('leg_weeks', none) -%}
+{#- (a falsy string: the linter's stand-in for an unset var, dbt_project/sqlfluff_context) -#}
+{%- if weeks is none or (weeks is string and not weeks) -%}
+1 = 1
+{%- elif weeks | length == 0 -%}
+1 = 0
+{%- else -%}
+{%- set media_weeks = [] -%}
+{%- for w in weeks -%}
+{%- set day = modules.datetime.date.fromisoformat(w | string) -%}
+{%- for m in [day, day + modules.datetime.timedelta(days=7)] -%}
+{%- if m.isoformat() not in media_weeks %}{% do media_weeks.append(m.isoformat()) %}{% endif -%}
+{%- endfor -%}
+{%- endfor -%}
+{{ column }} in ({% for m in media_weeks | sort %}{{ date_literal(m) }}{{ ', ' if not loop.last }}{% endfor %})
+{%- endif -%}
+{%- endmacro %}
+
 {#- DuckDB pre-hook of int_call_legs_weekly in an incremental build: the recomputed weeks go (also a
     week that now has no leg at all, which delete+insert alone would keep) and so do the weeks that
     left the calling window, so the table holds the window's weeks only - the same rows as a full

@@ -71,6 +71,27 @@ def test_a_late_cdr_recomputes_its_week_and_media_the_week_and_the_one_before(tm
     assert plan.dbt_vars() == {"leg_weeks": ["2026-10-18", "2026-11-01", "2026-11-08"]}
 
 
+def test_a_home_copied_with_its_mtimes_recomputes_nothing(tmp_path: Path) -> None:
+    """An operator moves or restores the home (cp -a, rsync -a, a backup): every lake file has a new
+    inode but the same bytes and mtime, so no week is recomputed; the re-run of the live week reuses it."""
+    import shutil
+
+    _lake(tmp_path / "a")
+    _live(tmp_path / "a", D)
+    (paths.lake_dir(tmp_path / "a", "US").parent / "partner").mkdir()
+    wh = paths.warehouse_path(tmp_path / "a", "US")
+    incremental.write_state(wh, D, VARS, incremental.lake_files(tmp_path / "a", "US"), incremental.all_lake_digest(tmp_path / "a", "US"))
+    shutil.copytree(tmp_path / "a", tmp_path / "b")  # copy2: new inodes, mtimes kept
+    copied = paths.lake_dir(tmp_path / "b", "US") / "cdr/week_ending=2026-10-18/data.parquet"
+    assert copied.stat().st_ino != (paths.lake_dir(tmp_path / "a", "US") / "cdr/week_ending=2026-10-18/data.parquet").stat().st_ino
+    plan, _ = incremental.plan(tmp_path / "b", "US", D, VARS)
+    assert not plan.full_refresh and plan.leg_weeks == () and plan.reuse
+    # the same copy with one file's mtime moved: that file's week is a change
+    os.utime(copied, ns=(copied.stat().st_atime_ns, copied.stat().st_mtime_ns + 1))
+    plan, _ = incremental.plan(tmp_path / "b", "US", D, VARS)
+    assert plan.leg_weeks == (dt.date(2026, 10, 18),) and not plan.reuse
+
+
 def test_a_removed_partition_file_is_a_change(tmp_path: Path) -> None:
     _lake(tmp_path)
     _live(tmp_path, D)

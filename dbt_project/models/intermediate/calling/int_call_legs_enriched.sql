@@ -40,6 +40,8 @@ media as (
     -- a media record starts at or after its leg; 14 days of slack on top of the leg window
     where week_ending > {{ add_days(-7, calling_window_start()) }}
         and week_ending <= {{ add_days(21, calling_window_end()) }}
+        -- an incremental build: only the media weeks of the leg weeks it recomputes
+        and {{ calling_leg_media_weeks_filter('week_ending') }}
 ),
 
 enriched as (

@@ -15,6 +15,12 @@
     pre_hook="{{ calling_leg_weeks_pre_hook() }}"
 ) }}
 
+{#- var leg_weeks restricts the media int_call_legs_enriched reads (calling_leg_media_weeks_filter):
+    only an incremental build of this model may set it -#}
+{% if execute and var('leg_weeks', none) is not none and not is_incremental() %}
+    {{ exceptions.raise_compiler_error("var leg_weeks is set but int_call_legs_weekly is not built incrementally: run with --full-refresh and without leg_weeks") }}
+{% endif %}
+
 select
     -- ids
     report_id,

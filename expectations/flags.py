@@ -31,8 +31,11 @@ def _required_parts(suite: DatasetSuite) -> list[str]:
 KEY_ROWS_PER_PASS = 2_000_000
 
 
-def duplicate_keys(partition_files: list[Path], suite: DatasetSuite, rows: int | None = None, rows_per_pass: int = KEY_ROWS_PER_PASS) -> list[pl.DataFrame]:
-    """Per partition file: the keys occurring more than once in it (key parts normalised as the suite says).
+def duplicate_keys(
+    partition_files: list[Path | list[Path]], suite: DatasetSuite, rows: int | None = None, rows_per_pass: int = KEY_ROWS_PER_PASS
+) -> list[pl.DataFrame]:
+    """Per partition (a file, or the list of a partition's files): the keys occurring more than once in
+    it (key parts normalised as the suite says).
 
     Streaming queries over all the files, key columns only: the 64-bit hashes of the keys that occur
     more than once, then only the rows with one of those hashes grouped by the real key, so a hash

@@ -27,6 +27,7 @@ from expectations import flags
 from expectations.results import PARTIAL_COUNT, ExpectationTally, Span, SplitTally, merged_suite_result
 from expectations.suites import DatasetSuite, PartitionBounds, suite_for
 from ingestion import schemas
+from ingestion.lake import DATA_FILE, partition_files
 from pa_base import paths
 from pa_base.errors import PipelineError, ValidationError
 
@@ -48,7 +49,7 @@ class Partition:
     relative: str  # e.g. customer_tags/snapshot_date=2026-11-22
     column: str  # week_ending or snapshot_date
     date: dt.date
-    file: Path
+    files: tuple[Path, ...]  # data.parquet, then any files of rows added to the week later (ingestion/lake.py)
 
     @property
     def is_event(self) -> bool:
@@ -70,23 +71,24 @@ def _partitions(home: Path, region: str, partitions: dict[str, list[str]]) -> li
                 day = dt.date.fromisoformat(value)
             except ValueError:
                 raise PipelineError(f"validation: bad partition date in {relative!r}") from None
-            file = lake / relative / "data.parquet"
-            if not file.exists():
-                raise PipelineError(f"validation: partition written by ingestion is missing: {file}")
-            out[relative] = Partition(dataset, relative, column, day, file)
+            files = tuple(partition_files(lake, relative))
+            if not files:
+                raise PipelineError(f"validation: partition written by ingestion is missing: {lake / relative / DATA_FILE}")
+            out[relative] = Partition(dataset, relative, column, day, files)
     return [out[k] for k in sorted(out)]
 
 
 def _schema_problem(part: Partition) -> str | None:
     """How the partition's Parquet schema differs from the lake contract (ingestion/schemas.py), if it does."""
-    actual = dict(pl.read_parquet_schema(part.file))
     expected = dict(schemas.schema(part.dataset))
-    missing = [c for c in expected if c not in actual]
-    wrong = [f"{c} is {actual[c]}, expected {t}" for c, t in expected.items() if c in actual and actual[c] != t]
-    if not missing and not wrong:
-        return None
-    problems = ([f"missing columns {missing}"] if missing else []) + wrong
-    return "; ".join(problems)
+    for file in part.files:
+        actual = dict(pl.read_parquet_schema(file))
+        missing = [c for c in expected if c not in actual]
+        wrong = [f"{c} is {actual[c]}, expected {t}" for c, t in expected.items() if c in actual and actual[c] != t]
+        if missing or wrong:
+            problems = ([f"missing columns {missing}"] if missing else []) + wrong
+            return "; ".join(problems) + (f" ({file.name})" if len(part.files) > 1 else "")
+    return None
 
 
 def _parameters(region: str, week_ending: dt.date) -> dict:
@@ -201,14 +203,14 @@ def _validate_dataset(
     definition = context.validation_definitions.add(gx.ValidationDefinition(name=suite.dataset, data=batch_definition, suite=gx_suite))
     columns = list(schemas.schema(suite.dataset))
     bounds = [PartitionBounds.of(part.date) for part in parts]
-    rows = [pq.ParquetFile(part.file).metadata.num_rows for part in parts]  # footer only
-    duplicates = flags.duplicate_keys([p.file for p in parts], suite, sum(rows)) if suite.unique_key else [None] * len(parts)
+    rows = [sum(pq.ParquetFile(f).metadata.num_rows for f in part.files) for part in parts]  # footers only
+    duplicates = flags.duplicate_keys([list(p.files) for p in parts], suite, sum(rows)) if suite.unique_key else [None] * len(parts)
     starts = [sum(rows[:i]) for i in range(len(parts))]
     total = sum(rows)
 
     def piece(i: int, offset: int, length: int) -> pl.DataFrame:
         # columns in contract order: a file with the right columns in another order still concatenates
-        frame = pl.scan_parquet(parts[i].file).select(columns).slice(offset, length).collect()
+        frame = pl.scan_parquet(list(parts[i].files)).select(columns).slice(offset, length).collect()
         return flags.add_flags(frame, suite, duplicates[i], orgs[i], bounds[i])
 
     checked = _checked_columns(gx_suite)

@@ -18,6 +18,8 @@ import polars as pl
 from ingestion import schemas
 
 DATA_FILE = "data.parquet"
+# Rows added to an event week without touching what it holds (late CDRs, SPEC 13): `added-<n>.parquet`
+ADDED_PREFIX = "added-"
 JOURNAL = "_commit.json"
 log = logging.getLogger(__name__)
 
@@ -47,21 +49,48 @@ def partition_rel(dataset: str, column: str, value: dt.date) -> str:
 
 
 def partition_file(lake_root: Path, rel: str) -> Path:
+    """The partition's main data file (the only one of a snapshot partition)."""
     return lake_root / rel / DATA_FILE
 
 
+def _added_number(path: Path) -> int:
+    return int(path.name[len(ADDED_PREFIX) : -len(".parquet")])
+
+
+def partition_files(lake_root: Path, rel: str) -> list[Path]:
+    """Every data file of a partition, in lake order: `data.parquet`, then the files of rows added to
+    it later by number (`added-<n>.parquet`, an event week that late rows reached without superseding
+    any of its rows: `append_file`). Empty when the partition does not exist."""
+    folder = lake_root / rel
+    main = [folder / DATA_FILE] if (folder / DATA_FILE).is_file() else []
+    added = [f for f in folder.glob(f"{ADDED_PREFIX}*.parquet") if f.name[len(ADDED_PREFIX) : -len(".parquet")].isdigit()]
+    return main + sorted(added, key=_added_number)
+
+
+def append_file(lake_root: Path, rel: str) -> Path:
+    """The next file of rows added to an event partition (`added-<n>.parquet`, n one past the last).
+
+    Rows that win their key against everything the week holds are written beside it instead of
+    rewriting the week: a weekly run's late CDRs cost what they weigh, not what the week weighs. A run
+    whose rows supersede a row of the week rewrites it whole into `data.parquet` and removes the
+    added files (`Staging.remove`), so a partition never holds two rows of one key."""
+    files = [f for f in partition_files(lake_root, rel) if f.name != DATA_FILE]
+    n = _added_number(files[-1]) + 1 if files else 1
+    return lake_root / rel / f"{ADDED_PREFIX}{n:04d}.parquet"
+
+
 def read_partition(lake_root: Path, rel: str, dataset: str) -> pl.DataFrame | None:
-    """A partition's rows in the dataset's schema, or None when it does not exist yet."""
-    path = partition_file(lake_root, rel)
-    if not path.exists():
+    """A partition's rows (all its files, in lake order) in the dataset's schema, or None when it does not exist yet."""
+    files = partition_files(lake_root, rel)
+    if not files:
         return None
-    return pl.read_parquet(path).select([pl.col(c).cast(t) for c, t in schemas.schema(dataset).items()])
+    columns = [pl.col(c).cast(t) for c, t in schemas.schema(dataset).items()]
+    return pl.concat([pl.read_parquet(f).select(columns) for f in files], how="vertical")
 
 
 def partition_rows(lake_root: Path, rel: str) -> int:
-    """How many rows a partition holds (0 when it does not exist), from the Parquet footer."""
-    path = partition_file(lake_root, rel)
-    return pl.scan_parquet(path).select(pl.len()).collect().item() if path.exists() else 0
+    """How many rows a partition holds (0 when it does not exist), from the Parquet footers."""
+    return sum(pl.scan_parquet(f).select(pl.len()).collect().item() for f in partition_files(lake_root, rel))
 
 
 def write_parquet(frame: pl.DataFrame, path: Path) -> None:
@@ -75,6 +104,7 @@ class Staging:
 
     token: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     moves: list[tuple[Path, Path]] = field(default_factory=list)
+    removals: list[Path] = field(default_factory=list)  # lake files the commit removes (backed up until it is recorded)
     created_dirs: list[Path] = field(default_factory=list)
 
     def stage(self, frame: pl.DataFrame, final: Path) -> None:
@@ -86,6 +116,11 @@ class Staging:
         tmp = final.with_name(f"{final.name}.tmp-{self.token}")
         self.moves.append((tmp, final))
         return tmp
+
+    def remove(self, final: Path) -> None:
+        """Remove `final` from the lake at `publish` (the commit backs it up like a replaced file)."""
+        if final not in self.removals:
+            self.removals.append(final)
 
     def scratch(self, lake_root: Path) -> Path:
         """This run's private work folder in the lake (`.run-<token>`, ignored by every reader);
@@ -106,7 +141,10 @@ class Staging:
     def publish(self) -> None:
         for tmp, final in self.moves:
             os.replace(tmp, final)
+        for final in self.removals:
+            final.unlink(missing_ok=True)
         self.moves.clear()
+        self.removals.clear()
 
     def discard(self) -> None:
         """Remove every staged file and the folders staging created: the lake is as before."""
@@ -118,6 +156,7 @@ class Staging:
             except OSError:
                 pass
         self.moves.clear()
+        self.removals.clear()
 
 
 # ------------------------------------------------------------------------------ atomic commit
@@ -139,20 +178,21 @@ def _write_synced(path: Path, body: str) -> None:
 def commit(lake_root: Path, staging: Staging, manifest, before: list | None = None) -> None:
     """Publish the staged data files and the ingested-files record together (issue #17).
 
-    1. every file a move replaces is hard-linked to `<name>.bak-<token>`; a journal `_commit.json`
-       lists the moves, the backups, the files that are new, and the SHA-256 the record will have;
+    1. every file a move replaces or the commit removes is hard-linked to `<name>.bak-<token>`; a
+       journal `_commit.json` lists the moves, the backups, the files that are new, and the SHA-256
+       the record will have;
     2. the data files are moved in; 3. the record is saved: the commit point; 4. backups and the
     journal are removed. A crash before 3 is rolled back (backups restored, new files removed) and
     a crash after it completed by `recover_commit`, which the next run's Manifest.load calls; a
     failure raised here is rolled back at once. So the record and the data never disagree: a re-run
     loads the rows exactly once."""
-    if not staging.moves:
+    if not staging.moves and not staging.removals:
         manifest.save()
         return
     _, body = manifest.merged()
     token = staging.token
     backups, created = [], []
-    for _tmp, final in staging.moves:
+    for final in [*(f for _t, f in staging.moves), *staging.removals]:
         if final.exists():
             bak = final.with_name(f"{final.name}.bak-{token}")
             bak.unlink(missing_ok=True)
@@ -161,7 +201,7 @@ def commit(lake_root: Path, staging: Staging, manifest, before: list | None = No
             except OSError:
                 shutil.copy2(final, bak)
             backups.append((bak, final))
-        else:
+        elif final not in staging.removals:
             created.append(final)
     rel = lambda p: str(Path(p).relative_to(lake_root))  # noqa: E731
     journal = {

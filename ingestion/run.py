@@ -24,7 +24,7 @@ from ingestion.datasets import DatasetSpec, FileContext, Parsed, transform, unkn
 from ingestion.dedupe import dedupe, key_columns
 from ingestion.events import EVENTS
 from ingestion.gate import check_quarantine_gate
-from ingestion.lake import Staging, ensure_schema_files, partition_file, partition_rel, partition_rows, read_partition
+from ingestion.lake import DATA_FILE, Staging, append_file, ensure_schema_files, partition_file, partition_files, partition_rel, partition_rows, read_partition
 from ingestion.lake import commit as lake_commit
 from ingestion.manifest import Manifest
 from ingestion.quarantine import write_quarantine
@@ -240,7 +240,12 @@ class Run:
             out.count_enums(result.unknown_enums)
             for week in result.changed_weeks:
                 rel = partition_rel(spec.lake, "week_ending", week)
-                spill.write_week(week, self.staging.reserve(partition_file(self.lake_root, rel)))
+                if week in result.appended_weeks:
+                    # every row the week holds stands: this run's winners are added beside them (late CDRs)
+                    spill.write_added(week, self.staging.reserve(append_file(self.lake_root, rel)))
+                else:
+                    spill.write_week(week, self.staging.reserve(partition_file(self.lake_root, rel)))
+                    self._remove_added(rel)
                 out.partitions.append(rel)
             return out
         finally:
@@ -273,7 +278,12 @@ class Run:
             kept_old = part.filter(pl.col("_origin") == 0).height
             if kept_old == existing_count[week] and kept_old == part.height:
                 continue  # nothing of this run won here and nothing was superseded: unchanged
-            self._stage(spec.lake, rels[week], self._lineage_sorted(spec, part))
+            if kept_old == existing_count[week] and kept_old:
+                # every row the week holds stands: this run's winners are added beside them (late CDRs)
+                added = self._lineage_sorted(spec, part.filter(pl.col("_origin") == 1))
+                self._stage_file(spec.lake, append_file(self.lake_root, rels[week]), added)
+            else:
+                self._stage(spec.lake, rels[week], self._lineage_sorted(spec, part))
             out.partitions.append(rels[week])
 
     def ingest_snapshots(self, spec: DatasetSpec, folder: Path) -> DatasetRun:
@@ -367,8 +377,18 @@ class Run:
         return frame.with_columns(keys).sort([*names, "source_file", "source_row"], nulls_last=False).drop(names)
 
     def _stage(self, dataset: str, rel: str, frame: pl.DataFrame) -> None:
+        """Stage a partition's whole content: its `data.parquet`, and the removal of any added files."""
+        self._stage_file(dataset, partition_file(self.lake_root, rel), frame)
+        self._remove_added(rel)
+
+    def _stage_file(self, dataset: str, final: Path, frame: pl.DataFrame) -> None:
         typed = frame.select([pl.col(c).cast(t) for c, t in schemas.schema(dataset).items()])
-        self.staging.stage(typed, partition_file(self.lake_root, rel))
+        self.staging.stage(typed, final)
+
+    def _remove_added(self, rel: str) -> None:
+        for added in partition_files(self.lake_root, rel):
+            if added.name != DATA_FILE:
+                self.staging.remove(added)
 
     def commit(self, lake_datasets: dict) -> None:
         """Publish: schema files, quarantine files (merged idempotently, so a rolled-back commit's

@@ -3,8 +3,12 @@
 Lake layout, per region (``<home>/lake/<REGION>/``) and for partner-level data (``<home>/lake/partner/``):
 
     <dataset>/week_ending=<YYYY-MM-DD>/data.parquet      events, by the Sunday that ends the row's week
+    <dataset>/week_ending=<YYYY-MM-DD>/added-<n>.parquet rows added to the week later (late CDRs) that
+                                                          superseded none of its rows (ingestion/lake.py)
     <dataset>/snapshot_date=<YYYY-MM-DD>/data.parquet    snapshots, by the date in the landing file name
     <dataset>/_schema/empty.parquet                       zero rows, the full schema (so globs never miss)
+
+A partition is every ``*.parquet`` file in its folder; readers glob ``<dataset>/*/*.parquet``.
 
 The partition value is also stored as a column (``week_ending`` / ``snapshot_date``) so readers need
 no hive partitioning. Every row carries its lineage: ``source_file`` (path relative to the landing

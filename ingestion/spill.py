@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from ingestion import schemas
 from ingestion.datasets import DatasetSpec, unknown_enum_counts
 from ingestion.dedupe import LINEAGE, key_columns, settle
-from ingestion.lake import partition_file, partition_rel
+from ingestion.lake import partition_files, partition_rel
 
 # DuckDB's buffer budget for the keys-only pass and the on-disk sort (it spills beyond this); with
 # polars' one parsed file and the read-ahead file it keeps a run well under 1 GiB.
@@ -79,6 +79,7 @@ class Settled:
     replaced: int
     unknown_enums: dict[str, dict[str, int]]
     changed_weeks: list[dt.date]
+    appended_weeks: list[dt.date] = field(default_factory=list)  # changed weeks written by `write_added`
 
 
 @dataclass
@@ -122,8 +123,7 @@ class EventSpill:
         """Dedupe this run's rows against the lake's partitions of the weeks they touch."""
         weeks = self.weeks
         for week in weeks:
-            old = partition_file(self.lake_root, partition_rel(self.spec.lake, "week_ending", week))
-            if old.exists():
+            for old in partition_files(self.lake_root, partition_rel(self.spec.lake, "week_ending", week)):
                 rows = pl.scan_parquet(old).select(pl.len()).collect().item()
                 self.parts.append(Part(self._comparable(old, len(self.parts)), week, 0, rows))
         self.con = con = self._connect()
@@ -175,12 +175,15 @@ class EventSpill:
         old_lost_weeks = set(lost_old.get_column("week_ending").to_list())
         # A week changes when a row of this run won there or a lake row of it lost (else: untouched).
         changed = [w for w in weeks if new_per_week[w] > lost_new_per_week[w] or w in old_lost_weeks]
+        # A changed week the lake held and of which no row lost: this run's winners are added beside it.
+        held_weeks = {p.week for p in self.parts if p.origin == 0}
+        appended = [w for w in changed if w in held_weeks and w not in old_lost_weeks]
         if all(p.origin == 1 for p in self.parts):
             # Every week is new to the lake: write_week streams them and needs no DuckDB; closing it
             # now returns its buffers before the weeks are written.
             self.con.close()
             self.con = None
-        return Settled(self.rows - duplicates, duplicates, replaced, {f: v for f, v in unknown.items() if v}, changed)
+        return Settled(self.rows - duplicates, duplicates, replaced, {f: v for f, v in unknown.items() if v}, changed, appended)
 
     def write_week(self, week: dt.date, target: Path) -> None:
         """Write one week's winners (spills + old partition - losers) to `target` in the lake order of
@@ -189,10 +192,17 @@ class EventSpill:
         Without a lake partition for the week (every weekly run's own week) that order is simply the
         spills in the order they were written: one spill per landing file and week, files taken by
         name, rows in source order. They are streamed to the target one at a time, no sort at all.
-        When the lake already holds rows of the week, DuckDB merges them in with an on-disk sort."""
+        When the lake already holds rows of the week (last week, reopened by late CDRs that replace
+        some of its rows) and they all come before this run's in lineage order - the usual case: late
+        data arrives in landing files named after the ones already loaded - the week's files are
+        streamed as they are, minus the rows that lost, followed by the spills: no sort, memory of a
+        row group. Otherwise DuckDB merges them in with an on-disk sort."""
         parts = [p for p in self.parts if p.week == week]
         if all(p.origin == 1 for p in parts):
             self._stream_week(week, target)
+            return
+        if self._lineage_ordered(parts):
+            self._stream_week(week, target, old_first=True)
             return
         lake = schemas.schema(self.spec.lake)
         order = ", ".join(f"{c} asc nulls first" for c in [*LINEAGE, *key_names(self.spec)])
@@ -206,8 +216,26 @@ class EventSpill:
         self.con.execute(f"copy week_rows to {_sql_path(target)} (format parquet, compression zstd)")
         self.con.execute("drop table week_rows")
 
-    def _stream_week(self, week: dt.date, target: Path) -> None:
-        """This run's spills of one week, minus the losers, appended in spill order to `target`."""
+    def write_added(self, week: dt.date, target: Path) -> None:
+        """Write this run's winners of a week the lake holds and of which no row lost (`Settled.appended_weeks`)
+        to `target`, the week's next added file (ingestion/lake.py `append_file`): streamed in spill order,
+        no sort, and the week's rows are not read at all."""
+        self._stream_week(week, target)
+
+    def _lineage_ordered(self, parts: list[Part]) -> bool:
+        """True when the week's lake files, in lake order, then this run's spills hold landing files
+        (`source_file`) in strictly increasing ranges: their rows concatenated are in lake order."""
+        old = [p for p in parts if p.origin == 0]
+        new = [p for p in parts if p.origin == 1]
+        ranges = [self.con.execute(f"select min(source_file), max(source_file) from read_parquet({_sql_list([p.path])})").fetchone() for p in old]
+        ranges.append(self.con.execute(f"select min(source_file), max(source_file) from read_parquet({_sql_list([p.path for p in new])})").fetchone())
+        ranges = [r for r in ranges if r[0] is not None]  # an emptied week's file holds no row
+        return all(a[1] < b[0] for a, b in zip(ranges, ranges[1:]))
+
+    def _stream_week(self, week: dt.date, target: Path, old_first: bool = False) -> None:
+        """This run's spills of one week, minus the losers, appended in spill order to `target`;
+        with old_first, preceded by the week's lake files (minus the rows that lost) read a row group
+        at a time."""
         lake = schemas.schema(self.spec.lake)
         lost_rows = dict(self._lost.group_by("_fid").agg(pl.col("_row")).iter_rows())
         writer: pq.ParquetWriter | None = None
@@ -224,19 +252,32 @@ class EventSpill:
             writer.write_table(table, row_group_size=STREAM_ROW_GROUP)
             pending, pending_rows = [], 0
 
+        def add(rows: pl.DataFrame) -> None:
+            nonlocal pending_rows
+            pending.append(rows.select([pl.col(c).cast(t) for c, t in lake.items()]))
+            pending_rows += rows.height
+            if pending_rows >= STREAM_ROW_GROUP:
+                flush()
+
         try:
+            if old_first:
+                for fid, part in enumerate(self.parts):
+                    if part.week != week or part.origin != 0:
+                        continue
+                    gone = pl.Series("_row", lost_rows.get(fid) or [], dtype=pl.Int64)
+                    offset = 0
+                    for batch in pq.ParquetFile(part.path).iter_batches(batch_size=STREAM_ROW_GROUP, columns=list(lake)):
+                        rows = pl.from_arrow(batch).with_row_index("_row", offset=offset).with_columns(pl.col("_row").cast(pl.Int64))
+                        offset += batch.num_rows
+                        add(rows.filter(~pl.col("_row").is_in(gone.implode())) if gone.len() else rows)
             for fid, part in enumerate(self.parts):
-                if part.week != week:
+                if part.week != week or part.origin != 1:
                     continue
                 rows = pl.read_parquet(part.path, columns=list(lake), row_index_name="_row")
                 gone = lost_rows.get(fid)
                 if gone:
                     rows = rows.filter(~pl.col("_row").is_in(gone))
-                rows = rows.sort("source_row").select([pl.col(c).cast(t) for c, t in lake.items()])
-                pending.append(rows)
-                pending_rows += rows.height
-                if pending_rows >= STREAM_ROW_GROUP:
-                    flush()
+                add(rows.sort("source_row"))
             if writer is None and not pending:
                 pending.append(schemas.empty_frame(self.spec.lake))
             flush()

@@ -39,17 +39,22 @@ def _partition_dates(dataset_dir: Path, limit: dt.date) -> list[dt.date]:
     if dataset_dir.is_dir():
         for child in dataset_dir.iterdir():
             match = _PARTITION.match(child.name)
-            if match and (child / "data.parquet").is_file():
+            if match and _data_files(child):
                 day = dt.date.fromisoformat(match.group(2))
                 if day <= limit:
                     found.append(day)
     return sorted(found)
 
 
-def _rows(path: Path) -> int:
+def _data_files(partition: Path) -> list[Path]:
+    """The partition's data files (`data.parquet` and any files of rows added later, ingestion/lake.py)."""
+    return sorted(partition.glob("*.parquet"))
+
+
+def _rows(partition: Path) -> int:
     import pyarrow.parquet as pq
 
-    return pq.ParquetFile(path).metadata.num_rows
+    return sum(pq.ParquetFile(f).metadata.num_rows for f in _data_files(partition))
 
 
 def problems(home: Path, region: str, week_ending: dt.date) -> list[str]:
@@ -57,7 +62,7 @@ def problems(home: Path, region: str, week_ending: dt.date) -> list[str]:
     lake = paths.lake_dir(home, region)
     d = week_ending
     found: list[str] = []
-    weeks = [w for w in _partition_dates(lake / "cdr", dt.date.max) if _rows(lake / "cdr" / f"week_ending={w}" / "data.parquet")]
+    weeks = [w for w in _partition_dates(lake / "cdr", dt.date.max) if _rows(lake / "cdr" / f"week_ending={w}")]
     if d not in weeks:
         earlier = [w for w in weeks if w < d]
         newest = f"newest week with legs ends {earlier[-1]}" if earlier else "no earlier week with legs"

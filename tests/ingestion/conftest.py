@@ -12,6 +12,7 @@ import polars as pl
 import pytest
 
 from ingestion import ingest_partner, ingest_region
+from ingestion.lake import partition_files
 
 D = dt.date(2026, 11, 22)  # a Sunday: the week W = [2026-11-15, 2026-11-22)
 UTC = dt.UTC
@@ -112,8 +113,10 @@ def run_partner(landing: Path, home: Path, week_ending: dt.date = D) -> dict:
 
 
 def lake(home: Path, dataset: str, region: str = "US") -> pl.DataFrame:
-    """Every data partition of a lake dataset, in the order written (partition, then row)."""
-    files = sorted((home / "lake" / region / dataset).glob("*=*/data.parquet"))
+    """Every data partition of a lake dataset, in the order written (partition, then its files in lake
+    order: data.parquet, then the files of rows added to it later, then row)."""
+    root = home / "lake" / region
+    files = [f for part in sorted((root / dataset).glob("*=*")) for f in partition_files(root, part.relative_to(root).as_posix())]
     if not files:
         return pl.DataFrame()
     return pl.concat([pl.read_parquet(f) for f in files], how="vertical")

@@ -9,6 +9,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
+import ingestion.run
 from ingestion import schemas, spill
 
 
@@ -138,3 +139,105 @@ def test_the_lake_week_a_late_row_reopens_counts_against_the_memory_budget(landi
         ("r3", "US/cdr/a.csv", 60),
         ("r4", "US/cdr/b.csv", 30),
     ]
+
+
+def _files(home, week="2026-11-22"):
+    folder = home / f"lake/US/cdr/week_ending={week}"
+    return {f.name: pl.read_parquet(f).get_column("report_id").to_list() for f in sorted(folder.iterdir())}
+
+
+def test_late_rows_that_supersede_nothing_are_added_beside_the_week_it_holds(landing, home, b, event_ingestion_path):
+    """SPEC 13, cost follows the new data: last week's late CDRs are written as a file of their own
+    (`added-<n>.parquet`); the week's file is neither read whole nor rewritten."""
+    b.write_csv(landing / "US/cdr/a.csv", b.CDR_HEADER, [b.cdr("r1"), b.cdr("r2"), b.cdr("r3")])
+    b.run(landing, home)
+    week = home / "lake/US/cdr/week_ending=2026-11-22"
+    first = (week / "data.parquet").stat()
+    # r4, r5 late; r2 an identical copy (a duplicate: it loses, so it supersedes nothing)
+    b.write_csv(landing / "US/cdr/b.csv", b.CDR_HEADER, [b.cdr("r5"), b.cdr("r2"), b.cdr("r4")])
+    second = b.run(landing, home)["cdr"]
+    assert b.counts(second) == (3, 2, 1, 0, 0) and second["partitions"] == ["cdr/week_ending=2026-11-22"]
+    assert _files(home) == {"added-0001.parquet": ["r5", "r4"], "data.parquet": ["r1", "r2", "r3"]}  # source order
+    after = (week / "data.parquet").stat()
+    assert (after.st_ino, after.st_mtime_ns) == (first.st_ino, first.st_mtime_ns)  # not rewritten
+    assert pl.read_parquet_schema(week / "added-0001.parquet") == schemas.schema("cdr")
+    # another late file: the next number; a re-run finds everything ingested and adds nothing
+    b.write_csv(landing / "US/cdr/c.csv", b.CDR_HEADER, [b.cdr("r6"), b.cdr("r4")])
+    assert b.counts(b.run(landing, home)["cdr"]) == (2, 1, 1, 0, 0)
+    assert b.counts(b.run(landing, home)["cdr"]) == (0, 0, 0, 0, 0)
+    assert _files(home) == {"added-0001.parquet": ["r5", "r4"], "added-0002.parquet": ["r6"], "data.parquet": ["r1", "r2", "r3"]}
+    assert b.lake(home, "cdr").get_column("report_id").to_list() == ["r1", "r2", "r3", "r5", "r4", "r6"]
+
+
+def test_a_late_row_that_supersedes_one_the_week_holds_rewrites_the_week_whole(landing, home, b, event_ingestion_path):
+    """A row of any file of the week (here one added earlier) replaced by a newer report: the week is
+    rewritten into data.parquet in lake order and its added files are removed, so no key is held twice."""
+    b.write_csv(landing / "US/cdr/a.csv", b.CDR_HEADER, [b.cdr("r1"), b.cdr("r2")])
+    b.run(landing, home)
+    b.write_csv(landing / "US/cdr/b.csv", b.CDR_HEADER, [b.cdr("r3", Duration="10")])
+    b.run(landing, home)
+    assert _files(home) == {"added-0001.parquet": ["r3"], "data.parquet": ["r1", "r2"]}
+    newer = b.cdr("r3", Duration="20", **{"Report time": "2026-11-16T11:00:00.000Z"})
+    b.write_csv(landing / "US/cdr/c.csv", b.CDR_HEADER, [newer, b.cdr("r4")])
+    third = b.run(landing, home)["cdr"]
+    assert b.counts(third) == (2, 2, 0, 0, 1)  # r3 of b.csv replaced
+    assert _files(home) == {"data.parquet": ["r1", "r2", "r3", "r4"]}
+    assert b.lake(home, "cdr").select("report_id", "source_file", "duration_seconds").rows() == [
+        ("r1", "US/cdr/a.csv", 60),
+        ("r2", "US/cdr/a.csv", 60),
+        ("r3", "US/cdr/c.csv", 20),
+        ("r4", "US/cdr/c.csv", 60),
+    ]
+
+
+def test_a_failed_commit_that_removes_added_files_puts_them_back(landing, home, b, monkeypatch):
+    """The commit journal backs up the added files a rewrite removes: a failure after the move restores
+    them and the old data.parquet, and the re-run does the rewrite once."""
+    from ingestion import lake
+
+    b.write_csv(landing / "US/cdr/a.csv", b.CDR_HEADER, [b.cdr("r1")])
+    b.run(landing, home)
+    b.write_csv(landing / "US/cdr/b.csv", b.CDR_HEADER, [b.cdr("r2")])
+    b.run(landing, home)
+    before = _files(home)
+    assert before == {"added-0001.parquet": ["r2"], "data.parquet": ["r1"]}
+    b.write_csv(landing / "US/cdr/c.csv", b.CDR_HEADER, [b.cdr("r2", Duration="5", **{"Report time": "2026-11-16T12:00:00.000Z"})])
+
+    def fail(point):
+        if point == "moved":
+            raise OSError("disk gone")
+
+    monkeypatch.setattr(lake, "_fault_point", fail)
+    with pytest.raises(OSError, match="disk gone"):
+        b.run(landing, home)
+    assert _files(home) == before  # rolled back: nothing removed, nothing replaced, no backup left
+    monkeypatch.setattr(lake, "_fault_point", lambda point: None)
+    assert b.counts(b.run(landing, home)["cdr"]) == (1, 1, 0, 0, 1)
+    assert _files(home) == {"data.parquet": ["r1", "r2"]}
+    assert b.lake(home, "cdr").get_column("duration_seconds").to_list() == [60, 5]
+
+
+@pytest.mark.parametrize("late_name, streamed", [("z.csv", True), ("0.csv", False)])
+def test_a_reopened_week_is_streamed_when_late_files_sort_after_it_else_sorted(landing, home, b, monkeypatch, late_name, streamed):
+    """Spill path, a late row replacing one of last week's: the week is rewritten in lake order (lineage)
+    either way; without a sort when the late file's name sorts after every file the week holds."""
+    monkeypatch.setattr(ingestion.run, "IN_MEMORY_ROWS", 0)
+    calls = []
+    real = spill.EventSpill._stream_week
+    monkeypatch.setattr(
+        spill.EventSpill, "_stream_week", lambda self, week, target, old_first=False: calls.append(old_first) or real(self, week, target, old_first)
+    )
+    b.write_csv(landing / "US/cdr/a.csv", b.CDR_HEADER, [b.cdr("r1"), b.cdr("r2")])
+    b.write_csv(landing / "US/cdr/b.csv", b.CDR_HEADER, [b.cdr("r3")])
+    b.run(landing, home)
+    calls.clear()
+    newer = b.cdr("r2", Duration="7", **{"Report time": "2026-11-16T11:00:00.000Z"})
+    b.write_csv(landing / f"US/cdr/{late_name}", b.CDR_HEADER, [b.cdr("r9"), newer])
+    assert b.counts(b.run(landing, home)["cdr"]) == (2, 2, 0, 0, 1)
+    assert calls == ([True] if streamed else [])
+    late = f"US/cdr/{late_name}"
+    expected = [("r1", "US/cdr/a.csv", 60), ("r3", "US/cdr/b.csv", 60), ("r9", late, 60), ("r2", late, 7)]
+    if not streamed:  # 0.csv sorts first
+        expected = [expected[2], expected[3], expected[0], expected[1]]
+    assert b.lake(home, "cdr").select("report_id", "source_file", "duration_seconds").rows() == expected
+    assert _files(home) == {"data.parquet": [r[0] for r in expected]}

@@ -16,10 +16,9 @@ from pathlib import Path
 import polars as pl
 
 from ingestion import schemas
+from pa_base import paths
+from pa_base.paths import ADDED_PREFIX, DATA_FILE
 
-DATA_FILE = "data.parquet"
-# Rows added to an event week without touching what it holds (late CDRs, SPEC 13): `added-<n>.parquet`
-ADDED_PREFIX = "added-"
 JOURNAL = "_commit.json"
 log = logging.getLogger(__name__)
 
@@ -53,18 +52,10 @@ def partition_file(lake_root: Path, rel: str) -> Path:
     return lake_root / rel / DATA_FILE
 
 
-def _added_number(path: Path) -> int:
-    return int(path.name[len(ADDED_PREFIX) : -len(".parquet")])
-
-
 def partition_files(lake_root: Path, rel: str) -> list[Path]:
-    """Every data file of a partition, in lake order: `data.parquet`, then the files of rows added to
-    it later by number (`added-<n>.parquet`, an event week that late rows reached without superseding
-    any of its rows: `append_file`). Empty when the partition does not exist."""
-    folder = lake_root / rel
-    main = [folder / DATA_FILE] if (folder / DATA_FILE).is_file() else []
-    added = [f for f in folder.glob(f"{ADDED_PREFIX}*.parquet") if f.name[len(ADDED_PREFIX) : -len(".parquet")].isdigit()]
-    return main + sorted(added, key=_added_number)
+    """Every data file of a partition, in lake order (`pa_base.paths.partition_files`): `data.parquet`,
+    then the files of rows added to it later (`append_file`). Empty when the partition does not exist."""
+    return paths.partition_files(lake_root / rel)
 
 
 def append_file(lake_root: Path, rel: str) -> Path:
@@ -75,7 +66,7 @@ def append_file(lake_root: Path, rel: str) -> Path:
     whose rows supersede a row of the week rewrites it whole into `data.parquet` and removes the
     added files (`Staging.remove`), so a partition never holds two rows of one key."""
     files = [f for f in partition_files(lake_root, rel) if f.name != DATA_FILE]
-    n = _added_number(files[-1]) + 1 if files else 1
+    n = paths.added_number(files[-1]) + 1 if files else 1
     return lake_root / rel / f"{ADDED_PREFIX}{n:04d}.parquet"
 
 

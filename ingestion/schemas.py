@@ -8,7 +8,8 @@ Lake layout, per region (``<home>/lake/<REGION>/``) and for partner-level data (
     <dataset>/snapshot_date=<YYYY-MM-DD>/data.parquet    snapshots, by the date in the landing file name
     <dataset>/_schema/empty.parquet                       zero rows, the full schema (so globs never miss)
 
-A partition is every ``*.parquet`` file in its folder; readers glob ``<dataset>/*/*.parquet``.
+A partition's files are ``data.parquet`` and its ``added-<n>.parquet`` (``pa_base.paths.partition_files``);
+dbt's sources glob ``<dataset>/*/*.parquet``, so nothing else may be written into a partition folder.
 
 The partition value is also stored as a column (``week_ending`` / ``snapshot_date``) so readers need
 no hive partitioning. Every row carries its lineage: ``source_file`` (path relative to the landing

@@ -22,6 +22,27 @@ def partner_lake_dir(home: Path) -> Path:
     return lake_dir(home, PARTNER)
 
 
+# A lake partition's data files (ingestion/lake.py writes them): `data.parquet`, and for an event week
+# the files of rows added to it later without superseding any of its rows, `added-<n>.parquet`.
+DATA_FILE = "data.parquet"
+ADDED_PREFIX = "added-"
+
+
+def added_number(path: Path) -> int | None:
+    """n of an `added-<n>.parquet` file name, else None."""
+    digits = path.name[len(ADDED_PREFIX) : -len(".parquet")]
+    return int(digits) if path.name.startswith(ADDED_PREFIX) and path.name.endswith(".parquet") and digits.isdigit() else None
+
+
+def partition_files(partition: Path) -> list[Path]:
+    """Every data file of a lake partition folder, in lake order: `data.parquet`, then the added files
+    by number. Empty when the partition does not exist. The one listing of a partition's files for
+    ingestion, validation and the freshness gates (here, so that freshness needs no polars)."""
+    main = [partition / DATA_FILE] if (partition / DATA_FILE).is_file() else []
+    added = [f for f in partition.glob(f"{ADDED_PREFIX}*.parquet") if added_number(f) is not None]
+    return main + sorted(added, key=added_number)
+
+
 def warehouse_path(home: Path, region: str) -> Path:
     """The region's DuckDB warehouse file (only ever written by that region's dbt build)."""
     return Path(home) / "warehouse" / f"{region}.duckdb"

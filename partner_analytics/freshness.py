@@ -39,22 +39,17 @@ def _partition_dates(dataset_dir: Path, limit: dt.date) -> list[dt.date]:
     if dataset_dir.is_dir():
         for child in dataset_dir.iterdir():
             match = _PARTITION.match(child.name)
-            if match and _data_files(child):
+            if match and paths.partition_files(child):
                 day = dt.date.fromisoformat(match.group(2))
                 if day <= limit:
                     found.append(day)
     return sorted(found)
 
 
-def _data_files(partition: Path) -> list[Path]:
-    """The partition's data files (`data.parquet` and any files of rows added later, ingestion/lake.py)."""
-    return sorted(partition.glob("*.parquet"))
-
-
 def _rows(partition: Path) -> int:
     import pyarrow.parquet as pq
 
-    return sum(pq.ParquetFile(f).metadata.num_rows for f in _data_files(partition))
+    return sum(pq.ParquetFile(f).metadata.num_rows for f in paths.partition_files(partition))
 
 
 def problems(home: Path, region: str, week_ending: dt.date) -> list[str]:

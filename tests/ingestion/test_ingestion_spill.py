@@ -241,3 +241,18 @@ def test_a_reopened_week_is_streamed_when_late_files_sort_after_it_else_sorted(l
         expected = [expected[2], expected[3], expected[0], expected[1]]
     assert b.lake(home, "cdr").select("report_id", "source_file", "duration_seconds").rows() == expected
     assert _files(home) == {"data.parquet": [r[0] for r in expected]}
+
+
+def test_a_partitions_files_are_data_then_added_files_by_number(tmp_path):
+    """pa_base.paths.partition_files: numeric order (added-0010 after added-0009), nothing else listed;
+    append_file names the next one."""
+    from ingestion.lake import append_file
+    from pa_base.paths import partition_files
+
+    week = tmp_path / "cdr/week_ending=2026-11-22"
+    week.mkdir(parents=True)
+    for name in ["added-0010.parquet", "data.parquet", "added-0009.parquet", "added-x.parquet", "data.parquet.tmp-ab", "notes.txt"]:
+        (week / name).write_bytes(b"")
+    assert [f.name for f in partition_files(week)] == ["data.parquet", "added-0009.parquet", "added-0010.parquet"]
+    assert append_file(tmp_path, "cdr/week_ending=2026-11-22").name == "added-0011.parquet"
+    assert partition_files(tmp_path / "cdr/week_ending=2026-11-29") == []

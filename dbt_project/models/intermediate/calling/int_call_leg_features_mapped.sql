@@ -1,8 +1,12 @@
--- One row per CDR leg (of the calling window) and calling feature it marks: its Related, Original
--- or Redirect reason mapped through the calling_reason_features seed, plus Auto Attendant for a
--- TERMINATING leg of User type AutomatedAttendantVideo (SPEC 6.4).
+-- One row per CDR leg of the report period (W by default) and calling feature it marks: its
+-- Related, Original or Redirect reason mapped through the calling_reason_features seed, plus Auto
+-- Attendant for a TERMINATING leg of User type AutomatedAttendantVideo (SPEC 6.4).
 -- The legs are read once, with only the columns used: each reason slot is a row of a 3-row cross
 -- join rather than a separate scan (at scale m a scan of the leg view costs seconds).
+-- Only the report period: Feature Usage (its one reader) counts that period, and this view over the
+-- raw CDR of the whole calling window (8 weeks, from the lake) was scanned by the report and by its
+-- data tests every week. The partition filter (the period's lake weeks, with the same 7 days of
+-- slack as int_call_legs_windowed) lets DuckDB skip the other weeks' files; started_date decides.
 with
 
 legs as (
@@ -16,6 +20,9 @@ legs as (
         redirect_reason,
         coalesce(is_terminating and user_type = 'AutomatedAttendantVideo', false) as is_auto_attendant
     from {{ ref('int_call_legs_windowed') }}
+    where week_ending > {{ add_days(-7, report_start()) }}
+        and week_ending <= {{ add_days(14, report_end()) }}
+        and {{ in_report_period('started_date') }}
 ),
 
 reason_features as (

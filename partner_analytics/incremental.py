@@ -157,7 +157,7 @@ def read_state(warehouse: Path) -> tuple[dict | None, dt.date | None]:
 
 def write_state(warehouse: Path, week_ending: dt.date, variables: dict, files: dict[str, list], lake_digest: str | None = None) -> None:
     """Record in a built warehouse what its leg weeks were computed from (the next build's base)."""
-    import duckdb
+    from partner_analytics.warehouse import open_for_write
 
     state = {
         "key": build_key(variables),
@@ -166,7 +166,7 @@ def write_state(warehouse: Path, week_ending: dt.date, variables: dict, files: d
         "files": files,
         "lake_digest": lake_digest,
     }
-    con = duckdb.connect(str(warehouse))
+    con = open_for_write(warehouse)
     try:
         con.execute(f"create schema if not exists {STATE_SCHEMA}")
         con.execute(f"create or replace table {STATE_SCHEMA}.{STATE_TABLE} (state varchar)")

@@ -302,10 +302,10 @@ def write_run_info(warehouse: Path, week_ending: dt.date, run_id: str, built_at:
     """Record in the warehouse what it holds: table `marts.run_info` (one row: week_ending DATE, run_id,
     built_at TIMESTAMPTZ in UTC, code_version), beside the marts analysts read. SPEC 13; `report` and the
     schedules read it."""
-    import duckdb
+    from partner_analytics.warehouse import open_for_write
 
     built_at = built_at or dt.datetime.now(dt.UTC)
-    con = duckdb.connect(str(warehouse))
+    con = open_for_write(warehouse)
     try:
         con.execute(f"create schema if not exists {MARTS}")
         con.execute(f"create or replace table {MARTS}.{RUN_INFO} (week_ending date, run_id varchar, built_at timestamptz, code_version varchar)")

@@ -82,6 +82,21 @@ union all
 {%- endfor %}
 {%- endmacro %}
 
+{#- "Usage in the last 3 months" (SPEC 6.1): each trend week's window is [week end - 90 days, week end). -#}
+{% macro usage_window_days() -%}
+{{ return(90) }}
+{%- endmacro %}
+
+{#- The lake weeks (event partitions: week_ending = the UTC week of the event) that can hold an event of
+    some trend week's usage window: events in [D - 49 - 90 days, D) lie in partitions (D - 139 days,
+    D + 7 days], widened by 7 days each side like the calling window. Literal dates, so DuckDB skips
+    every other week's files: without this filter the activity flags read the whole history of the
+    lake every week (their date bounds come from a join, which prunes no file). -#}
+{% macro usage_window_weeks_filter(column) -%}
+{{ column }} > {{ add_days(-(usage_window_days() + 7 * 7 + 7), week_ending()) }}
+and {{ column }} <= {{ add_days(14, week_ending()) }}
+{%- endmacro %}
+
 {#- The UTC calendar date of a UTC timestamp column. Every period boundary is a UTC midnight, so
     "started_at in [a, b)" is exactly "utc date in [a, b)"; comparing dates avoids any dependence on
     the session time zone, which DuckDB applies when it casts a date to TIMESTAMPTZ.

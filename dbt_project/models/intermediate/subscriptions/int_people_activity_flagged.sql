@@ -25,7 +25,8 @@ window_bounds as (
             cast(events.{{ at_column }} as date) as activity_date
         from {{ relation }} as events
         cross join window_bounds
-        where events.{{ column }} is not null
+        where {{ usage_window_weeks_filter('events.week_ending') }}
+            and events.{{ column }} is not null
             and events.{{ at_column }} >= window_bounds.first_date
             and events.{{ at_column }} < window_bounds.last_date
     ),

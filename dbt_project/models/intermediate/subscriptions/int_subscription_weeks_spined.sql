@@ -10,7 +10,7 @@ weeks as (
         week_ending_date,
         week_start_date,
         -- "usage in last 3 months" window [week end - 90 days, week end)
-        cast({{ dbt.dateadd('day', -90, 'week_ending_date') }} as date) as usage_window_start_date
+        cast({{ dbt.dateadd('day', -usage_window_days(), 'week_ending_date') }} as date) as usage_window_start_date
     from trend_weeks
 ),
 

@@ -73,11 +73,11 @@ and {{ column }} < {{ add_days(7, calling_window_end()) }}
 {%- endmacro %}
 
 {#- DuckDB pre-hook of int_call_legs_weekly in an incremental build: the recomputed weeks go (also a
-    week that now has no leg at all) and so do the weeks that
+    week that now has no leg at all, which delete+insert alone would keep) and so do the weeks that
     left the calling window, so the table holds the window's weeks only - the same rows as a full
     build and a warehouse whose size follows the window, not the lake's history. -#}
 {% macro calling_leg_weeks_pre_hook() -%}
-{%- if target.type == 'duckdb' and leg_weeks_incremental() -%}
+{%- if is_incremental() and target.type == 'duckdb' -%}
 delete from {{ this }}
 where ({{ calling_leg_weeks_filter('week_ending') }})
    or not ({{ calling_window_weeks_filter('week_ending') }})

@@ -95,6 +95,3 @@ dbt = _Macros()
 adapter = _Adapter()
 builtins = _Builtins()
 target = _Target()
-# dbt renders every model twice: at parse time (execute false) and when it runs (true); lint as parsed
-# (int_call_legs_weekly's guard and incremental filter ask dbt's relation cache, which only a run has)
-execute = False

@@ -3,22 +3,21 @@
 -- Incremental (SPEC 13 "cost follows the new data"): a weekly run recomputes only the weeks in var
 -- `leg_weeks` - those whose CDR partition or media partitions (the same week and the next) changed
 -- since the base warehouse was built (partner_analytics/incremental.py) - and keeps the rest.
--- DuckDB: materialization leg_weeks (macros/leg_weeks_materialization.sql): the pre-hook deletes the
--- recomputed weeks and the weeks that left the window, the new rows are inserted straight from this
--- query (written once; dbt-duckdb's incremental wrote them to a temporary table first). Spark: dbt's
--- incremental, insert_overwrite of the week_ending partitions. `run --full-refresh` rebuilds all.
+-- DuckDB: delete+insert on week_ending (the pre-hook also drops emptied weeks and weeks that left the
+-- window); Spark: insert_overwrite of the week_ending partitions. `run --full-refresh` rebuilds all.
 {{ config(
-    materialized=('incremental' if target.type == 'spark' else 'leg_weeks'),
-    incremental_strategy=('insert_overwrite' if target.type == 'spark' else none),
+    materialized='incremental',
+    incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'delete+insert'),
+    unique_key=(none if target.type == 'spark' else 'week_ending'),
     partition_by=(['week_ending'] if target.type == 'spark' else none),
     file_format=('parquet' if target.type == 'spark' else none),
-    on_schema_change=('fail' if target.type == 'spark' else none),
+    on_schema_change='fail',
     pre_hook="{{ calling_leg_weeks_pre_hook() }}"
 ) }}
 
 {#- var leg_weeks restricts the media int_call_legs_enriched reads (calling_leg_media_weeks_filter):
     only an incremental build of this model may set it -#}
-{% if execute and var('leg_weeks', none) is not none and not leg_weeks_incremental() %}
+{% if execute and var('leg_weeks', none) is not none and not is_incremental() %}
     {{ exceptions.raise_compiler_error("var leg_weeks is set but int_call_legs_weekly is not built incrementally: run with --full-refresh and without leg_weeks") }}
 {% endif %}
 
@@ -47,6 +46,6 @@ select
     started_date,
     week_ending
 from {{ ref('int_call_legs_enriched') }}
-{% if leg_weeks_incremental() %}
+{% if is_incremental() %}
     where {{ calling_leg_weeks_filter('week_ending') }}
 {% endif %}

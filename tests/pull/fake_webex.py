@@ -237,6 +237,11 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def _send(self, status: int, body: dict, headers: dict | None = None, drop: bool = False) -> None:
+        # recorded before the response leaves: a client that stops on it (a 401) may be checked at once,
+        # and recording after the write raced with the test reading `seen` (seen failing under CI's load)
+        parts = urlsplit(self.path)
+        with self.fake._lock:
+            self.fake.seen.append(Seen("GET", parts.path, {k: v[-1] for k, v in parse_qs(parts.query).items()}, status))
         data = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -261,9 +266,7 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith("/regions/"):
             _, _, region, rest = path.split("/", 3)
             path = "/" + rest
-        status = self._handle(fake, path, region, query)
-        with fake._lock:
-            fake.seen.append(Seen("GET", parts.path, query, status))
+        self._handle(fake, path, region, query)  # every response goes through _send, which records it
 
     def _page(self, items: list, query: dict, max_default: int, clamp: tuple[int, int] | None) -> tuple[list, dict]:
         size = int(query.get("max", max_default))

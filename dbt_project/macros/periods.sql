@@ -87,14 +87,19 @@ union all
 {{ return(90) }}
 {%- endmacro %}
 
-{#- The lake weeks (event partitions: week_ending = the UTC week of the event) that can hold an event of
-    some trend week's usage window: events in [D - 49 - 90 days, D) lie in partitions (D - 139 days,
-    D + 7 days], widened by 7 days each side like the calling window. Literal dates, so DuckDB skips
-    every other week's files: without this filter the activity flags read the whole history of the
-    lake every week (their date bounds come from a join, which prunes no file). -#}
+{#- The lake's event partitions (week_ending w holds the events of the UTC week [w - 7 days, w)) that can
+    hold an event dated in [start, end): w in (start, end + 7 days], widened by 7 days each side so the
+    exact date filter decides whatever week a row was labelled with. Literal dates: DuckDB skips every
+    other week's files (a bound from a join prunes none). -#}
+{% macro lake_weeks_between(column, start, end) -%}
+{{ column }} > {{ add_days(-7, start) }}
+and {{ column }} <= {{ add_days(14, end) }}
+{%- endmacro %}
+
+{#- The lake weeks that can hold an event of some trend week's usage window, [D - 49 - 90 days, D):
+    without it the activity flags read the whole history of the lake every week. -#}
 {% macro usage_window_weeks_filter(column) -%}
-{{ column }} > {{ add_days(-(usage_window_days() + 7 * 7 + 7), week_ending()) }}
-and {{ column }} <= {{ add_days(14, week_ending()) }}
+{{ lake_weeks_between(column, add_days(-(usage_window_days() + 7 * 7), week_ending()), week_ending()) }}
 {%- endmacro %}
 
 {#- The UTC calendar date of a UTC timestamp column. Every period boundary is a UTC midnight, so

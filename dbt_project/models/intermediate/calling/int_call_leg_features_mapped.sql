@@ -5,8 +5,8 @@
 -- join rather than a separate scan (at scale m a scan of the leg view costs seconds).
 -- Only the report period: Feature Usage (its one reader) counts that period, and this view over the
 -- raw CDR of the whole calling window (8 weeks, from the lake) was scanned by the report and by its
--- data tests every week. The partition filter (the period's lake weeks, with the same 7 days of
--- slack as int_call_legs_windowed) lets DuckDB skip the other weeks' files; started_date decides.
+-- data tests every week. The partition filter (lake_weeks_between, as int_call_legs_windowed) lets
+-- DuckDB skip the other weeks' files; started_date decides.
 with
 
 legs as (
@@ -20,8 +20,7 @@ legs as (
         redirect_reason,
         coalesce(is_terminating and user_type = 'AutomatedAttendantVideo', false) as is_auto_attendant
     from {{ ref('int_call_legs_windowed') }}
-    where week_ending > {{ add_days(-7, report_start()) }}
-        and week_ending <= {{ add_days(14, report_end()) }}
+    where {{ lake_weeks_between('week_ending', report_start(), report_end()) }}
         and {{ in_report_period('started_date') }}
 ),
 

@@ -7,10 +7,8 @@ legs as (
         *,
         {{ utc_date('started_at') }} as started_date
     from {{ ref('stg_webex__cdr') }}
-    -- partition column first (prunes whole files); +-7 days of slack so the exact date filter
-    -- below decides, whatever week a leg's partition was labelled with
-    where week_ending > {{ add_days(-7, calling_window_start()) }}
-        and week_ending <= {{ add_days(14, calling_window_end()) }}
+    -- partition column first (prunes whole files); the exact date filter below decides
+    where {{ lake_weeks_between('week_ending', calling_window_start(), calling_window_end()) }}
         and {{ in_admin_scope('org_id') }}
 ),
 

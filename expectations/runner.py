@@ -50,16 +50,22 @@ class Partition:
     column: str  # week_ending or snapshot_date
     date: dt.date
     files: tuple[Path, ...]  # data.parquet, then any files of rows added to the week later (ingestion/lake.py)
+    # an event partition: the landing files (lineage `source_file`) whose rows this run validates; None: every row
+    sources: frozenset[str] | None = None
 
     @property
     def is_event(self) -> bool:
         return self.column == "week_ending"
 
 
-def _partitions(home: Path, region: str, partitions: dict[str, list[str]]) -> list[Partition]:
-    """The partitions to validate, deduplicated and in a fixed order (sorted by path)."""
+def _partitions(home: Path, region: str, partitions: dict[str, list[str]], new_files: dict[str, list[str] | None] | None = None) -> list[Partition]:
+    """The partitions to validate, deduplicated and in a fixed order (sorted by path).
+
+    `new_files` (landing dataset -> the landing files ingested since the data was last validated, None:
+    unknown) restricts an event partition to those files' rows (`_validated_range`)."""
     out: dict[str, Partition] = {}
-    for relatives in partitions.values():
+    for landing, relatives in partitions.items():
+        known = (new_files or {}).get(landing)
         for relative in relatives:
             relative = relative.strip("/")
             dataset, _, folder = relative.partition("/")
@@ -74,8 +80,43 @@ def _partitions(home: Path, region: str, partitions: dict[str, list[str]]) -> li
             files = tuple(partition_files(lake, relative))
             if not files:
                 raise PipelineError(f"validation: partition written by ingestion is missing: {lake / relative / DATA_FILE}")
-            out[relative] = Partition(dataset, relative, column, day, files)
+            sources = frozenset(known) if known is not None and column == "week_ending" else None
+            if relative in out:  # named by two landing datasets: the rows of either's files, or all
+                earlier = out[relative].sources
+                sources = None if earlier is None or sources is None else earlier | sources
+            out[relative] = Partition(dataset, relative, column, day, files, sources)
     return [out[k] for k in sorted(out)]
+
+
+def _validated_range(part: Partition, total: int) -> tuple[int, int]:
+    """The rows [first, stop) of a partition this run validates (SPEC 13, cost follows the new data).
+
+    An event week reopened by late data holds the rows validated by earlier runs and this run's: only the
+    rows of `part.sources` (the landing files ingested since; a ZIP member's rows name `<file>!<member>`)
+    are validated - at scale m a weekly run's late CDRs reopen last week's 3.9 M rows, which were
+    validated the week before. Ingestion writes a week's rows in lineage order (the week's old rows,
+    then this run's: ingestion/spill.py), so they are one run of rows; when they are not (a landing file
+    named before the ones already loaded), or `sources` is unknown, the whole partition is validated.
+    Every expectation is a per-row check (the key's uniqueness is flagged against the whole partition),
+    so the rows left out keep the results they had when they were loaded."""
+    if part.sources is None:
+        return 0, total
+    names = pl.Series(sorted(part.sources), dtype=pl.String).implode()
+    lineage = pl.col("source_file")
+    found = (
+        pl.scan_parquet(list(part.files))
+        .select(lineage)
+        .with_row_index("_row")
+        .filter(lineage.is_in(names) | lineage.str.split("!").list.first().is_in(names))
+        .select(pl.col("_row").min().alias("first"), pl.col("_row").max().alias("last"), pl.len().alias("rows"))
+        .collect()
+    )
+    first, last, rows = found.row(0)
+    if rows == 0:
+        return 0, 0  # the week only lost rows (a key that moved to another week): nothing new to check
+    if last - first + 1 == rows:
+        return first, last + 1
+    return 0, total
 
 
 def _schema_problem(part: Partition) -> str | None:
@@ -151,8 +192,9 @@ class DatasetOutcome:
     """What validating one dataset's partitions gave: per partition, a tally per expectation (suite order)."""
 
     tallies: list[list[ExpectationTally]]  # [partition][expectation]
-    rows: list[int]  # per partition
+    rows: list[int]  # per partition: the rows validated
     chunks: int
+    partition_rows: list[int]  # per partition: the rows it holds
 
 
 def _checked_columns(gx_suite) -> list[str] | None:
@@ -203,14 +245,18 @@ def _validate_dataset(
     definition = context.validation_definitions.add(gx.ValidationDefinition(name=suite.dataset, data=batch_definition, suite=gx_suite))
     columns = list(schemas.schema(suite.dataset))
     bounds = [PartitionBounds.of(part.date) for part in parts]
-    rows = [sum(pq.ParquetFile(f).metadata.num_rows for f in part.files) for part in parts]  # footers only
-    duplicates = flags.duplicate_keys([list(p.files) for p in parts], suite, sum(rows)) if suite.unique_key else [None] * len(parts)
+    partition_rows = [sum(pq.ParquetFile(f).metadata.num_rows for f in part.files) for part in parts]  # footers only
+    # keys are checked against the whole partition, whichever of its rows are validated
+    duplicates = flags.duplicate_keys([list(p.files) for p in parts], suite, sum(partition_rows)) if suite.unique_key else [None] * len(parts)
+    ranges = [_validated_range(part, n) for part, n in zip(parts, partition_rows)]
+    firsts = [first for first, _ in ranges]
+    rows = [stop - first for first, stop in ranges]
     starts = [sum(rows[:i]) for i in range(len(parts))]
     total = sum(rows)
 
     def piece(i: int, offset: int, length: int) -> pl.DataFrame:
         # columns in contract order: a file with the right columns in another order still concatenates
-        frame = pl.scan_parquet(list(parts[i].files)).select(columns).slice(offset, length).collect()
+        frame = pl.scan_parquet(list(parts[i].files)).select(columns).slice(firsts[i] + offset, length).collect()
         return flags.add_flags(frame, suite, duplicates[i], orgs[i], bounds[i])
 
     checked = _checked_columns(gx_suite)
@@ -228,7 +274,7 @@ def _validate_dataset(
         for i, part_start in enumerate(starts):
             lo, hi = max(offset, part_start), min(stop, part_start + rows[i])
             if lo < hi:
-                spans.append(Span(i, lo - offset, hi - offset, lo - part_start))
+                spans.append(Span(i, lo - offset, hi - offset, firsts[i] + lo - part_start))
                 pieces.append(piece(i, lo - part_start, hi - lo))
         chunk = pl.concat(pieces) if pieces else piece(0, 0, 0)
         frame = _to_pandas(chunk.select(checked) if checked else chunk)
@@ -257,7 +303,7 @@ def _validate_dataset(
     for key in set(context.validation_results_store.list_keys()) - keys_before:
         context.validation_results_store.set(key, merged)
     tallies = [[split[e].parts[i] for e in order] for i in range(len(parts))]
-    return DatasetOutcome(tallies, rows, len(offsets))
+    return DatasetOutcome(tallies, rows, len(offsets), partition_rows)
 
 
 def _entry(part: Partition, tally: ExpectationTally) -> dict:
@@ -337,12 +383,13 @@ def validate_region(
     partitions: dict[str, list[str]],
     *,
     chunk_rows: int = CHUNK_ROWS,
+    new_files: dict[str, list[str] | None] | None = None,
 ) -> dict:
     """Validate the lake partitions this run ingested for one region (see _validate_region).
 
     Nothing of the run's GX context outlives the call, whether it passes or raises."""
     try:
-        return _validate_region(home, region, week_ending, partitions, chunk_rows=chunk_rows)
+        return _validate_region(home, region, week_ending, partitions, chunk_rows=chunk_rows, new_files=new_files)
     finally:
         if "great_expectations" in sys.modules:
             _forget_gx_context()  # a reused worker collects the cycles between steps (pipeline._measured)
@@ -355,11 +402,15 @@ def _validate_region(
     partitions: dict[str, list[str]],
     *,
     chunk_rows: int,
+    new_files: dict[str, list[str] | None] | None = None,
 ) -> dict:
     """Validate the lake partitions this run ingested for one region; one outcome per region and week.
 
     `partitions` maps landing dataset -> partition paths relative to <home>/lake/<region>/ (partner
-    datasets: relative to <home>/lake/partner/). Returns {"status": "passed"|"warned", "hard_failures": [],
+    datasets: relative to <home>/lake/partner/). `new_files` maps landing dataset -> the landing files
+    whose rows have not been validated yet (None or absent: every row of its partitions); an event
+    partition is then validated for those rows only (`_validated_range`; validation.json gives each
+    partition's `rows` validated and `partition_rows` held). Returns {"status": "passed"|"warned", "hard_failures": [],
     "soft_warnings": [...], "expectations_evaluated": n, "data_docs": ".../index.html"}; raises
     ValidationError (after writing Data Docs and validation.json) when a hard expectation fails."""
     if chunk_rows < 1:
@@ -368,7 +419,7 @@ def _validate_region(
     run_dir = paths.run_dir(home, week_ending, region)
     docs_dir = run_dir / "data_docs"
     building = run_dir / "data_docs.building"
-    work = _partitions(home, region, partitions)
+    work = _partitions(home, region, partitions, new_files)
 
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     import great_expectations as gx
@@ -403,7 +454,7 @@ def _validate_region(
     by_dataset: dict[str, list[Partition]] = {}
     for part in work:
         by_dataset.setdefault(part.dataset, []).append(part)
-    outcomes: dict[str, tuple[list[ExpectationTally], int]] = {}  # partition -> (tallies, rows)
+    outcomes: dict[str, tuple[list[ExpectationTally], int, int]] = {}  # partition -> (tallies, rows validated, rows held)
     problems: dict[str, str] = {}
     datasets: list[dict] = []
     for dataset, parts in by_dataset.items():
@@ -430,8 +481,8 @@ def _validate_region(
             [orgs_for(part, suite) for part in checked],
             chunk_rows,
         )
-        for part, tallies, rows in zip(checked, outcome.tallies, outcome.rows):
-            outcomes[part.relative] = (tallies, rows)
+        for part, tallies, rows, held in zip(checked, outcome.tallies, outcome.rows, outcome.partition_rows):
+            outcomes[part.relative] = (tallies, rows, held)
         datasets.append({"dataset": dataset, "partitions": len(checked), "rows": sum(outcome.rows), "chunks": outcome.chunks})
         log.info(
             "validated %s: %d partition(s), %d rows in %d chunk(s), %d expectations",
@@ -452,14 +503,25 @@ def _validate_region(
             problem = problems[part.relative]
             evaluated += 1
             hard.append(_schema_entry(part, problem))
-            details.append({"dataset": part.dataset, "partition": part.relative, "rows": None, "schema_problem": problem, "results": []})
+            details.append(
+                {"dataset": part.dataset, "partition": part.relative, "rows": None, "partition_rows": None, "schema_problem": problem, "results": []}
+            )
             continue
-        tallies, rows = outcomes[part.relative]
+        tallies, rows, held = outcomes[part.relative]
         evaluated += len(tallies)
         for tally in tallies:
             if not tally.success:
                 (hard if tally.is_hard else soft).append(_entry(part, tally))
-        details.append({"dataset": part.dataset, "partition": part.relative, "rows": rows, "schema_problem": None, "results": [t.summary() for t in tallies]})
+        details.append(
+            {
+                "dataset": part.dataset,
+                "partition": part.relative,
+                "rows": rows,
+                "partition_rows": held,
+                "schema_problem": None,
+                "results": [t.summary() for t in tallies],
+            }
+        )
 
     context.build_data_docs(site_names=[DOCS_SITE])
     _make_docs_deterministic(building)

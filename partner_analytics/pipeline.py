@@ -76,9 +76,36 @@ def _merge(a: dict[str, list[str]], b: dict[str, list[str]]) -> dict[str, list[s
     return {ds: sorted(set(a.get(ds, [])) | set(b.get(ds, []))) for ds in sorted(set(a) | set(b))}
 
 
-def _read_pending(home: Path, region: str) -> dict[str, list[str]]:
+# What awaits validation: landing dataset -> lake partitions, and landing dataset -> the landing files
+# whose rows they await (None: every row of them). Validation checks an event week reopened by late
+# data for those files' rows only (expectations/runner.py `_validated_range`).
+Pending = tuple[dict[str, list[str]], dict[str, list[str] | None]]
+
+
+def _merge_pending(a: Pending, b: Pending) -> Pending:
+    """Partitions united; a dataset's files united too, or None (every row) if either side does not know them."""
+    partitions = _merge(a[0], b[0])
+    files: dict[str, list[str] | None] = {}
+    for ds, parts in partitions.items():
+        if not parts:
+            continue
+        sides = [side[1].get(ds) for side in (a, b) if side[0].get(ds)]
+        files[ds] = None if any(f is None for f in sides) else sorted({name for f in sides for name in f})
+    return partitions, files
+
+
+def files_of(ingest_summary: dict) -> dict[str, list[str] | None]:
+    return {ds: (list(s["files"]) if "files" in s else None) for ds, s in ingest_summary.items()}
+
+
+def _read_pending(home: Path, region: str) -> Pending:
     f = _pending_file(home, region)
-    return json.loads(f.read_text(encoding="utf-8")) if f.exists() else {}
+    if not f.exists():
+        return {}, {}
+    record = json.loads(f.read_text(encoding="utf-8"))
+    if not isinstance(record.get("partitions"), dict):  # a record written before files were kept: every row
+        return record, {ds: None for ds in record}
+    return record["partitions"], record.get("files", {})
 
 
 def ingest_step(landing: Path, home: Path, region: str, week_ending: dt.date, allow_stale: bool = False) -> dict:
@@ -93,11 +120,11 @@ def ingest_step(landing: Path, home: Path, region: str, week_ending: dt.date, al
     home = Path(home)
     recover(home, region)  # the region's lock is held: what a crashed run left goes first
     result = ingest_region(Path(landing), home, region, week_ending)
-    pending = _merge(_read_pending(home, region), partitions_of(result))
-    if any(pending.values()):
+    partitions, files = _merge_pending(_read_pending(home, region), (partitions_of(result), files_of(result)))
+    if any(partitions.values()):
         f = _pending_file(home, region)
         tmp = f.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(pending, indent=1, sort_keys=True), encoding="utf-8")
+        tmp.write_text(json.dumps({"partitions": partitions, "files": files}, indent=1, sort_keys=True), encoding="utf-8")
         os.replace(tmp, f)
     from partner_analytics import freshness  # SPEC 13: a stale week fails here, before anything is built
 
@@ -111,18 +138,24 @@ def partitions_of(ingest_summary: dict) -> dict[str, list[str]]:
 
 
 def validate_step(home: Path, region: str, week_ending: dt.date, partitions: dict[str, list[str]]) -> dict:
-    """Validate this run's new partitions plus any left unvalidated by an earlier failed run."""
+    """Validate this run's new partitions plus any left unvalidated by an earlier failed run.
+
+    The rows of an event week reopened by late data that earlier runs validated are not checked again:
+    the pending record (written by ingest_step) names the landing files whose rows await validation; a
+    partition it does not hold is validated whole."""
     from expectations import validate_region
 
     return_freed_memory_promptly()
     home = Path(home)
-    todo = _merge(_read_pending(home, region), partitions)
+    pending = _read_pending(home, region)
+    unrecorded = {ds: [p for p in parts if p not in pending[0].get(ds, [])] for ds, parts in partitions.items()}
+    todo, new_files = _merge_pending(pending, (unrecorded, {ds: None for ds in unrecorded}))
     if not any(todo.values()):  # SPEC 13: nothing new: the week's result of the attempt that validated it
         from partner_analytics import attempts
 
         if (carried := attempts.carried_validation(home, region, week_ending)) is not None:
             return carried
-    result = validate_region(home, region, week_ending, todo)
+    result = validate_region(home, region, week_ending, todo, new_files=new_files)
     _pending_file(home, region).unlink(missing_ok=True)
     return result
 

@@ -68,7 +68,8 @@ def test_faults_leave_the_previous_run_intact_and_a_rerun_converges(previous, tm
     assert snapshot(home) == before
     assert status(home)["failed_step"] == "validate"
     assert status(home)["datasets"]["cdr"]["loaded"] == 2  # the late file was ingested ...
-    assert json.loads((paths.lake_dir(home, "US") / "_pending_validation.json").read_text())["cdr"]  # ... and awaits validation
+    pending = json.loads((paths.lake_dir(home, "US") / "_pending_validation.json").read_text())
+    assert pending["partitions"]["cdr"] and pending["files"]["cdr"] == ["US/cdr/2026-11-23-late.csv"]  # ... and awaits validation
 
     # 2. in the middle of dbt build: the real build runs the staging models only, then dies
     from partner_analytics import dbt as dbt_runner

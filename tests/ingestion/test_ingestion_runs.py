@@ -93,7 +93,7 @@ def test_summary_has_every_landing_dataset_even_without_files(landing, home, b):
     for entry in summary.values():
         assert entry == {
             "files_ingested": 0, "files_skipped": 0, "files_deferred": 0, "read": 0, "loaded": 0, "duplicates": 0,
-            "quarantined": 0, "replaced": 0, "quarantine_reasons": {}, "unknown_enums": {}, "partitions": [],
+            "quarantined": 0, "replaced": 0, "quarantine_reasons": {}, "unknown_enums": {}, "partitions": [], "files": [],
             "unrecognised_ids": {},
         }  # fmt: skip
     # every regional lake dataset has its schema file, so dbt globs match on an empty lake

@@ -273,7 +273,20 @@ def run_step(step: str, landing: Path, home: Path, summary: dict, runner: Callab
     the region's summary: what `partner-analytics run` does per region and stage, and what each
     Airflow task of the weekly DAG does."""
     function, *args = step_call(step, landing, home, summary)
-    return record_step(Path(home), summary, step, STEPS[step], lambda: runner(function, *args))
+    summary = record_step(Path(home), summary, step, STEPS[step], lambda: runner(function, *args))
+    if step == "ingest" and summary.get("allow_stale"):
+        summary = _with_stale_warnings(Path(home), summary)
+    return summary
+
+
+def _with_stale_warnings(home: Path, summary: dict) -> dict:
+    """`--allow-stale` let the region through: the freshness problems it overrode go into the summary's
+    `warnings` (the ingest step, in its own process, only logs them), so summary.json and every
+    attempt say the week was published stale, and why. Reads Parquet footers only."""
+    from partner_analytics import freshness
+
+    stale = freshness.check(home, summary["region"], periods.week_ending(summary["week_ending"]), allow_stale=True)
+    return {**summary, "warnings": [*summary.get("warnings", []), *stale]} if stale else summary
 
 
 def partner_step(landing: Path, home: Path, week_ending: dt.date, run_id: str, runner: Callable[..., Ran] = in_process) -> dict:

@@ -59,3 +59,30 @@ def test_the_weekly_dag_fails_a_stale_region_without_retry_and_takes_allow_stale
     assert policy.evaluate(freshness.FreshnessError("x"), 1, 3).action.value == "fail"
     assert dag.params["allow_stale"] is False
     assert [freshness.parse_flag(v) for v in (True, "true", "1", "yes", None, "", "false", False)] == [True] * 4 + [False] * 4
+
+
+def test_allowed_staleness_is_kept_in_the_summary_warnings(tmp_path):
+    from partner_analytics import pipeline
+    from partner_analytics.process import Ran
+
+    home = tmp_path / "home"
+    partition(home, "cdr", "week_ending", D)
+    partition(home, "customers", "snapshot_date", D)
+    partition(home, "devices", "snapshot_date", dt.date(2026, 11, 8))  # stale: older than D - 7 days
+    calls = []
+
+    def runner(function, *args):  # the lake above stands for what the ingest step left
+        calls.append((function.__name__, args[-1]))
+        return Ran({})
+
+    landing_warning = "landing: an earlier warning"
+    allowed = {**pipeline.new_summary("US", D), "run_id": "r1", "allow_stale": True, "warnings": [landing_warning]}
+    out = pipeline.run_step("ingest", tmp_path / "landing", home, allowed, runner=runner)
+    assert calls == [("ingest_step", True)]  # the step itself was told to let it through
+    assert out["warnings"] == [landing_warning, "stale (allowed): devices: newest snapshot 2026-11-08 is older than 2026-11-15 (D - 7 days)"]
+    # a fresh lake adds nothing; a run without --allow-stale never reaches this (its ingest step raised)
+    partition(home, "devices", "snapshot_date", D)
+    out = pipeline.run_step("ingest", tmp_path / "landing", home, allowed, runner=runner)
+    assert out["warnings"] == [landing_warning]
+    plain = {**pipeline.new_summary("US", D), "run_id": "r2"}
+    assert "warnings" not in pipeline.run_step("ingest", tmp_path / "landing", home, plain, runner=runner)

@@ -550,8 +550,7 @@ def _read_with_scan(file: LandingFile, data: bytes, expected_fields: int) -> tup
     # Fields beyond the header that are all empty (a record ending in extra commas) are dropped.
     content_end = ends - ((lengths > 0) & (last_byte == ord("\r")))
     extra = np.maximum(field_counts - expected_fields, 0)
-    non_commas = np.concatenate(([0], np.cumsum(buf != ord(",")))).astype(np.int64)
-    trailing_empty = (extra > 0) & (non_commas[content_end] - non_commas[np.maximum(content_end - extra, 0)] == 0)
+    trailing_empty = _only_commas_before(buf, content_end, extra)
     trailing_empty[0] = False
     field_counts = np.where(trailing_empty, expected_fields, field_counts)
 
@@ -584,6 +583,25 @@ def _read_with_scan(file: LandingFile, data: bytes, expected_fields: int) -> tup
     if frame.height != len(good_rows):
         raise FileFormatError(file.path, f"could not be read as RFC 4180 CSV ({frame.height} records, expected {len(good_rows)})")
     return frame, good_rows, malformed
+
+
+def _only_commas_before(buf: np.ndarray, ends: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Per record: counts > 0 and the `counts` bytes before its end (from the file's start at most)
+    are all commas. Only the records with counts > 0 are looked at, byte by byte: a cumulative count
+    over the whole file (8 bytes per byte) took ~25 s of a weekly ingest at scale m, where every CDR file
+    holds a few malformed records and so takes this path."""
+    result = np.zeros(len(ends), dtype=bool)
+    at = np.flatnonzero(counts > 0)
+    if not len(at):
+        return result
+    stop = ends[at].astype(np.int64)
+    start = np.maximum(stop - counts[at], 0)
+    lengths = stop - start
+    offsets = np.concatenate(([0], np.cumsum(lengths)))
+    positions = np.repeat(start - offsets[:-1], lengths) + np.arange(offsets[-1])
+    non_commas = np.concatenate(([0], np.cumsum(buf[positions] != ord(","))))
+    result[at] = non_commas[offsets[1:]] == non_commas[offsets[:-1]]
+    return result
 
 
 def _fields_per_record(buf: np.ndarray, quotes: np.ndarray, ends: np.ndarray) -> np.ndarray:

@@ -275,3 +275,19 @@ def test_gate_limit_must_be_a_percentage(landing, home, b, monkeypatch, value):
     monkeypatch.setenv("PA_MAX_QUARANTINE_PCT", value)
     with pytest.raises(BadArgumentError, match=f"PA_MAX_QUARANTINE_PCT must be a percentage between 0 and 100, got '{value}'"):
         b.run(landing, home)
+
+
+def test_only_commas_before_looks_at_the_records_with_extra_fields():
+    """The trailing-empty-fields check of the byte scan, on a hand-made buffer (see the test above for
+    the same rule end to end): the last `count` bytes before each record's end must all be commas."""
+    import numpy as np
+
+    from ingestion.readers import _only_commas_before
+
+    buf = np.frombuffer(b"a,b,,\nc,d,x\n,,\n", dtype=np.uint8)
+    ends = np.array([5, 11, 14])  # each record's newline
+    # "a,b,," ends in ",,"; "c,d,x" ends in ",x"; ",," has no extra field to look at
+    assert _only_commas_before(buf, ends, np.array([2, 2, 0])).tolist() == [True, False, False]
+    # a count reaching before the file's start looks from the start: ",," -> all commas; "a," -> not
+    assert _only_commas_before(np.frombuffer(b",,x", dtype=np.uint8), np.array([2]), np.array([5])).tolist() == [True]
+    assert _only_commas_before(buf, np.array([2]), np.array([5])).tolist() == [False]

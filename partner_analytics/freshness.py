@@ -11,7 +11,7 @@ this one committed, late CDRs included), so it costs a directory listing and one
 
 A region that misses either fails with FreshnessError naming each missing dataset, the newest date
 found and D; nothing of it is validated, built or published. `--allow-stale` (CLI) / the DAG param
-`allow_stale` or Variable `PA_ALLOW_STALE` turns the failure into warnings: logged by the ingest step and kept
+`allow_stale` or Variable `PA_ALLOW_STALE` turns the failure into warnings, logged and kept
 in the region's summary.json `warnings` (`pipeline.run_step`)."""
 
 from __future__ import annotations

@@ -126,11 +126,11 @@ def ingest_step(landing: Path, home: Path, region: str, week_ending: dt.date, al
         tmp = f.with_suffix(".json.tmp")
         tmp.write_text(json.dumps({"partitions": partitions, "files": files}, indent=1, sort_keys=True), encoding="utf-8")
         os.replace(tmp, f)
-    from partner_analytics import freshness  # SPEC 13: a stale week fails here, before anything is built
+    if not allow_stale:  # SPEC 13: a stale week fails here, before anything is built
+        from partner_analytics import freshness
 
-    for warning in freshness.check(home, region, periods.week_ending(week_ending), allow_stale):
-        log.warning("%s: %s", region, warning)
-    return result
+        freshness.check(home, region, periods.week_ending(week_ending))
+    return result  # allowed: run_step logs the problems and keeps them in the summary (_with_stale_warnings)
 
 
 def partitions_of(ingest_summary: dict) -> dict[str, list[str]]:
@@ -280,12 +280,14 @@ def run_step(step: str, landing: Path, home: Path, summary: dict, runner: Callab
 
 
 def _with_stale_warnings(home: Path, summary: dict) -> dict:
-    """`--allow-stale` let the region through: the freshness problems it overrode go into the summary's
-    `warnings` (the ingest step, in its own process, only logs them), so summary.json and every
-    attempt say the week was published stale, and why. Reads Parquet footers only."""
+    """`--allow-stale` let the region through (its ingest step skipped the gate): the freshness problems
+    it overrode are logged and go into the summary's `warnings`, so summary.json and every attempt say
+    the week was published stale, and why. Checked once, here. Reads Parquet footers only."""
     from partner_analytics import freshness
 
     stale = freshness.check(home, summary["region"], periods.week_ending(summary["week_ending"]), allow_stale=True)
+    for warning in stale:
+        log.warning("%s: %s", summary["region"], warning)
     return {**summary, "warnings": [*summary.get("warnings", []), *stale]} if stale else summary
 
 

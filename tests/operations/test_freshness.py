@@ -61,7 +61,7 @@ def test_the_weekly_dag_fails_a_stale_region_without_retry_and_takes_allow_stale
     assert [freshness.parse_flag(v) for v in (True, "true", "1", "yes", None, "", "false", False)] == [True] * 4 + [False] * 4
 
 
-def test_allowed_staleness_is_kept_in_the_summary_warnings(tmp_path):
+def test_allowed_staleness_is_kept_in_the_summary_warnings(tmp_path, caplog):
     from partner_analytics import pipeline
     from partner_analytics.process import Ran
 
@@ -77,9 +77,12 @@ def test_allowed_staleness_is_kept_in_the_summary_warnings(tmp_path):
 
     landing_warning = "landing: an earlier warning"
     allowed = {**pipeline.new_summary("US", D), "run_id": "r1", "allow_stale": True, "warnings": [landing_warning]}
-    out = pipeline.run_step("ingest", tmp_path / "landing", home, allowed, runner=runner)
+    with caplog.at_level("WARNING", logger="partner_analytics.pipeline"):
+        out = pipeline.run_step("ingest", tmp_path / "landing", home, allowed, runner=runner)
     assert calls == [("ingest_step", True)]  # the step itself was told to let it through
-    assert out["warnings"] == [landing_warning, "stale (allowed): devices: newest snapshot 2026-11-08 is older than 2026-11-15 (D - 7 days)"]
+    stale = "stale (allowed): devices: newest snapshot 2026-11-08 is older than 2026-11-15 (D - 7 days)"
+    assert out["warnings"] == [landing_warning, stale]
+    assert [r.getMessage() for r in caplog.records if r.name == "partner_analytics.pipeline"] == [f"US: {stale}"]  # logged once
     # a fresh lake adds nothing; a run without --allow-stale never reaches this (its ingest step raised)
     partition(home, "devices", "snapshot_date", D)
     out = pipeline.run_step("ingest", tmp_path / "landing", home, allowed, runner=runner)

@@ -9,10 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import polars as pl
 import pyarrow.parquet as pq
 
@@ -47,6 +50,26 @@ def _sql_path(path: Path) -> str:
 
 def _sql_list(paths: list[Path]) -> str:
     return "[" + ", ".join(_sql_path(p) for p in paths) + "]"
+
+
+def _row_groups(path: Path, columns: list[str], gone: list[int]) -> Iterator[pl.DataFrame]:
+    """A lake file's rows, one Parquet row group at a time and in file order, without the rows whose
+    numbers (0-based, in the file) are in `gone`. Measured at scale m (US, the 4 M-row week D - 7):
+    pyarrow's iter_batches kept what it read (ingestion peaked at 1,065 MiB) and polars' collect_batches
+    read ahead (1,629 MiB); polars slices re-opened the file each time (16.7 s for that week instead
+    of 7.2 s). One row group read at a time: its time and one row group's memory."""
+    lost = np.sort(np.asarray(gone, dtype=np.int64))
+    source = pq.ParquetFile(path)
+    offset = 0
+    for index in range(source.num_row_groups):
+        rows = pl.DataFrame(source.read_row_group(index, columns=columns))
+        here = lost[(lost >= offset) & (lost < offset + rows.height)] - offset
+        if len(here):
+            keep = np.ones(rows.height, dtype=bool)
+            keep[here] = False
+            rows = rows.filter(pl.Series(keep))
+        offset += source.metadata.row_group(index).num_rows
+        yield rows
 
 
 def key_names(spec: DatasetSpec) -> list[str]:
@@ -244,22 +267,30 @@ class EventSpill:
     def _stream_week(self, week: dt.date, target: Path, old_first: bool = False) -> None:
         """This run's spills of one week, minus the losers, appended in spill order to `target`;
         with old_first, preceded by the week's lake files (minus the rows that lost) read a row group
-        at a time."""
+        at a time.
+
+        Parquet encoding and compression (pyarrow, single-threaded, about half of this at scale m) run
+        in a writer thread while the next row group is read and prepared: at most one row group is
+        being written while the next one is gathered."""
         lake = schemas.schema(self.spec.lake)
         lost_rows = dict(self._lost.group_by("_fid").agg(pl.col("_row")).iter_rows())
         writer: pq.ParquetWriter | None = None
         pending: list[pl.DataFrame] = []
         pending_rows = 0
+        writing: Future | None = None
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="week-writer")
 
         def flush() -> None:
-            nonlocal writer, pending, pending_rows
+            nonlocal writer, pending, pending_rows, writing
             if not pending:
                 return
             table = pl.concat(pending, how="vertical").to_arrow(compat_level=pl.CompatLevel.oldest())
+            pending, pending_rows = [], 0
+            if writing is not None:
+                writing.result()  # one row group in flight; its error surfaces here
             if writer is None:
                 writer = pq.ParquetWriter(target, table.schema, compression="zstd", write_statistics=True)
-            writer.write_table(table, row_group_size=STREAM_ROW_GROUP)
-            pending, pending_rows = [], 0
+            writing = pool.submit(writer.write_table, table, row_group_size=STREAM_ROW_GROUP)
 
         def add(rows: pl.DataFrame) -> None:
             nonlocal pending_rows
@@ -273,16 +304,8 @@ class EventSpill:
                 for fid, part in enumerate(self.parts):
                     if part.week != week or part.origin != 0:
                         continue
-                    gone = pl.Series("_row", lost_rows.get(fid) or [], dtype=pl.UInt32)
-                    # the week's file a slice of rows at a time, in its order. Measured at scale m (US, the
-                    # 4 M-row week D - 7): pyarrow's iter_batches kept what it read (ingestion peaked at
-                    # 1,065 MiB, threads or not) and polars' collect_batches read ahead (1,629 MiB); slices
-                    # re-open the file (16.7 s instead of 7.2 s for that week) and peak at 892 MiB.
-                    for offset in range(0, part.rows, STREAM_ROW_GROUP):
-                        query = pl.scan_parquet(part.path).select(list(lake)).with_row_index("_row").slice(offset, STREAM_ROW_GROUP)
-                        if gone.len():
-                            query = query.filter(~pl.col("_row").is_in(gone.implode()))
-                        add(query.collect())
+                    for rows in _row_groups(part.path, list(lake), lost_rows.get(fid) or []):
+                        add(rows)
             for fid, part in enumerate(self.parts):
                 if part.week != week or part.origin != 1:
                     continue
@@ -300,7 +323,10 @@ class EventSpill:
             if writer is None and not pending:
                 pending.append(schemas.empty_frame(self.spec.lake))
             flush()
+            if writing is not None:
+                writing.result()
         finally:
+            pool.shutdown(wait=True)  # a failed run still lets the row group in flight finish before closing
             if writer is not None:
                 writer.close()
 

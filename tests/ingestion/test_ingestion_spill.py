@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
+import pyarrow.parquet as pq
 import pytest
 
 import ingestion.run
@@ -256,3 +257,46 @@ def test_a_partitions_files_are_data_then_added_files_by_number(tmp_path):
     assert [f.name for f in partition_files(week)] == ["data.parquet", "added-0009.parquet", "added-0010.parquet"]
     assert append_file(tmp_path, "cdr/week_ending=2026-11-22").name == "added-0011.parquet"
     assert partition_files(tmp_path / "cdr/week_ending=2026-11-29") == []
+
+
+def test_a_lake_file_is_read_a_row_group_at_a_time_without_its_lost_rows(tmp_path):
+    """spill._row_groups: row groups of 2, 2 and 1 rows (file rows 0-4); rows 1, 2 and 4 lost -> row 0
+    from the first group, row 3 from the second, nothing from the last, each group on its own."""
+    import pyarrow as pa
+
+    path = tmp_path / "week.parquet"
+    pq.write_table(pa.table({"v": ["a", "b", "c", "d", "e"], "n": [0, 1, 2, 3, 4]}), path, row_group_size=2)
+    assert pq.ParquetFile(path).num_row_groups == 3
+    groups = list(spill._row_groups(path, ["v"], [4, 1, 2]))
+    assert [g.get_column("v").to_list() for g in groups] == [["a"], ["d"], []]
+    assert [g.columns for g in groups] == [["v"], ["v"], ["v"]]
+    assert [g.get_column("v").to_list() for g in spill._row_groups(path, ["v"], [])] == [["a", "b"], ["c", "d"], ["e"]]
+
+
+def test_a_reopened_week_of_many_row_groups_loses_the_replaced_rows_of_each(landing, home, b, monkeypatch):
+    """Spill path with one row per row group: last week's file holds r1-r5 in five row groups; a late file
+    replaces r5 and r2 (in different row groups) and adds r9. The week is rewritten old rows first, a row
+    group at a time (the writer thread behind), then the late file's rows in source order."""
+    monkeypatch.setattr(ingestion.run, "IN_MEMORY_ROWS", 0)
+    monkeypatch.setattr(spill, "STREAM_ROW_GROUP", 1)
+    b.write_csv(landing / "US/cdr/a.csv", b.CDR_HEADER, [b.cdr("r1"), b.cdr("r2"), b.cdr("r3")])
+    b.write_csv(landing / "US/cdr/b.csv", b.CDR_HEADER, [b.cdr("r4"), b.cdr("r5")])
+    b.run(landing, home)
+    week = home / "lake/US/cdr/week_ending=2026-11-22/data.parquet"
+    assert pq.ParquetFile(week).num_row_groups == 5
+    late = [
+        b.cdr("r5", Duration="7", **{"Report time": "2026-11-16T11:00:00.000Z"}),
+        b.cdr("r9"),
+        b.cdr("r2", Duration="8", **{"Report time": "2026-11-16T11:00:00.000Z"}),
+    ]
+    b.write_csv(landing / "US/cdr/z.csv", b.CDR_HEADER, late)
+    assert b.counts(b.run(landing, home)["cdr"]) == (3, 3, 0, 0, 2)  # 3 read, 3 loaded, 2 lake rows replaced
+    assert b.lake(home, "cdr").select("report_id", "source_file", "duration_seconds").rows() == [
+        ("r1", "US/cdr/a.csv", 60),
+        ("r3", "US/cdr/a.csv", 60),
+        ("r4", "US/cdr/b.csv", 60),
+        ("r5", "US/cdr/z.csv", 7),
+        ("r9", "US/cdr/z.csv", 60),
+        ("r2", "US/cdr/z.csv", 8),
+    ]
+    assert pq.ParquetFile(week).num_row_groups == 6

@@ -273,17 +273,19 @@ def test_a_lake_file_is_read_a_row_group_at_a_time_without_its_lost_rows(tmp_pat
     assert [g.get_column("v").to_list() for g in spill._row_groups(path, ["v"], [])] == [["a", "b"], ["c", "d"], ["e"]]
 
 
-def test_a_reopened_week_of_many_row_groups_loses_the_replaced_rows_of_each(landing, home, b, monkeypatch):
-    """Spill path with one row per row group: last week's file holds r1-r5 in five row groups; a late file
-    replaces r5 and r2 (in different row groups) and adds r9. The week is rewritten old rows first, a row
-    group at a time (the writer thread behind), then the late file's rows in source order."""
+@pytest.mark.parametrize("row_group, before, after", [(1, [1] * 5, [1] * 6), (2, [2, 2, 1], [2, 2, 2])])
+def test_a_reopened_week_of_many_row_groups_loses_the_replaced_rows_of_each(landing, home, b, monkeypatch, row_group, before, after):
+    """Spill path, row groups of 1 or 2 rows: last week's file holds r1-r5; a late file replaces r5 and r2
+    (in different row groups) and adds r9. The week is rewritten old rows first, a row group at a time
+    (the writer thread behind), then the late file's rows in source order; every row group but the last
+    is full again (2 rows: r1 r3 | r4 r5' | r9 r2', though r2 and r5 left holes in the old groups)."""
     monkeypatch.setattr(ingestion.run, "IN_MEMORY_ROWS", 0)
-    monkeypatch.setattr(spill, "STREAM_ROW_GROUP", 1)
+    monkeypatch.setattr(spill, "STREAM_ROW_GROUP", row_group)
     b.write_csv(landing / "US/cdr/a.csv", b.CDR_HEADER, [b.cdr("r1"), b.cdr("r2"), b.cdr("r3")])
     b.write_csv(landing / "US/cdr/b.csv", b.CDR_HEADER, [b.cdr("r4"), b.cdr("r5")])
     b.run(landing, home)
     week = home / "lake/US/cdr/week_ending=2026-11-22/data.parquet"
-    assert pq.ParquetFile(week).num_row_groups == 5
+    assert _row_group_sizes(week) == before
     late = [
         b.cdr("r5", Duration="7", **{"Report time": "2026-11-16T11:00:00.000Z"}),
         b.cdr("r9"),
@@ -299,4 +301,9 @@ def test_a_reopened_week_of_many_row_groups_loses_the_replaced_rows_of_each(land
         ("r9", "US/cdr/z.csv", 60),
         ("r2", "US/cdr/z.csv", 8),
     ]
-    assert pq.ParquetFile(week).num_row_groups == 6
+    assert _row_group_sizes(week) == after
+
+
+def _row_group_sizes(path):
+    meta = pq.ParquetFile(path).metadata
+    return [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]

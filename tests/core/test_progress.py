@@ -142,7 +142,7 @@ def test_the_end_of_run_table_sums_each_region(tmp_path):
     from rich.console import Console
 
     out = io.StringIO()
-    progress.render_table(summaries, home, Console(file=out, width=200))
+    progress.render_table(summaries, home, Console(file=out, width=1000))  # wide: no tmp path (pytest -n: longer) wraps
     text = out.getvalue()
     us = next(line for line in text.splitlines() if "│ US" in line)
     assert [c.strip() for c in us.strip("│ ").split("│")] == ["US", "succeeded", "1,003", "993", "6", "14.2", "512 MiB", "3", str(page)]

@@ -10,8 +10,7 @@ import datetime as dt
 import shutil
 from collections import Counter
 from collections.abc import Iterator
-from concurrent import futures
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,13 +64,14 @@ def _row_groups(path: Path, columns: list[str], gone: list[int]) -> Iterator[pl.
     source = pq.ParquetFile(path)
     offset = 0
     for index in range(source.num_row_groups):
+        size = source.metadata.row_group(index).num_rows
         rows = pl.DataFrame(source.read_row_group(index, columns=columns))
-        here = lost[(lost >= offset) & (lost < offset + rows.height)] - offset
+        here = lost[(lost >= offset) & (lost < offset + size)] - offset
         if len(here):
-            keep = np.ones(rows.height, dtype=bool)
+            keep = np.ones(size, dtype=bool)
             keep[here] = False
             rows = rows.filter(pl.Series(keep))
-        offset += source.metadata.row_group(index).num_rows
+        offset += size
         yield rows
 
 
@@ -338,7 +338,7 @@ class EventSpill:
                 writing.result()
         finally:
             if writing is not None:
-                futures.wait([writing])  # a failed run still lets the row group in flight finish before closing
+                wait([writing])  # a failed run still lets the row group in flight finish before closing
             if writer is not None:
                 pool.submit(writer.close).result()
             # pyarrow's pool (mimalloc, per-thread heaps) keeps what the row groups read and encoded took;

@@ -214,11 +214,12 @@ def build_region(
         else:
             seconds = incremental.stage_base(plan.base, building)
             log.info(
-                "%s: incremental build from the live warehouse (copied in %.2f s): %s, recomputing %s",
+                "%s: incremental build from the live warehouse (copied in %.2f s): %s, recomputing leg weeks %s, activity weeks %s",
                 region,
                 seconds,
                 plan.reason,
                 ", ".join(w.isoformat() for w in plan.leg_weeks) or "none",
+                ", ".join(w.isoformat() for w in plan.activity_weeks) or "none",
             )
         if not reuse:
             args = ["build", *plan.dbt_args(), "--vars", json.dumps({**variables, **plan.dbt_vars()})]

@@ -18,6 +18,12 @@ with its mtimes (`cp -a`, rsync, a backup) holds the same files, and an earlier 
 inode made such a copy recompute every week of the window (the steady-state benchmark, which runs
 from a copy of last week's home, did so until this was found).
 
+The same holds for the people's calling activity (`intermediate.int_calling_active_days`, one row per
+User UUID and UTC day with a leg, stored per CDR week): the subscription analytics' 90-day usage windows
+of the 8 trend weeks reach 20 weeks back, so without it every weekly build read ~20 weeks of CDRs again.
+A weekly build recomputes only the CDR weeks of that horizon (`activity_weeks`) whose partition changed
+or that the base did not hold.
+
 A full build (no base, `--full-refresh` to dbt) whenever incrementality cannot be shown correct:
 `run --full-refresh`, no live warehouse or one without state, a base built by different code or
 settings (the build key: model SQL, macros, thresholds, scope, report period), a base holding a
@@ -44,10 +50,13 @@ STATE_SCHEMA = "intermediate"
 STATE_TABLE = "incremental_state"
 DATASETS = ("cdr", "media_quality")
 TREND_WEEKS = 8  # the calling window of a weekly build: week endings D - 49 ... D (macros/calling.sql)
+# the CDR weeks the activity flags read (macro usage_window_weeks_filter): the trend weeks' 90-day windows,
+# [D - 139 days, D), with the lake's one-week slack each side: week endings in (D - 146 days, D + 14 days]
+ACTIVITY_WEEKS_BACK, ACTIVITY_WEEKS_AHEAD = 20, 2
 TAIL_BYTES = 64 * 1024
 # vars that make a build something other than the plain weekly one: never incremental
 NOT_INCREMENTAL_VARS = ("report_start", "report_end", "scope_org_ids")
-# the files whose text decides what int_call_legs_weekly holds
+# the files whose text decides what int_call_legs_weekly and int_calling_active_days hold
 KEY_FILES = ("dbt_project.yml", "macros", "models/staging", "models/intermediate/calling", "seeds")
 
 
@@ -61,9 +70,12 @@ class Plan:
     reuse: bool = False  # nothing the warehouse is built from changed since the base: no dbt at all
     leg_weeks: tuple[dt.date, ...] = ()
     window_weeks: tuple[dt.date, ...] = ()
+    activity_weeks: tuple[dt.date, ...] = ()  # the CDR weeks int_calling_active_days recomputes
 
     def dbt_vars(self) -> dict:
-        return {} if self.full_refresh else {"leg_weeks": [w.isoformat() for w in self.leg_weeks]}
+        if self.full_refresh:
+            return {}
+        return {"leg_weeks": [w.isoformat() for w in self.leg_weeks], "activity_weeks": [w.isoformat() for w in self.activity_weeks]}
 
     def dbt_args(self) -> list[str]:
         return ["--full-refresh"] if self.full_refresh else []
@@ -72,6 +84,11 @@ class Plan:
 def window_weeks(week_ending: dt.date) -> tuple[dt.date, ...]:
     """The leg weeks of a weekly build's calling window, oldest first."""
     return tuple(week_ending - dt.timedelta(days=7 * back) for back in reversed(range(TREND_WEEKS)))
+
+
+def activity_weeks(week_ending: dt.date) -> tuple[dt.date, ...]:
+    """The CDR lake weeks the activity flags of a weekly build read (D - 140 ... D + 14 days), oldest first."""
+    return tuple(week_ending + dt.timedelta(days=7 * k) for k in range(-ACTIVITY_WEEKS_BACK, ACTIVITY_WEEKS_AHEAD + 1))
 
 
 def _fingerprint(path: Path) -> list:
@@ -113,7 +130,7 @@ def build_key(variables: dict) -> str:
         files = [target] if target.is_file() else sorted(p for p in target.rglob("*") if p.is_file())
         for f in files:
             digest.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
-    settings = {k: v for k, v in variables.items() if k not in ("week_ending", "home", "leg_weeks")}
+    settings = {k: v for k, v in variables.items() if k not in ("week_ending", "home", "leg_weeks", "activity_weeks")}
     digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
     return digest.hexdigest()
 
@@ -133,6 +150,19 @@ def changed_weeks(base_state: dict, files: dict[str, list], weeks: tuple[dt.date
     held = set(base_state.get("weeks", []))
     base_files = base_state.get("files", {})
     return tuple(w for w in weeks if w.isoformat() not in held or _week_files(base_files, w) != _week_files(files, w))
+
+
+def _cdr_files(files: dict[str, list], week: dt.date) -> dict[str, list]:
+    prefix = f"cdr/week_ending={week.isoformat()}/"
+    return {rel: fp for rel, fp in files.items() if rel.startswith(prefix)}
+
+
+def changed_activity_weeks(base_state: dict, files: dict[str, list], weeks: tuple[dt.date, ...]) -> tuple[dt.date, ...]:
+    """The CDR weeks of `weeks` whose activity the base does not hold or whose CDR files differ from the
+    base's (a base recorded before the activity was stored holds none)."""
+    held = set(base_state.get("activity_weeks", []))
+    base_files = base_state.get("files", {})
+    return tuple(w for w in weeks if w.isoformat() not in held or _cdr_files(base_files, w) != _cdr_files(files, w))
 
 
 def read_state(warehouse: Path) -> tuple[dict | None, dt.date | None]:
@@ -163,6 +193,7 @@ def write_state(warehouse: Path, week_ending: dt.date, variables: dict, files: d
         "key": build_key(variables),
         "week_ending": week_ending.isoformat(),
         "weeks": [w.isoformat() for w in window_weeks(week_ending)],
+        "activity_weeks": [w.isoformat() for w in activity_weeks(week_ending)],
         "files": files,
         "lake_digest": lake_digest,
     }
@@ -172,9 +203,10 @@ def write_state(warehouse: Path, week_ending: dt.date, variables: dict, files: d
         con.execute(f"create or replace table {STATE_SCHEMA}.{STATE_TABLE} (state varchar)")
         con.execute(f"insert into {STATE_SCHEMA}.{STATE_TABLE} values (?)", [json.dumps(state, sort_keys=True)])
         con.execute(
-            f"comment on table {STATE_SCHEMA}.{STATE_TABLE} is 'What intermediate.int_call_legs_weekly was "
-            "computed from (build key, leg weeks, a fingerprint per lake file): the next weekly build recomputes "
-            "only the weeks whose files changed (partner_analytics/incremental.py).'"
+            f"comment on table {STATE_SCHEMA}.{STATE_TABLE} is 'What intermediate.int_call_legs_weekly and "
+            "intermediate.int_calling_active_days were computed from (build key, leg weeks, activity weeks, a "
+            "fingerprint per lake file): the next weekly build recomputes only the weeks whose files changed "
+            "(partner_analytics/incremental.py).'"
         )
         con.execute("checkpoint")
     finally:
@@ -207,10 +239,12 @@ def plan(home: Path, region: str, week_ending: dt.date, variables: dict, full_re
     if state.get("key") != build_key(variables):
         return full("the live warehouse was built by other code or settings")
     todo = changed_weeks(state, files, weeks)
-    if not todo and built == week_ending and state.get("lake_digest") == all_lake_digest(home, region):
+    activity = changed_activity_weeks(state, files, activity_weeks(week_ending))
+    if not todo and not activity and built == week_ending and state.get("lake_digest") == all_lake_digest(home, region):
         # a re-run of the live week on an unchanged lake: the live warehouse is what a build would give
         return Plan(False, "nothing changed since the live warehouse was built for this week", base=live.resolve(), reuse=True, window_weeks=weeks), files
-    return Plan(False, f"{len(todo)} of {len(weeks)} leg weeks changed", base=live.resolve(), leg_weeks=todo, window_weeks=weeks), files
+    reason = f"{len(todo)} of {len(weeks)} leg weeks and {len(activity)} of {len(activity_weeks(week_ending))} activity weeks changed"
+    return Plan(False, reason, base=live.resolve(), leg_weeks=todo, window_weeks=weeks, activity_weeks=activity), files
 
 
 def stage_base(base: Path, building: Path, link: bool = False) -> float:

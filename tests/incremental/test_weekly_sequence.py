@@ -140,8 +140,12 @@ def _exports(home: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.glob("*.csv"))}
 
 
+# the tables a weekly build keeps from its base and recomputes in part, and what the people's activity feeds
+INCREMENTAL_TABLES = ("int_call_legs_weekly", "int_calling_active_days", "int_people_activity_flagged")
+
+
 def _marts(warehouse: Path) -> dict[str, list[tuple]]:
-    """Every rpt_/fct_ relation of marts and the leg facts, rows sorted (NULLs first)."""
+    """Every rpt_/fct_/dim_ relation of marts and the incrementally kept tables, rows sorted (NULLs first)."""
     con = open_read_only(warehouse)
     try:
         names = [
@@ -150,7 +154,7 @@ def _marts(warehouse: Path) -> dict[str, list[tuple]]:
                 "select schema_name, view_name from duckdb_views() where not internal "
                 "union all select schema_name, table_name from duckdb_tables() order by 1, 2"
             ).fetchall()
-            if (s == "marts" and t.startswith(("rpt_", "fct_", "dim_"))) or t == "int_call_legs_weekly"
+            if (s == "marts" and t.startswith(("rpt_", "fct_", "dim_"))) or t in INCREMENTAL_TABLES
         ]
         out = {}
         for s, t in names:
@@ -195,14 +199,25 @@ def test_four_incremental_weeks_equal_one_full_refresh(generated: Path, tmp_path
     # D1: nothing to start from; every later week only what changed since the live warehouse
     assert len(plans[D1]) == 1 and "full build (no live warehouse)" in plans[D1][0]
     # D2: the new week, and D1 because D2's media partition (media of D1 legs that started late on
-    # Saturday) was written anew; earlier weeks are kept
-    assert "2 of 8 leg weeks changed, recomputing 2026-11-01, 2026-11-08" in plans[D2][0], plans[D2]
+    # Saturday) was written anew; earlier weeks are kept. The people's calling activity (CDRs only): the
+    # new week, and D2 + 14 days, which entered its horizon (empty)
+    assert (
+        "2 of 8 leg weeks and 2 of 23 activity weeks changed, recomputing leg weeks 2026-11-01, 2026-11-08, "
+        "activity weeks 2026-11-08, 2026-11-22" in plans[D2][0]
+    ), plans[D2]
     # D3: the new week, the late CDRs' week D1, the corrected CDR's week D2 (and D2's media partition,
-    # which now holds the media of a D1 leg)
-    assert "3 of 8 leg weeks changed, recomputing 2026-11-01, 2026-11-08, 2026-11-15" in plans[D3][0], plans[D3]
+    # which now holds the media of a D1 leg); activity: the same three CDR weeks and D3 + 14 days
+    assert (
+        "3 of 8 leg weeks and 4 of 23 activity weeks changed, recomputing leg weeks 2026-11-01, 2026-11-08, "
+        "2026-11-15, activity weeks 2026-11-01, 2026-11-08, 2026-11-15, 2026-11-29" in plans[D3][0]
+    ), plans[D3]
     # D4: the new week and the one before (its next-week media partition); the corrected devices
-    # snapshot does not touch the stored leg facts (the endpoint type is joined on read)
-    assert "2 of 8 leg weeks changed, recomputing 2026-11-15, 2026-11-22" in plans[D4][0], plans[D4]
+    # snapshot does not touch the stored leg facts (the endpoint type is joined on read); activity: the
+    # new week only (D3's CDRs did not change) and D4 + 14 days
+    assert (
+        "2 of 8 leg weeks and 2 of 23 activity weeks changed, recomputing leg weeks 2026-11-15, 2026-11-22, "
+        "activity weeks 2026-11-22, 2026-12-06" in plans[D4][0]
+    ), plans[D4]
 
     # the late legs and the corrected leg are in the facts, with the cross-week media record
     wh = home / "warehouse" / "US.duckdb"
@@ -232,7 +247,8 @@ def test_four_incremental_weeks_equal_one_full_refresh(generated: Path, tmp_path
     for name, data in full.items():
         assert seq.get(name) == data, f"export {name} differs from the full refresh"
     seq_marts, full_marts = _marts(wh), _marts(full_home / "warehouse" / "US.duckdb")
-    assert set(seq_marts) == set(full_marts) and "intermediate.int_call_legs_weekly" in full_marts
+    assert set(seq_marts) == set(full_marts) and {f"intermediate.{t}" for t in INCREMENTAL_TABLES} <= set(full_marts)
+    assert len(full_marts["intermediate.int_calling_active_days"]) > 100
     assert len(full_marts["marts.fct_call_legs"]) > 5_000
     for name in full_marts:
         assert seq_marts[name] == full_marts[name], f"{name} differs from the full refresh"

@@ -1,0 +1,29 @@
+-- One row per person (CDR User UUID) and UTC day with a CDR leg, per lake CDR week: the calling
+-- activity the subscription analytics' 90-day usage windows read (int_people_activity_flagged).
+-- Incremental (SPEC 13 "cost follows the new data"): those windows reach 20 weeks back, so a weekly
+-- run recomputes only the CDR weeks in var `activity_weeks` - those whose partition changed since the
+-- base warehouse was built, or that it did not hold (partner_analytics/incremental.py) - instead of
+-- reading ~20 weeks of CDRs again. DuckDB: delete+insert on week_ending (the pre-hook also drops
+-- emptied weeks and weeks that left the horizon); Spark: insert_overwrite of the week_ending
+-- partitions. `run --full-refresh` rebuilds all.
+{{ config(
+    materialized='incremental',
+    incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'delete+insert'),
+    unique_key=(none if target.type == 'spark' else 'week_ending'),
+    partition_by=(['week_ending'] if target.type == 'spark' else none),
+    file_format=('parquet' if target.type == 'spark' else none),
+    on_schema_change='fail',
+    pre_hook="{{ calling_activity_weeks_pre_hook() }}"
+) }}
+
+{% if execute and var('activity_weeks', none) is not none and not is_incremental() %}
+    {{ exceptions.raise_compiler_error("var activity_weeks is set but int_calling_active_days is not built incrementally: run with --full-refresh and without activity_weeks") }}
+{% endif %}
+
+select distinct
+    user_id as person_id,
+    cast(started_at as date) as activity_date,
+    week_ending
+from {{ ref('stg_webex__cdr') }}
+where user_id is not null
+    and {{ calling_activity_weeks_filter('week_ending') }}

@@ -42,11 +42,18 @@ def test_the_generated_tests_of_two_datasets():
     assert set(models) == {f"stg_webex__{d}" for d in schemas.CONTRACTS}
     meetings = models["stg_webex__meeting_participants"]["data_tests"]
     assert meetings[0]["unique_combination"]["arguments"]["columns"] == ["org_id", "meeting_id", "lower(email)", "joined_at", "week_ending"]
-    assert meetings[0]["unique_combination"]["config"]["where"] == "week_ending = cast('{{ var('week_ending') }}' as date)"
+    week = "week_ending = cast('{{ var('week_ending') }}' as date)"
+    assert meetings[0]["unique_combination"]["config"]["where"] == week
+    assert meetings[1]["not_null_columns"]["config"]["where"] == week
+    snapshots = (
+        "snapshot_date > cast('{{ (modules.datetime.date.fromisoformat(var('week_ending') | string)"
+        " - modules.datetime.timedelta(days=7)).isoformat() }}' as date)"
+        " and snapshot_date <= cast('{{ var('week_ending') }}' as date)"
+    )
     licenses = models["stg_webex__licenses"]["data_tests"]
     assert licenses == [
-        {"unique_combination": {"arguments": {"columns": ["license_id", "org_id", "snapshot_date"]}}},
-        {"not_null_columns": {"arguments": {"columns": ["license_id", "org_id", "snapshot_date"]}}},
+        {"unique_combination": {"arguments": {"columns": ["license_id", "org_id", "snapshot_date"]}, "config": {"where": snapshots}}},
+        {"not_null_columns": {"arguments": {"columns": ["license_id", "org_id", "snapshot_date"]}, "config": {"where": snapshots}}},
         {"relationship_in_force": {
             "arguments": {"columns": ["org_id", "subscription_id"], "parent": "ref('stg_webex__subscriptions')"},
             "config": {"severity": "warn"},

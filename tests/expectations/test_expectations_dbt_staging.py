@@ -90,15 +90,21 @@ def test_orphans_warn_null_required_columns_and_repeated_grains_error(lake, tmp_
     )
     lake.write("licenses", day("2026-11-15"), [dict(base, license_id="L4", subscription_id="S8")])
     # Null required columns in two staging models -> one row per null column, severity error.
-    # A repeated grain (error): person P1 of o1 twice in the 2026-11-08 snapshot (snapshots are checked
-    # whole) -> 1 group; CDR R1 twice in week D -> 1 group. R0 twice in the week before D is outside
-    # the run's week, which is the only one the event grain test reads -> not counted.
+    # A repeated grain (error): person P1 of o1 twice in the 2026-11-20 snapshot (a snapshot of the run's
+    # week, (D - 7 days, D]) -> 1 group; CDR R1 twice in week D -> 1 group. Both tests read the run's
+    # week only (SPEC 13): the same repeat and a NULL person id in the 2026-11-08 snapshot, R0 twice and
+    # a CDR without org in the week before D -> not counted.
     lake.write("people", D, rows("people", {"person_id": None}))
     person = rows("people")[0]
-    lake.write("people", day("2026-11-08"), [person, dict(person, display_name="again")])
+    lake.write("people", day("2026-11-20"), [person, dict(person, display_name="again")])
+    lake.write("people", day("2026-11-08"), [person, dict(person, display_name="again"), dict(person, person_id=None)])
     legs = rows("cdr", {}, {"org_id": None})
     lake.write("cdr", D, [*legs, dict(legs[0], duration_seconds=99)])
-    lake.write("cdr", day("2026-11-15"), [dict(legs[0], report_id="R0"), dict(legs[0], report_id="R0")])
+    lake.write(
+        "cdr",
+        day("2026-11-15"),
+        [dict(legs[0], report_id="R0"), dict(legs[0], report_id="R0"), dict(legs[0], report_id="R5", org_id=None)],
+    )
 
     outcome = _build_staging_and_tests(lake, tmp_path, monkeypatch)
     assert outcome == {

@@ -135,13 +135,15 @@ def build_key(variables: dict) -> str:
     return digest.hexdigest()
 
 
-def _week_files(files: dict[str, list], week: dt.date) -> dict[str, list]:
-    """The lake files leg week `week` is computed from (CDR of the week, media of the week and the next)."""
-    prefixes = (
-        f"cdr/week_ending={week.isoformat()}/",
-        f"media_quality/week_ending={week.isoformat()}/",
-        f"media_quality/week_ending={(week + dt.timedelta(days=7)).isoformat()}/",
-    )
+def _week_files(files: dict[str, list], week: dt.date, leg_facts: bool = True) -> dict[str, list]:
+    """The lake files leg week `week` is computed from (CDR of the week, media of the week and the next),
+    or with leg_facts=False the CDR week's activity (its CDR files only)."""
+    prefixes = (f"cdr/week_ending={week.isoformat()}/",)
+    if leg_facts:
+        prefixes += (
+            f"media_quality/week_ending={week.isoformat()}/",
+            f"media_quality/week_ending={(week + dt.timedelta(days=7)).isoformat()}/",
+        )
     return {rel: fp for rel, fp in files.items() if rel.startswith(prefixes)}
 
 
@@ -152,17 +154,12 @@ def changed_weeks(base_state: dict, files: dict[str, list], weeks: tuple[dt.date
     return tuple(w for w in weeks if w.isoformat() not in held or _week_files(base_files, w) != _week_files(files, w))
 
 
-def _cdr_files(files: dict[str, list], week: dt.date) -> dict[str, list]:
-    prefix = f"cdr/week_ending={week.isoformat()}/"
-    return {rel: fp for rel, fp in files.items() if rel.startswith(prefix)}
-
-
 def changed_activity_weeks(base_state: dict, files: dict[str, list], weeks: tuple[dt.date, ...]) -> tuple[dt.date, ...]:
     """The CDR weeks of `weeks` whose activity the base does not hold or whose CDR files differ from the
     base's (a base recorded before the activity was stored holds none)."""
     held = set(base_state.get("activity_weeks", []))
     base_files = base_state.get("files", {})
-    return tuple(w for w in weeks if w.isoformat() not in held or _cdr_files(base_files, w) != _cdr_files(files, w))
+    return tuple(w for w in weeks if w.isoformat() not in held or _week_files(base_files, w, False) != _week_files(files, w, False))
 
 
 def read_state(warehouse: Path) -> tuple[dict | None, dt.date | None]:

@@ -39,9 +39,16 @@ and {{ column }} < {{ add_days(7, calling_window_end()) }}
 {#- The weeks an incremental build recomputes: var `leg_weeks`, a list of ISO week endings set by
     partner_analytics/incremental.py (none -> no week; unset -> every week of the window). -#}
 {% macro calling_leg_weeks_filter(column) -%}
-{%- set weeks = var('leg_weeks', none) -%}
-{%- if weeks is none -%}
-{{ calling_window_weeks_filter(column) }}
+{{ weeks_var_filter('leg_weeks', column, calling_window_weeks_filter(column)) }}
+{%- endmacro %}
+
+{#- `column` in the ISO week endings of list var `name` (an empty list: no week); `unset` (SQL) when
+    the var is not set. -#}
+{% macro weeks_var_filter(name, column, unset) -%}
+{%- set weeks = var(name, none) -%}
+{#- (a falsy string: the linter's stand-in for an unset var, dbt_project/sqlfluff_context) -#}
+{%- if weeks is none or (weeks is string and not weeks) -%}
+{{ unset }}
 {%- elif weeks | length == 0 -%}
 1 = 0
 {%- else -%}
@@ -88,15 +95,7 @@ where ({{ calling_leg_weeks_filter('week_ending') }})
     set by partner_analytics/incremental.py (none -> no week; unset -> every CDR week the activity flags
     read, usage_window_weeks_filter). -#}
 {% macro calling_activity_weeks_filter(column) -%}
-{%- set weeks = var('activity_weeks', none) -%}
-{#- (a falsy string: the linter's stand-in for an unset var, dbt_project/sqlfluff_context) -#}
-{%- if weeks is none or (weeks is string and not weeks) -%}
-{{ usage_window_weeks_filter(column) }}
-{%- elif weeks | length == 0 -%}
-1 = 0
-{%- else -%}
-{{ column }} in ({% for w in weeks %}{{ date_literal(w) }}{{ ', ' if not loop.last }}{% endfor %})
-{%- endif -%}
+{{ weeks_var_filter('activity_weeks', column, usage_window_weeks_filter(column)) }}
 {%- endmacro %}
 
 {#- DuckDB pre-hook of int_calling_active_days in an incremental build: the recomputed weeks go (also a

@@ -214,12 +214,11 @@ def build_region(
         else:
             seconds = incremental.stage_base(plan.base, building)
             log.info(
-                "%s: incremental build from the live warehouse (copied in %.2f s): %s, recomputing leg weeks %s, activity weeks %s",
+                "%s: incremental build from the live warehouse (copied in %.2f s): %s, recomputing leg weeks %s, activity weeks %s, meeting weeks %s",
                 region,
                 seconds,
                 plan.reason,
-                ", ".join(w.isoformat() for w in plan.leg_weeks) or "none",
-                ", ".join(w.isoformat() for w in plan.activity_weeks) or "none",
+                *(", ".join(w.isoformat() for w in weeks) or "none" for weeks in (plan.leg_weeks, plan.activity_weeks, plan.meeting_weeks)),
             )
         if not reuse:
             args = ["build", *plan.dbt_args(), "--vars", json.dumps({**variables, **plan.dbt_vars()})]

@@ -18,11 +18,13 @@ with its mtimes (`cp -a`, rsync, a backup) holds the same files, and an earlier 
 inode made such a copy recompute every week of the window (the steady-state benchmark, which runs
 from a copy of last week's home, did so until this was found).
 
-The same holds for the people's calling activity (`intermediate.int_calling_active_days`, one row per
-User UUID and UTC day with a leg, stored per CDR week): the subscription analytics' 90-day usage windows
-of the 8 trend weeks reach 20 weeks back, so without it every weekly build read ~20 weeks of CDRs again.
-A weekly build recomputes only the CDR weeks of that horizon (`activity_weeks`) whose partition changed
-or that the base did not hold.
+The same holds for the people's activity: `intermediate.int_calling_active_days` (one row per User UUID
+and UTC day with a leg, stored per CDR week) and `intermediate.int_meeting_active_days` (one row per
+lower-cased email and UTC day with a meeting participation, per meeting week). The subscription
+analytics' 90-day usage windows of the 8 trend weeks reach 20 weeks back, so without them every weekly
+build read ~20 weeks of CDRs and meetings again. A weekly build recomputes only the weeks of that horizon
+(`activity_weeks` for the CDRs, `meeting_weeks` for the meetings) whose partition changed or that the
+base did not hold.
 
 A full build (no base, `--full-refresh` to dbt) whenever incrementality cannot be shown correct:
 `run --full-refresh`, no live warehouse or one without state, a base built by different code or
@@ -48,16 +50,18 @@ log = logging.getLogger(__name__)
 
 STATE_SCHEMA = "intermediate"
 STATE_TABLE = "incremental_state"
-DATASETS = ("cdr", "media_quality")
+DATASETS = ("cdr", "media_quality", "meeting_participants")
 TREND_WEEKS = 8  # the calling window of a weekly build: week endings D - 49 ... D (macros/calling.sql)
-# the CDR weeks the activity flags read (macro usage_window_weeks_filter): the trend weeks' 90-day windows,
+# the event weeks the activity flags read (macro usage_window_weeks_filter): the trend weeks' 90-day windows,
 # [D - 139 days, D), with the lake's one-week slack each side: week endings in (D - 146 days, D + 14 days]
 ACTIVITY_WEEKS_BACK, ACTIVITY_WEEKS_AHEAD = 20, 2
+# the stored activity days: dbt var (and state key) -> the lake dataset they are computed from
+ACTIVITY_DAYS = {"activity_weeks": "cdr", "meeting_weeks": "meeting_participants"}
 TAIL_BYTES = 64 * 1024
 # vars that make a build something other than the plain weekly one: never incremental
 NOT_INCREMENTAL_VARS = ("report_start", "report_end", "scope_org_ids")
-# the files whose text decides what int_call_legs_weekly and int_calling_active_days hold
-KEY_FILES = ("dbt_project.yml", "macros", "models/staging", "models/intermediate/calling", "seeds")
+# the files whose text decides what int_call_legs_weekly and the activity days hold
+KEY_FILES = ("dbt_project.yml", "macros", "models/staging", "models/intermediate/calling", "models/intermediate/activity", "seeds")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,11 +75,12 @@ class Plan:
     leg_weeks: tuple[dt.date, ...] = ()
     window_weeks: tuple[dt.date, ...] = ()
     activity_weeks: tuple[dt.date, ...] = ()  # the CDR weeks int_calling_active_days recomputes
+    meeting_weeks: tuple[dt.date, ...] = ()  # the meeting weeks int_meeting_active_days recomputes
 
     def dbt_vars(self) -> dict:
         if self.full_refresh:
             return {}
-        return {"leg_weeks": [w.isoformat() for w in self.leg_weeks], "activity_weeks": [w.isoformat() for w in self.activity_weeks]}
+        return {name: [w.isoformat() for w in getattr(self, name)] for name in ("leg_weeks", *ACTIVITY_DAYS)}
 
     def dbt_args(self) -> list[str]:
         return ["--full-refresh"] if self.full_refresh else []
@@ -87,7 +92,7 @@ def window_weeks(week_ending: dt.date) -> tuple[dt.date, ...]:
 
 
 def activity_weeks(week_ending: dt.date) -> tuple[dt.date, ...]:
-    """The CDR lake weeks the activity flags of a weekly build read (D - 140 ... D + 14 days), oldest first."""
+    """The event lake weeks the activity flags of a weekly build read (D - 140 ... D + 14 days), oldest first."""
     return tuple(week_ending + dt.timedelta(days=7 * k) for k in range(-ACTIVITY_WEEKS_BACK, ACTIVITY_WEEKS_AHEAD + 1))
 
 
@@ -130,17 +135,19 @@ def build_key(variables: dict) -> str:
         files = [target] if target.is_file() else sorted(p for p in target.rglob("*") if p.is_file())
         for f in files:
             digest.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
-    settings = {k: v for k, v in variables.items() if k not in ("week_ending", "home", "leg_weeks", "activity_weeks")}
+    settings = {k: v for k, v in variables.items() if k not in ("week_ending", "home", "leg_weeks", *ACTIVITY_DAYS)}
     digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
     return digest.hexdigest()
 
 
-def _week_files(files: dict[str, list], week: dt.date, leg_facts: bool = True) -> dict[str, list]:
+def _week_files(files: dict[str, list], week: dt.date, dataset: str | None = None) -> dict[str, list]:
     """The lake files leg week `week` is computed from (CDR of the week, media of the week and the next),
-    or with leg_facts=False the CDR week's activity (its CDR files only)."""
-    prefixes = (f"cdr/week_ending={week.isoformat()}/",)
-    if leg_facts:
-        prefixes += (
+    or those of one dataset's week (what its stored activity days are computed from)."""
+    if dataset is not None:
+        prefixes: tuple[str, ...] = (f"{dataset}/week_ending={week.isoformat()}/",)
+    else:
+        prefixes = (
+            f"cdr/week_ending={week.isoformat()}/",
             f"media_quality/week_ending={week.isoformat()}/",
             f"media_quality/week_ending={(week + dt.timedelta(days=7)).isoformat()}/",
         )
@@ -154,12 +161,13 @@ def changed_weeks(base_state: dict, files: dict[str, list], weeks: tuple[dt.date
     return tuple(w for w in weeks if w.isoformat() not in held or _week_files(base_files, w) != _week_files(files, w))
 
 
-def changed_activity_weeks(base_state: dict, files: dict[str, list], weeks: tuple[dt.date, ...]) -> tuple[dt.date, ...]:
-    """The CDR weeks of `weeks` whose activity the base does not hold or whose CDR files differ from the
-    base's (a base recorded before the activity was stored holds none)."""
-    held = set(base_state.get("activity_weeks", []))
+def changed_activity_weeks(base_state: dict, files: dict[str, list], weeks: tuple[dt.date, ...], name: str = "activity_weeks") -> tuple[dt.date, ...]:
+    """The weeks of `weeks` whose activity days (`name`, a key of ACTIVITY_DAYS) the base does not hold or
+    whose lake files of that dataset differ from the base's (a base recorded before they were stored holds none)."""
+    held = set(base_state.get(name, []))
     base_files = base_state.get("files", {})
-    return tuple(w for w in weeks if w.isoformat() not in held or _week_files(base_files, w, False) != _week_files(files, w, False))
+    dataset = ACTIVITY_DAYS[name]
+    return tuple(w for w in weeks if w.isoformat() not in held or _week_files(base_files, w, dataset) != _week_files(files, w, dataset))
 
 
 def read_state(warehouse: Path) -> tuple[dict | None, dt.date | None]:
@@ -190,7 +198,7 @@ def write_state(warehouse: Path, week_ending: dt.date, variables: dict, files: d
         "key": build_key(variables),
         "week_ending": week_ending.isoformat(),
         "weeks": [w.isoformat() for w in window_weeks(week_ending)],
-        "activity_weeks": [w.isoformat() for w in activity_weeks(week_ending)],
+        **{name: [w.isoformat() for w in activity_weeks(week_ending)] for name in ACTIVITY_DAYS},
         "files": files,
         "lake_digest": lake_digest,
     }
@@ -200,8 +208,8 @@ def write_state(warehouse: Path, week_ending: dt.date, variables: dict, files: d
         con.execute(f"create or replace table {STATE_SCHEMA}.{STATE_TABLE} (state varchar)")
         con.execute(f"insert into {STATE_SCHEMA}.{STATE_TABLE} values (?)", [json.dumps(state, sort_keys=True)])
         con.execute(
-            f"comment on table {STATE_SCHEMA}.{STATE_TABLE} is 'What intermediate.int_call_legs_weekly and "
-            "intermediate.int_calling_active_days were computed from (build key, leg weeks, activity weeks, a "
+            f"comment on table {STATE_SCHEMA}.{STATE_TABLE} is 'What intermediate.int_call_legs_weekly, "
+            "int_calling_active_days and int_meeting_active_days were computed from (build key, their weeks, a "
             "fingerprint per lake file): the next weekly build recomputes only the weeks whose files changed "
             "(partner_analytics/incremental.py).'"
         )
@@ -236,12 +244,16 @@ def plan(home: Path, region: str, week_ending: dt.date, variables: dict, full_re
     if state.get("key") != build_key(variables):
         return full("the live warehouse was built by other code or settings")
     todo = changed_weeks(state, files, weeks)
-    activity = changed_activity_weeks(state, files, activity_weeks(week_ending))
-    if not todo and not activity and built == week_ending and state.get("lake_digest") == all_lake_digest(home, region):
+    horizon = activity_weeks(week_ending)
+    days = {name: changed_activity_weeks(state, files, horizon, name) for name in ACTIVITY_DAYS}
+    if not todo and not any(days.values()) and built == week_ending and state.get("lake_digest") == all_lake_digest(home, region):
         # a re-run of the live week on an unchanged lake: the live warehouse is what a build would give
         return Plan(False, "nothing changed since the live warehouse was built for this week", base=live.resolve(), reuse=True, window_weeks=weeks), files
-    reason = f"{len(todo)} of {len(weeks)} leg weeks and {len(activity)} of {len(activity_weeks(week_ending))} activity weeks changed"
-    return Plan(False, reason, base=live.resolve(), leg_weeks=todo, window_weeks=weeks, activity_weeks=activity), files
+    reason = (
+        f"{len(todo)} of {len(weeks)} leg weeks, {len(days['activity_weeks'])} of {len(horizon)} activity weeks and "
+        f"{len(days['meeting_weeks'])} of {len(horizon)} meeting weeks changed"
+    )
+    return Plan(False, reason, base=live.resolve(), leg_weeks=todo, window_weeks=weeks, **days), files
 
 
 def stage_base(base: Path, building: Path, link: bool = False) -> float:

@@ -90,21 +90,3 @@ where ({{ calling_leg_weeks_filter('week_ending') }})
    or not ({{ calling_window_weeks_filter('week_ending') }})
 {%- endif -%}
 {%- endmacro %}
-
-{#- The CDR weeks int_calling_active_days recomputes: var `activity_weeks`, a list of ISO week endings
-    set by partner_analytics/incremental.py (none -> no week; unset -> every CDR week the activity flags
-    read, usage_window_weeks_filter). -#}
-{% macro calling_activity_weeks_filter(column) -%}
-{{ weeks_var_filter('activity_weeks', column, usage_window_weeks_filter(column)) }}
-{%- endmacro %}
-
-{#- DuckDB pre-hook of int_calling_active_days in an incremental build: the recomputed weeks go (also a
-    week left without any leg) and so do the weeks that left the activity horizon, so the table holds the
-    same rows as a full build. -#}
-{% macro calling_activity_weeks_pre_hook() -%}
-{%- if is_incremental() and target.type == 'duckdb' -%}
-delete from {{ this }}
-where ({{ calling_activity_weeks_filter('week_ending') }})
-   or not ({{ usage_window_weeks_filter('week_ending') }})
-{%- endif -%}
-{%- endmacro %}

@@ -51,8 +51,8 @@ def test_unchanged_lake_recomputes_nothing(tmp_path: Path) -> None:
     _lake(tmp_path)
     _live(tmp_path, D)
     plan, _ = incremental.plan(tmp_path, "US", D, VARS)
-    assert not plan.full_refresh and plan.leg_weeks == () and plan.activity_weeks == ()
-    assert plan.dbt_vars() == {"leg_weeks": [], "activity_weeks": []} and plan.dbt_args() == []
+    assert not plan.full_refresh and plan.leg_weeks == () and plan.activity_weeks == () == plan.meeting_weeks
+    assert plan.dbt_vars() == {"leg_weeks": [], "activity_weeks": [], "meeting_weeks": []} and plan.dbt_args() == []
 
 
 def test_a_late_cdr_recomputes_its_week_and_media_the_week_and_the_one_before(tmp_path: Path) -> None:
@@ -70,8 +70,8 @@ def test_a_late_cdr_recomputes_its_week_and_media_the_week_and_the_one_before(tm
     assert not plan.full_refresh
     assert plan.leg_weeks == (dt.date(2026, 10, 18), dt.date(2026, 11, 1), dt.date(2026, 11, 8))
     # the people's calling activity reads CDRs only: the media file changes none of its weeks
-    assert plan.activity_weeks == (dt.date(2026, 10, 18),)
-    assert plan.dbt_vars() == {"leg_weeks": ["2026-10-18", "2026-11-01", "2026-11-08"], "activity_weeks": ["2026-10-18"]}
+    assert plan.activity_weeks == (dt.date(2026, 10, 18),) and plan.meeting_weeks == ()
+    assert plan.dbt_vars() == {"leg_weeks": ["2026-10-18", "2026-11-01", "2026-11-08"], "activity_weeks": ["2026-10-18"], "meeting_weeks": []}
 
 
 def test_a_home_copied_with_its_mtimes_recomputes_nothing(tmp_path: Path) -> None:
@@ -113,6 +113,7 @@ def test_next_week_recomputes_the_new_week_and_weeks_the_base_did_not_hold(tmp_p
     assert f"cdr/week_ending={D + dt.timedelta(days=7)}/data.parquet" in files
     # the activity horizon moved two weeks: D + 7 (new CDRs) and D + 14, which the base did not hold
     assert plan.activity_weeks == (D + dt.timedelta(days=7), D + dt.timedelta(days=14))
+    assert plan.meeting_weeks == (D + dt.timedelta(days=7), D + dt.timedelta(days=14))
 
 
 def test_activity_weeks_are_the_cdr_weeks_of_the_trend_weeks_90_day_windows() -> None:
@@ -122,27 +123,31 @@ def test_activity_weeks_are_the_cdr_weeks_of_the_trend_weeks_90_day_windows() ->
     assert all((b - a).days == 7 for a, b in zip(weeks, weeks[1:]))
 
 
-def test_a_corrected_cdr_older_than_the_calling_window_recomputes_its_activity_week_only(tmp_path: Path) -> None:
+def test_an_old_corrected_cdr_and_late_meetings_recompute_their_activity_weeks_only(tmp_path: Path) -> None:
     _lake(tmp_path)
     _write(tmp_path, "cdr/week_ending=2026-08-16/data.parquet", b"cdr 2026-08-16")
+    _write(tmp_path, "meeting_participants/week_ending=2026-08-09/data.parquet", b"meetings 2026-08-09")
     _live(tmp_path, D)
     _write(tmp_path, "cdr/week_ending=2026-08-16/added-0001.parquet", b"late cdr")
-    # a new media file of the same old week changes nothing either table stores
+    # a new media file of the same old week changes nothing these tables store
     _write(tmp_path, "media_quality/week_ending=2026-08-16/data.parquet", b"media 2026-08-16")
+    # a late meeting file of another old week: its meeting week only
+    _write(tmp_path, "meeting_participants/week_ending=2026-08-09/added-0001.parquet", b"late meetings")
     plan, _ = incremental.plan(tmp_path, "US", D, VARS)
     assert not plan.full_refresh and not plan.reuse
-    assert plan.leg_weeks == () and plan.activity_weeks == (dt.date(2026, 8, 16),)
+    assert plan.leg_weeks == () and plan.activity_weeks == (dt.date(2026, 8, 16),) and plan.meeting_weeks == (dt.date(2026, 8, 9),)
+    assert "0 of 8 leg weeks, 1 of 23 activity weeks and 1 of 23 meeting weeks changed" in plan.reason
 
 
-def test_a_base_recorded_before_activity_was_stored_recomputes_every_activity_week(tmp_path: Path) -> None:
+def test_a_base_recorded_before_activity_days_were_stored_recomputes_every_week_of_them(tmp_path: Path) -> None:
     _lake(tmp_path)
     wh = _live(tmp_path, D)
     with duckdb.connect(str(wh)) as con:
         state = json.loads(con.execute("select state from intermediate.incremental_state").fetchone()[0])
-        del state["activity_weeks"]
+        del state["activity_weeks"], state["meeting_weeks"]
         con.execute("update intermediate.incremental_state set state = ?", [json.dumps(state)])
     plan, _ = incremental.plan(tmp_path, "US", D, VARS)
-    assert plan.leg_weeks == () and plan.activity_weeks == incremental.activity_weeks(D)
+    assert plan.leg_weeks == () and plan.activity_weeks == incremental.activity_weeks(D) == plan.meeting_weeks
 
 
 @pytest.mark.parametrize(

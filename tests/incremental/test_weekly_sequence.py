@@ -141,7 +141,7 @@ def _exports(home: Path) -> dict[str, bytes]:
 
 
 # the tables a weekly build keeps from its base and recomputes in part, and what the people's activity feeds
-INCREMENTAL_TABLES = ("int_call_legs_weekly", "int_calling_active_days", "int_people_activity_flagged")
+INCREMENTAL_TABLES = ("int_call_legs_weekly", "int_calling_active_days", "int_meeting_active_days", "int_people_activity_flagged")
 
 
 def _marts(warehouse: Path) -> dict[str, list[tuple]]:
@@ -199,24 +199,26 @@ def test_four_incremental_weeks_equal_one_full_refresh(generated: Path, tmp_path
     # D1: nothing to start from; every later week only what changed since the live warehouse
     assert len(plans[D1]) == 1 and "full build (no live warehouse)" in plans[D1][0]
     # D2: the new week, and D1 because D2's media partition (media of D1 legs that started late on
-    # Saturday) was written anew; earlier weeks are kept. The people's calling activity (CDRs only): the
-    # new week, and D2 + 14 days, which entered its horizon (empty)
+    # Saturday) was written anew; earlier weeks are kept. The people's activity days (CDRs, meetings):
+    # the new week, and D2 + 14 days, which entered their horizon (empty)
     assert (
-        "2 of 8 leg weeks and 2 of 23 activity weeks changed, recomputing leg weeks 2026-11-01, 2026-11-08, "
-        "activity weeks 2026-11-08, 2026-11-22" in plans[D2][0]
+        "2 of 8 leg weeks, 2 of 23 activity weeks and 2 of 23 meeting weeks changed, recomputing leg weeks "
+        "2026-11-01, 2026-11-08, activity weeks 2026-11-08, 2026-11-22, meeting weeks 2026-11-08, 2026-11-22" in plans[D2][0]
     ), plans[D2]
     # D3: the new week, the late CDRs' week D1, the corrected CDR's week D2 (and D2's media partition,
-    # which now holds the media of a D1 leg); activity: the same three CDR weeks and D3 + 14 days
+    # which now holds the media of a D1 leg); the CDR activity: the same three CDR weeks and D3 + 14 days;
+    # the meetings: the new week and D3 + 14 days (no late meetings)
     assert (
-        "3 of 8 leg weeks and 4 of 23 activity weeks changed, recomputing leg weeks 2026-11-01, 2026-11-08, "
-        "2026-11-15, activity weeks 2026-11-01, 2026-11-08, 2026-11-15, 2026-11-29" in plans[D3][0]
+        "3 of 8 leg weeks, 4 of 23 activity weeks and 2 of 23 meeting weeks changed, recomputing leg weeks "
+        "2026-11-01, 2026-11-08, 2026-11-15, activity weeks 2026-11-01, 2026-11-08, 2026-11-15, 2026-11-29, "
+        "meeting weeks 2026-11-15, 2026-11-29" in plans[D3][0]
     ), plans[D3]
     # D4: the new week and the one before (its next-week media partition); the corrected devices
-    # snapshot does not touch the stored leg facts (the endpoint type is joined on read); activity: the
-    # new week only (D3's CDRs did not change) and D4 + 14 days
+    # snapshot does not touch the stored leg facts (the endpoint type is joined on read); activity days:
+    # the new week only (D3's CDRs did not change) and D4 + 14 days
     assert (
-        "2 of 8 leg weeks and 2 of 23 activity weeks changed, recomputing leg weeks 2026-11-15, 2026-11-22, "
-        "activity weeks 2026-11-22, 2026-12-06" in plans[D4][0]
+        "2 of 8 leg weeks, 2 of 23 activity weeks and 2 of 23 meeting weeks changed, recomputing leg weeks "
+        "2026-11-15, 2026-11-22, activity weeks 2026-11-22, 2026-12-06, meeting weeks 2026-11-22, 2026-12-06" in plans[D4][0]
     ), plans[D4]
 
     # the late legs and the corrected leg are in the facts, with the cross-week media record
@@ -248,7 +250,7 @@ def test_four_incremental_weeks_equal_one_full_refresh(generated: Path, tmp_path
         assert seq.get(name) == data, f"export {name} differs from the full refresh"
     seq_marts, full_marts = _marts(wh), _marts(full_home / "warehouse" / "US.duckdb")
     assert set(seq_marts) == set(full_marts) and {f"intermediate.{t}" for t in INCREMENTAL_TABLES} <= set(full_marts)
-    assert len(full_marts["intermediate.int_calling_active_days"]) > 100
+    assert len(full_marts["intermediate.int_calling_active_days"]) > 100 and len(full_marts["intermediate.int_meeting_active_days"]) > 100
     assert len(full_marts["marts.fct_call_legs"]) > 5_000
     for name in full_marts:
         assert seq_marts[name] == full_marts[name], f"{name} differs from the full refresh"

@@ -13,32 +13,24 @@ window_bounds as (
 ),
 
 -- one row per key and day with an event in the windows; no other filter. Calling-active: a CDR leg
--- whose User UUID is the person's id (stored per CDR week by int_calling_active_days, so a weekly build
--- reads the ~20 weeks of CDRs these windows span once, not every week). Meetings-active: a
--- participation joined in the period, emails compared case-insensitively
-calling_days as (
-    select distinct
-        active_days.person_id,
-        active_days.activity_date
-    from {{ ref('int_calling_active_days') }} as active_days
-    cross join window_bounds
-    where {{ usage_window_weeks_filter('active_days.week_ending') }}
-        and active_days.activity_date >= window_bounds.first_date
-        and active_days.activity_date < window_bounds.last_date
-),
-
-meeting_days as (
-    select distinct
-        lower(events.email) as email,
-        cast(events.joined_at as date) as activity_date
-    from {{ ref('stg_webex__meeting_participants') }} as events
-    cross join window_bounds
-    where {{ usage_window_weeks_filter('events.week_ending') }}
-        and events.email is not null
-        and events.joined_at >= window_bounds.first_date
-        and events.joined_at < window_bounds.last_date
-),
-
+-- whose User UUID is the person's id. Meetings-active: a participation joined in the period, emails
+-- compared case-insensitively. Both are stored per event week (models/intermediate/activity), so a
+-- weekly build reads the ~20 weeks of events these windows span once, not every week.
+{%- for cte, relation, key in [
+    ('calling_days', ref('int_calling_active_days'), 'person_id'),
+    ('meeting_days', ref('int_meeting_active_days'), 'email'),
+] %}
+    {{ cte }} as (
+        select distinct
+            active_days.{{ key }},
+            active_days.activity_date
+        from {{ relation }} as active_days
+        cross join window_bounds
+        where {{ usage_window_weeks_filter('active_days.week_ending') }}
+            and active_days.activity_date >= window_bounds.first_date
+            and active_days.activity_date < window_bounds.last_date
+    ),
+{% endfor %}
 people_emails as (
     -- each week matches against the emails of the people snapshot in force at its end
     select distinct

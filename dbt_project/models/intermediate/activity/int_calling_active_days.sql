@@ -13,12 +13,10 @@
     partition_by=(['week_ending'] if target.type == 'spark' else none),
     file_format=('parquet' if target.type == 'spark' else none),
     on_schema_change='fail',
-    pre_hook="{{ calling_activity_weeks_pre_hook() }}"
+    pre_hook="{{ activity_days_pre_hook('activity_weeks') }}"
 ) }}
 
-{% if execute and var('activity_weeks', none) is not none and not is_incremental() %}
-    {{ exceptions.raise_compiler_error("var activity_weeks is set but int_calling_active_days is not built incrementally: run with --full-refresh and without activity_weeks") }}
-{% endif %}
+{{ activity_days_guard('activity_weeks', 'int_calling_active_days') }}
 
 select distinct
     user_id as person_id,
@@ -26,4 +24,4 @@ select distinct
     week_ending
 from {{ ref('stg_webex__cdr') }}
 where user_id is not null
-    and {{ calling_activity_weeks_filter('week_ending') }}
+    and {{ activity_days_weeks_filter('activity_weeks', 'week_ending') }}

@@ -8,13 +8,14 @@ its Contract:
                            case where the contract says so)
     not_null_columns       the required columns and the partition column (error: ingestion
                            quarantines rows without them, so a NULL means the lake was written around it)
-
-Both read the run's week only, as validation does (SPEC 13, cost follows the new data): event datasets
-the partition `week_ending = D`, snapshot datasets the snapshots dated in (D - 7 days, D]. Earlier
-partitions were checked when they were new (Great Expectations gates the same keys and required columns
-on every partition ingestion writes), and a test over the whole lake grew with its history: at scale m,
-US, the CDR not-null scan alone took 0.66 s with 5 weeks of history, ~0.13 s more for each week kept.
     relationship_in_force  each parent reference (warn: real Webex data has orphans)
+
+The grain and not-null tests read the run's week only, as validation does (SPEC 13, cost follows the new
+data): event datasets the partition `week_ending = D`, snapshot datasets the snapshots dated in
+(D - 7 days, D]. Earlier partitions were checked when they were new (Great Expectations gates the same keys
+and required columns on every partition ingestion writes), and a test over the whole lake grew with its
+history: at scale m, US, the CDR not-null scan alone took 0.66 s with 5 weeks of history, ~0.13 s more for
+each week kept. The relationships read the snapshots in force at D.
 
 Edit the contract, not the yml: tests/dbt/test_dbt_dataset_contract.py fails when the committed file is
 not what this module generates. The staging unit tests live in `_webex__unit_tests.yml`.

@@ -154,19 +154,13 @@ def _week_files(files: dict[str, list], week: dt.date, dataset: str | None = Non
     return {rel: fp for rel, fp in files.items() if rel.startswith(prefixes)}
 
 
-def changed_weeks(base_state: dict, files: dict[str, list], weeks: tuple[dt.date, ...]) -> tuple[dt.date, ...]:
-    """The weeks of `weeks` the base does not hold or whose input files differ from the base's."""
-    held = set(base_state.get("weeks", []))
+def changed_weeks(base_state: dict, files: dict[str, list], weeks: tuple[dt.date, ...], held_as: str = "weeks") -> tuple[dt.date, ...]:
+    """The weeks of `weeks` the base does not hold or whose input files differ from the base's: the leg weeks
+    (state key `weeks`), or with `held_as` a key of ACTIVITY_DAYS the weeks of those activity days, computed
+    from that dataset's files alone (a base recorded before they were stored holds none)."""
+    held = set(base_state.get(held_as, []))
     base_files = base_state.get("files", {})
-    return tuple(w for w in weeks if w.isoformat() not in held or _week_files(base_files, w) != _week_files(files, w))
-
-
-def changed_activity_weeks(base_state: dict, files: dict[str, list], weeks: tuple[dt.date, ...], name: str = "activity_weeks") -> tuple[dt.date, ...]:
-    """The weeks of `weeks` whose activity days (`name`, a key of ACTIVITY_DAYS) the base does not hold or
-    whose lake files of that dataset differ from the base's (a base recorded before they were stored holds none)."""
-    held = set(base_state.get(name, []))
-    base_files = base_state.get("files", {})
-    dataset = ACTIVITY_DAYS[name]
+    dataset = ACTIVITY_DAYS.get(held_as)
     return tuple(w for w in weeks if w.isoformat() not in held or _week_files(base_files, w, dataset) != _week_files(files, w, dataset))
 
 
@@ -245,7 +239,7 @@ def plan(home: Path, region: str, week_ending: dt.date, variables: dict, full_re
         return full("the live warehouse was built by other code or settings")
     todo = changed_weeks(state, files, weeks)
     horizon = activity_weeks(week_ending)
-    days = {name: changed_activity_weeks(state, files, horizon, name) for name in ACTIVITY_DAYS}
+    days = {name: changed_weeks(state, files, horizon, name) for name in ACTIVITY_DAYS}
     if not todo and not any(days.values()) and built == week_ending and state.get("lake_digest") == all_lake_digest(home, region):
         # a re-run of the live week on an unchanged lake: the live warehouse is what a build would give
         return Plan(False, "nothing changed since the live warehouse was built for this week", base=live.resolve(), reuse=True, window_weeks=weeks), files

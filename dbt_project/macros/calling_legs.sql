@@ -90,3 +90,18 @@ where ({{ calling_leg_weeks_filter('week_ending') }})
    or not ({{ calling_window_weeks_filter('week_ending') }})
 {%- endif -%}
 {%- endmacro %}
+
+{#- The config of a table stored per lake week (`week_ending`) and kept incrementally: DuckDB delete+insert
+    on week_ending (the model's `pre_hook` also drops emptied weeks and weeks that left its horizon), Spark
+    insert_overwrite of the week_ending partitions. int_call_legs_weekly and the activity days. -#}
+{% macro week_partitioned_incremental(pre_hook) -%}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'delete+insert'),
+    unique_key=(none if target.type == 'spark' else 'week_ending'),
+    partition_by=(['week_ending'] if target.type == 'spark' else none),
+    file_format=('parquet' if target.type == 'spark' else none),
+    on_schema_change='fail',
+    pre_hook=pre_hook
+) }}
+{%- endmacro %}

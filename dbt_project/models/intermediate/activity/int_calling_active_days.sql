@@ -6,15 +6,7 @@
 -- reading ~20 weeks of CDRs again. DuckDB: delete+insert on week_ending (the pre-hook also drops
 -- emptied weeks and weeks that left the horizon); Spark: insert_overwrite of the week_ending
 -- partitions. `run --full-refresh` rebuilds all.
-{{ config(
-    materialized='incremental',
-    incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'delete+insert'),
-    unique_key=(none if target.type == 'spark' else 'week_ending'),
-    partition_by=(['week_ending'] if target.type == 'spark' else none),
-    file_format=('parquet' if target.type == 'spark' else none),
-    on_schema_change='fail',
-    pre_hook="{{ activity_days_pre_hook('activity_weeks') }}"
-) }}
+{{ week_partitioned_incremental("{{ activity_days_pre_hook('activity_weeks') }}") }}
 
 {{ activity_days_guard('activity_weeks', 'int_calling_active_days') }}
 

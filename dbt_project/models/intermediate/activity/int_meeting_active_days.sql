@@ -3,15 +3,7 @@
 -- (int_people_activity_flagged matches it to the people's emails). Kept like int_calling_active_days:
 -- a weekly run recomputes only the meeting weeks in var `meeting_weeks` (partner_analytics/incremental.py)
 -- instead of reading ~20 weeks of meetings again.
-{{ config(
-    materialized='incremental',
-    incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'delete+insert'),
-    unique_key=(none if target.type == 'spark' else 'week_ending'),
-    partition_by=(['week_ending'] if target.type == 'spark' else none),
-    file_format=('parquet' if target.type == 'spark' else none),
-    on_schema_change='fail',
-    pre_hook="{{ activity_days_pre_hook('meeting_weeks') }}"
-) }}
+{{ week_partitioned_incremental("{{ activity_days_pre_hook('meeting_weeks') }}") }}
 
 {{ activity_days_guard('meeting_weeks', 'int_meeting_active_days') }}
 

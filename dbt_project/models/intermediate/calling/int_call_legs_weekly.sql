@@ -5,15 +5,7 @@
 -- since the base warehouse was built (partner_analytics/incremental.py) - and keeps the rest.
 -- DuckDB: delete+insert on week_ending (the pre-hook also drops emptied weeks and weeks that left the
 -- window); Spark: insert_overwrite of the week_ending partitions. `run --full-refresh` rebuilds all.
-{{ config(
-    materialized='incremental',
-    incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'delete+insert'),
-    unique_key=(none if target.type == 'spark' else 'week_ending'),
-    partition_by=(['week_ending'] if target.type == 'spark' else none),
-    file_format=('parquet' if target.type == 'spark' else none),
-    on_schema_change='fail',
-    pre_hook="{{ calling_leg_weeks_pre_hook() }}"
-) }}
+{{ week_partitioned_incremental("{{ calling_leg_weeks_pre_hook() }}") }}
 
 {#- var leg_weeks restricts the media int_call_legs_enriched reads (calling_leg_media_weeks_filter):
     only an incremental build of this model may set it -#}

@@ -74,6 +74,9 @@ class DatasetSpec:
         self.required = [f.source for f in self.fields if f.column in contract.required and f.column not in self.required_otherwise]
         self.key = [pl.col(k).str.to_lowercase() if k in contract.lowercase else k for k in contract.key]
         self.enums = {by_column[c]: known for c, known in contract.enums.items()}
+        if self.key_moves and contract.lowercase:
+            # the cross-week probe (ingestion/spill.py `weeks_holding_keys`) compares stored columns
+            raise ValueError(f"{self.name}: a key that does not fix the row's week must be plain columns")
 
     @property
     def lake(self) -> str:
@@ -91,6 +94,15 @@ class DatasetSpec:
     @property
     def read_fields(self) -> list[str]:
         return list(self.item_fields) if self.item_fields is not None else self.source_fields
+
+    @property
+    def key_moves(self) -> bool:
+        """True for an event dataset whose key does not hold the column that places a row in its week
+        (CDR `Report ID`, media `(orgId, localSessionId)`): a later file may re-send a key with a time in
+        another week, so a run dedupes its keys against every week of the lake, not only the weeks its
+        rows fall in (SPEC 4: one row per key). Queue stats and meeting participants carry their
+        placing column in the key: a re-sent key always lands in the week it is already in."""
+        return self.kind == "event" and self.placed_by not in schemas.contract(self.lake).key
 
     @property
     def partition_column(self) -> str:

@@ -16,6 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from ingestion import schemas
@@ -30,7 +31,7 @@ from ingestion.manifest import Manifest
 from ingestion.quarantine import write_quarantine
 from ingestion.readers import LandingFile, Records, file_sha256, read_csv_records, read_json_items
 from ingestion.snapshots import PARTNER_ADMINS, SNAPSHOTS
-from ingestion.spill import EventSpill
+from ingestion.spill import EventSpill, key_names, weeks_holding_keys
 from pa_base import events, paths, periods
 from pa_base.errors import BadArgumentError, FileFormatError
 
@@ -226,7 +227,8 @@ class Run:
                 del parsed  # one file's rows at a time
             ahead.close()
             landing_file.close()
-            if spill is None and held_rows + self._reopened_rows(spec, held) > IN_MEMORY_ROWS:
+            moved = self._moved_key_weeks(spec, held) if spill is None else []
+            if spill is None and held_rows + self._reopened_rows(spec, held, moved) > IN_MEMORY_ROWS:
                 # the lake weeks these rows reopen are read whole by the in-memory dedupe: in steady state
                 # last week's late CDRs reopen its full partition (SPEC 13), which would double the memory
                 spill = EventSpill(spec, self.scratch / spec.name, self.lake_root)
@@ -234,7 +236,7 @@ class Run:
                     spill.add(rows)
                 held = []
             if spill is None:
-                self._settle_in_memory(spec, out, held)
+                self._settle_in_memory(spec, out, held, moved)
                 return out
             if spill.rows == 0:
                 return out
@@ -259,17 +261,34 @@ class Run:
             if spill is not None:
                 spill.close()
 
-    def _reopened_rows(self, spec: DatasetSpec, held: list[pl.DataFrame]) -> int:
-        """Rows of the lake partitions (Parquet footers) of the weeks the held rows fall in."""
-        weeks = {w for rows in held for w in rows.get_column("week_ending").unique().to_list()}
+    @staticmethod
+    def _held_weeks(held: list[pl.DataFrame]) -> set[dt.date]:
+        return {w for rows in held for w in rows.get_column("week_ending").unique().to_list()}
+
+    def _moved_key_weeks(self, spec: DatasetSpec, held: list[pl.DataFrame]) -> list[dt.date]:
+        """The other lake weeks holding a key of the held rows (ingestion/spill.py `weeks_holding_keys`)."""
+        if not spec.key_moves or not held:
+            return []
+        keys = pl.concat([rows.select(key_names(spec)) for rows in held], how="vertical")
+        con = duckdb.connect(config={"threads": 1})
+        try:
+            con.register("run_keys", keys.to_arrow())
+            return weeks_holding_keys(con, spec, self.lake_root, "select * from run_keys", sorted(self._held_weeks(held)))
+        finally:
+            con.close()
+
+    def _reopened_rows(self, spec: DatasetSpec, held: list[pl.DataFrame], moved: list[dt.date]) -> int:
+        """Rows of the lake partitions (Parquet footers) of the weeks the held rows fall in or hold a key of."""
+        weeks = self._held_weeks(held) | set(moved)
         return sum(partition_rows(self.lake_root, partition_rel(spec.lake, "week_ending", w)) for w in weeks)
 
-    def _settle_in_memory(self, spec: DatasetSpec, out: DatasetRun, held: list[pl.DataFrame]) -> None:
-        """Dedupe this run's rows (all in memory) with the lake weeks they touch; stage changed weeks."""
+    def _settle_in_memory(self, spec: DatasetSpec, out: DatasetRun, held: list[pl.DataFrame], moved: list[dt.date]) -> None:
+        """Dedupe this run's rows (all in memory) with the lake weeks they touch or hold a key of
+        (`moved`); stage changed weeks."""
         rows = pl.concat(held, how="vertical") if held else schemas.empty_frame(spec.lake)
         if rows.height == 0:
             return
-        weeks = sorted(rows.get_column("week_ending").unique().to_list())
+        weeks = sorted(self._held_weeks([rows]) | set(moved))
         rels = {week: partition_rel(spec.lake, "week_ending", week) for week in weeks}
         existing_parts = [read_partition(self.lake_root, rels[w], spec.lake) for w in weeks]
         existing = [p for p in existing_parts if p is not None]

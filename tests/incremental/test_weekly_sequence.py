@@ -1,6 +1,6 @@
 """SPEC 13 "cost follows the new data": four consecutive weekly runs with incremental builds - late CDRs
 landing in earlier weeks (one whose media record falls in the next week's partition), a corrected
-CDR and a corrected (re-delivered) snapshot - give the same exports and marts, byte for byte, as one
+CDR, a loaded CDR re-sent into a later week and a corrected (re-delivered) snapshot - give the same exports and marts, byte for byte, as one
 `--full-refresh` run for the last week on the final landing. The logs prove the builds were
 incremental and recomputed exactly the weeks whose lake files changed.
 
@@ -125,6 +125,21 @@ def _late_deliveries(src: Path, landing: Path) -> dict:
     return {"late": late, "fixed": fixed}
 
 
+def _resend_into_a_later_week(src: Path, landing: Path) -> dict:
+    """Before the run for D4: a CDR of the week ending D1, already loaded, re-sent with every time 14
+    days later (now in the week ending D3) and a later Report time. SPEC 4 keeps one row per Report ID:
+    the lake's copy in D1 is replaced, as one full run over all files would keep only the later one."""
+    header, rows = _csv_rows(src / "US" / "cdr" / "2026-10-28_001.csv")
+    row = rows[5]
+    moved = dict(row)
+    for name in ("Start time", "Answer time", "Release time"):
+        if row[name]:
+            moved[name] = (dt.datetime.fromisoformat(row[name].replace("Z", "+00:00")) + dt.timedelta(days=14)).isoformat().replace("+00:00", "Z")
+    moved["Report time"] = "2026-11-20T10:00:00.000Z"
+    _write_csv(landing / "US" / "cdr" / "2026-11-20_resent.csv", header, [moved])
+    return moved
+
+
 def _correct_snapshot(landing: Path) -> None:
     """Before the run for D4: the devices snapshot of D3 re-delivered with one device's type changed."""
     path = landing / "US" / "devices" / "2026-11-15.json"
@@ -192,6 +207,7 @@ def test_four_incremental_weeks_equal_one_full_refresh(generated: Path, tmp_path
             late = _late_deliveries(generated, landing)
         if d == D4:
             _correct_snapshot(landing)
+            resent = _resend_into_a_later_week(generated, landing)
         caplog.clear()
         pipeline.run(landing, home, d, ["US"])
         plans[d] = _recomputed(caplog)
@@ -213,12 +229,14 @@ def test_four_incremental_weeks_equal_one_full_refresh(generated: Path, tmp_path
         "2026-11-01, 2026-11-08, 2026-11-15, activity weeks 2026-11-01, 2026-11-08, 2026-11-15, 2026-11-29, "
         "meeting weeks 2026-11-15, 2026-11-29" in plans[D3][0]
     ), plans[D3]
-    # D4: the new week and the one before (its next-week media partition); the corrected devices
-    # snapshot does not touch the stored leg facts (the endpoint type is joined on read); activity days:
-    # the new week only (D3's CDRs did not change) and D4 + 14 days
+    # D4: the new week, the one before (its next-week media partition, and the re-sent leg's new week)
+    # and D1 (the re-sent leg's old copy removed); the corrected devices snapshot does not touch the
+    # stored leg facts (the endpoint type is joined on read); activity days: the same three CDR weeks
+    # and D4 + 14 days
     assert (
-        "2 of 8 leg weeks, 2 of 23 activity weeks and 2 of 23 meeting weeks changed, recomputing leg weeks "
-        "2026-11-15, 2026-11-22, activity weeks 2026-11-22, 2026-12-06, meeting weeks 2026-11-22, 2026-12-06" in plans[D4][0]
+        "3 of 8 leg weeks, 4 of 23 activity weeks and 2 of 23 meeting weeks changed, recomputing leg weeks "
+        "2026-11-01, 2026-11-15, 2026-11-22, activity weeks 2026-11-01, 2026-11-15, 2026-11-22, 2026-12-06, "
+        "meeting weeks 2026-11-22, 2026-12-06" in plans[D4][0]
     ), plans[D4]
 
     # the late legs and the corrected leg are in the facts, with the cross-week media record
@@ -232,11 +250,13 @@ def test_four_incremental_weeks_equal_one_full_refresh(generated: Path, tmp_path
             ).fetchall()
         )
         fixed_duration = con.execute("select duration_seconds from marts.fct_call_legs where report_id = ?", [late["fixed"]["Report ID"]]).fetchone()[0]
+        resent_days = con.execute("select started_date::varchar from marts.fct_call_legs where report_id = ?", [resent["Report ID"]]).fetchall()
     finally:
         con.close()
     assert got["00000000-0000-4000-8000-000000000002"] == "true/true/2026-10-31"  # jitter 400 > 150 in the next week's media
     assert len(got) == 3
     assert fixed_duration == int(late["fixed"]["Duration"])
+    assert resent_days == [(resent["Start time"][:10],)]  # once, in its new week
 
     # the reference: one --full-refresh run for D4 on the final landing, in a fresh home
     full_home = tmp_path / "full"

@@ -17,14 +17,13 @@ from ingestion import schemas, spill
 def test_a_key_moving_to_another_week_empties_the_old_week(landing, home, b):
     b.write_csv(landing / "US/cdr/a.csv", b.CDR_HEADER, [b.cdr("r1")])
     b.run(landing, home)
-    # Run 2: r1 started on Monday 2026-11-23 (week ending 2026-11-29), reported later -> wins; and an
-    # identical copy of the lake's r1, so the run touches week 2026-11-22 too (a run dedupes against
-    # the lake weeks its rows fall in, nothing else).
+    # Run 2: r1 started on Monday 2026-11-23 (week ending 2026-11-29), reported later -> wins. No row of
+    # the run falls in week 2026-11-22: the lake's r1 is found there by its key (SPEC 4, one row per key).
     moved = b.cdr("r1", **{"Start time": "2026-11-23T10:00:00Z", "Report time": "2026-11-24T00:00:00Z"})
-    b.write_csv(landing / "US/cdr/b.csv", b.CDR_HEADER, [moved, b.cdr("r1")])
+    b.write_csv(landing / "US/cdr/b.csv", b.CDR_HEADER, [moved])
     second = b.run(landing, home)["cdr"]
-    # read 2 = loaded 1 (moved r1) + duplicates 1 (the copy); the lake's r1 (week 2026-11-22) is replaced
-    assert b.counts(second) == (2, 1, 1, 0, 1)
+    # read 1 = loaded 1 (moved r1); the lake's r1 (week 2026-11-22) is replaced
+    assert b.counts(second) == (1, 1, 0, 0, 1)
     assert second["partitions"] == ["cdr/week_ending=2026-11-22", "cdr/week_ending=2026-11-29"]
     old = home / "lake/US/cdr/week_ending=2026-11-22/data.parquet"
     new = home / "lake/US/cdr/week_ending=2026-11-29/data.parquet"
@@ -32,6 +31,55 @@ def test_a_key_moving_to_another_week_empties_the_old_week(landing, home, b):
     assert pl.read_parquet(old).height == 0
     assert pl.read_parquet_schema(old) == schemas.schema("cdr") == pl.read_parquet_schema(new)
     assert pl.read_parquet(new).select("report_id", "source_file", "week_ending").rows() == [("r1", "US/cdr/b.csv", dt.date(2026, 11, 29))]
+
+
+def test_a_key_resent_into_another_week_by_a_later_run_is_held_once(landing, home, b):
+    """Weeks 2026-11-15, -22 and -29 in the lake; run 2 re-sends r2 (newer, now started in week
+    2026-12-06) and r5 (older report, now in week 2026-11-15), and adds r7 there. The lake ends as one
+    full run over all files would leave it: r2 only in the new week, week 2026-11-22 rewritten without
+    it (r1, r3 stay in order), r5 still in week 2026-11-29, which is not rewritten."""
+    early = {"Start time": "2026-11-10T10:00:00Z", "Report time": "2026-11-10T10:05:00Z"}
+    late = {"Start time": "2026-11-24T10:00:00Z", "Report time": "2026-11-24T10:05:00Z"}
+    b.write_csv(landing / "US/cdr/a.csv", b.CDR_HEADER, [b.cdr("r0", **early), b.cdr("r1"), b.cdr("r2"), b.cdr("r3"), b.cdr("r5", **late)])
+    b.run(landing, home, week_ending=dt.date(2026, 11, 29))
+    kept = (home / "lake/US/cdr/week_ending=2026-11-29/data.parquet").stat()
+    newer = b.cdr("r2", Duration="20", **{"Start time": "2026-12-01T10:00:00Z", "Report time": "2026-12-01T11:00:00Z"})
+    older = b.cdr("r5", Duration="30", **{"Start time": "2026-11-11T10:00:00Z", "Report time": "2026-11-11T10:05:00Z"})
+    b.write_csv(landing / "US/cdr/b.csv", b.CDR_HEADER, [newer, older, b.cdr("r7", **early)])
+    second = b.run(landing, home, week_ending=dt.date(2026, 12, 6))["cdr"]
+    # read 3 = loaded 2 (r2 newer, r7) + 1 duplicate (r5: older report than the lake's); 1 replaced (r2 of a.csv)
+    assert b.counts(second) == (3, 2, 1, 0, 1)
+    assert second["partitions"] == ["cdr/week_ending=2026-11-15", "cdr/week_ending=2026-11-22", "cdr/week_ending=2026-12-06"]
+    assert b.lake(home, "cdr").select("week_ending", "report_id", "source_file", "duration_seconds").rows() == [
+        (dt.date(2026, 11, 15), "r0", "US/cdr/a.csv", 60),
+        (dt.date(2026, 11, 15), "r7", "US/cdr/b.csv", 60),
+        (dt.date(2026, 11, 22), "r1", "US/cdr/a.csv", 60),
+        (dt.date(2026, 11, 22), "r3", "US/cdr/a.csv", 60),
+        (dt.date(2026, 11, 29), "r5", "US/cdr/a.csv", 60),
+        (dt.date(2026, 12, 6), "r2", "US/cdr/b.csv", 20),
+    ]
+    after = (home / "lake/US/cdr/week_ending=2026-11-29/data.parquet").stat()
+    assert (after.st_ino, after.st_mtime_ns) == (kept.st_ino, kept.st_mtime_ns)
+    # a re-run of the same files changes nothing
+    assert b.counts(b.run(landing, home, week_ending=dt.date(2026, 12, 6))["cdr"]) == (0, 0, 0, 0, 0)
+
+
+def test_a_media_session_resent_into_another_week_is_held_once(landing, home, b):
+    """Media's key (orgId, localSessionId) holds no time: the file whose name sorts last wins, across weeks too."""
+
+    def media(session, start, jitter):
+        window = {"samplingInterval": 60, "startTime": start, "endTime": None, "jitter": [jitter], "latency": [1], "packetLoss": [0]}
+        return {"orgId": "org-1", "correlationId": f"c-{session}", "localSessionId": session, "audioIn": [window]}
+
+    b.write_items(landing / "US/media_quality/a.json", [media("ls1", "2026-11-16T10:00:00Z", 5), media("ls2", "2026-11-16T10:00:00Z", 6)])
+    b.run(landing, home)
+    b.write_items(landing / "US/media_quality/b.json", [media("ls1", "2026-11-23T10:00:00Z", 7)])
+    second = b.run(landing, home, week_ending=dt.date(2026, 11, 29))["media_quality"]
+    assert b.counts(second) == (1, 1, 0, 0, 1)
+    assert b.lake(home, "media_quality").select("week_ending", "local_session_id", "audio_in_jitter_ms").rows() == [
+        (dt.date(2026, 11, 22), "ls2", 6.0),
+        (dt.date(2026, 11, 29), "ls1", 7.0),
+    ]
 
 
 @pytest.mark.parametrize("bucket_rows", [2, spill.SETTLE_ROWS])

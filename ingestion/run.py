@@ -175,7 +175,8 @@ class Run:
     # ------------------------------------------------------------------------------ datasets
 
     def ingest_events(self, spec: DatasetSpec, folder: Path) -> DatasetRun:
-        """All new files of an event dataset -> dedupe with the touched lake weeks -> staged weeks.
+        """All new files of an event dataset -> dedupe with the touched lake weeks (those the rows fall in,
+        and those holding one of their keys: `DatasetSpec.key_moves`) -> staged weeks.
 
         Parsed rows are kept in memory while they fit IN_MEMORY_ROWS (a weekly run at scale s) and
         deduped with the touched weeks in polars; past that, everything parsed so far and every later

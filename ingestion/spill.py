@@ -1,5 +1,6 @@
 """Memory-bounded dedupe of an event dataset's run: typed rows spilled to Parquet per (landing file,
-week), a keys-only pass over the spills and the touched lake weeks in DuckDB, the dedupe rules of
+week), a keys-only pass over the spills and the touched lake weeks in DuckDB (the weeks the rows fall
+in and, found by `weeks_holding_keys`, the weeks holding one of their keys), the dedupe rules of
 `dedupe.settle` applied only to rows whose key repeats, and each changed week partition written in lake
 order (lineage, then key) without ever holding a whole week in memory: streamed from the spills as
 they are, or (when the lake already holds rows of the week) sorted on disk by DuckDB."""
@@ -109,7 +110,7 @@ def weeks_holding_keys(con: duckdb.DuckDBPyConnection, spec: DatasetSpec, lake_r
     if not files:
         return []
     keys = key_names(spec)
-    old = f"read_parquet({_sql_list([Path(f) for f in files])}, filename=true)"
+    old = f"read_parquet({_sql_list([Path(f) for f in files])}, filename=true, union_by_name=true)"
     hashed = f"select hash({', '.join(keys)}) as h from "
     # hash() of NULL parts is a value like any other: NULLs match, a superset of `is not distinct from`
     if not con.execute(f"select count(*) from ({hashed}{old}) o semi join ({hashed}({run_keys})) n on o.h = n.h").fetchone()[0]:

@@ -190,6 +190,32 @@ def test_the_lake_week_a_late_row_reopens_counts_against_the_memory_budget(landi
     ]
 
 
+def test_a_lake_week_holding_a_resent_key_counts_against_the_memory_budget(landing, home, b, monkeypatch):
+    """The week a re-sent key was loaded into is read whole by the in-memory dedupe, like a reopened week:
+    1 new row (week 2026-11-29) + the 3 rows of week 2026-11-22 holding its key > 3 -> spilled."""
+    spills = []
+
+    class CountedSpill(ingestion.run.EventSpill):
+        def __init__(self, spec, *args, **kwargs):
+            spills.append(spec.name)
+            super().__init__(spec, *args, **kwargs)
+
+    monkeypatch.setattr(ingestion.run, "IN_MEMORY_ROWS", 3)
+    monkeypatch.setattr(ingestion.run, "EventSpill", CountedSpill)
+    b.write_csv(landing / "US/cdr/a.csv", b.CDR_HEADER, [b.cdr("r1"), b.cdr("r2"), b.cdr("r3")])
+    b.run(landing, home)
+    assert spills == []
+    moved = b.cdr("r2", **{"Start time": "2026-11-23T10:00:00Z", "Report time": "2026-11-24T00:00:00Z"})
+    b.write_csv(landing / "US/cdr/b.csv", b.CDR_HEADER, [moved])
+    assert b.counts(b.run(landing, home, week_ending=dt.date(2026, 11, 29))["cdr"]) == (1, 1, 0, 0, 1)
+    assert spills == ["cdr"]
+    assert b.lake(home, "cdr").select("week_ending", "report_id").rows() == [
+        (dt.date(2026, 11, 22), "r1"),
+        (dt.date(2026, 11, 22), "r3"),
+        (dt.date(2026, 11, 29), "r2"),
+    ]
+
+
 def _files(home, week="2026-11-22"):
     folder = home / f"lake/US/cdr/week_ending={week}"
     return {f.name: pl.read_parquet(f).get_column("report_id").to_list() for f in sorted(folder.iterdir())}

@@ -31,7 +31,7 @@ from ingestion.manifest import Manifest
 from ingestion.quarantine import write_quarantine
 from ingestion.readers import LandingFile, Records, file_sha256, read_csv_records, read_json_items
 from ingestion.snapshots import PARTNER_ADMINS, SNAPSHOTS
-from ingestion.spill import EventSpill, key_names, weeks_holding_keys
+from ingestion.spill import DUCKDB_MEMORY, EventSpill, key_names, weeks_holding_keys
 from pa_base import events, paths, periods
 from pa_base.errors import BadArgumentError, FileFormatError
 
@@ -271,7 +271,7 @@ class Run:
         if not spec.key_moves or not held:
             return []
         keys = pl.concat([rows.select(key_names(spec)) for rows in held], how="vertical")
-        con = duckdb.connect(config={"threads": 1})
+        con = duckdb.connect(config={"threads": 1, "memory_limit": DUCKDB_MEMORY})
         try:
             con.register("run_keys", keys.to_arrow())
             return weeks_holding_keys(con, spec, self.lake_root, "select * from run_keys", sorted(self._held_weeks(held)))

@@ -228,7 +228,8 @@ class Run:
                 del parsed  # one file's rows at a time
             ahead.close()
             landing_file.close()
-            moved = self._moved_key_weeks(spec, held) if spill is None else []
+            # the other weeks holding a key of the held rows; None: the spill finds them from its files
+            moved = self._moved_key_weeks(spec, held) if spill is None else None
             if spill is None and held_rows + self._reopened_rows(spec, held, moved) > IN_MEMORY_ROWS:
                 # the lake weeks these rows reopen are read whole by the in-memory dedupe: in steady state
                 # last week's late CDRs reopen its full partition (SPEC 13), which would double the memory
@@ -241,7 +242,7 @@ class Run:
                 return out
             if spill.rows == 0:
                 return out
-            result = spill.settle()
+            result = spill.settle(moved)
             out.loaded += result.loaded
             out.duplicates += result.duplicates
             out.replaced += result.replaced

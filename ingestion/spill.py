@@ -180,13 +180,15 @@ class EventSpill:
 
     # -------------------------------------------------------------------------------------- dedupe
 
-    def settle(self) -> Settled:
+    def settle(self, moved: list[dt.date] | None = None) -> Settled:
         """Dedupe this run's rows against the lake's partitions of the weeks they touch, and of the
-        weeks holding one of their keys (`weeks_holding_keys`)."""
+        weeks holding one of their keys: `moved` when the caller already probed the same rows (held in
+        memory, then spilled), else found here (`weeks_holding_keys`)."""
         self.con = con = self._connect()
-        spills = [p.path for p in self.parts if p.origin == 1]
-        run_keys = f"select {', '.join(key_names(self.spec))} from read_parquet({_sql_list(spills)})"
-        moved = weeks_holding_keys(con, self.spec, self.lake_root, run_keys, self.weeks)
+        if moved is None:
+            spills = [p.path for p in self.parts if p.origin == 1]
+            run_keys = f"select {', '.join(key_names(self.spec))} from read_parquet({_sql_list(spills)})"
+            moved = weeks_holding_keys(con, self.spec, self.lake_root, run_keys, self.weeks)
         weeks = sorted({*self.weeks, *moved})
         for week in weeks:
             for old in partition_files(self.lake_root, partition_rel(self.spec.lake, "week_ending", week)):

@@ -5,7 +5,7 @@ model); everything else the calling reports need that depends on D is small or r
 A weekly build starts from a copy of the live warehouse (its base) and recomputes only the weeks of
 the calling window whose inputs changed since the base was built: week w reads the CDR partition
 `cdr/week_ending=w` and the media partitions `media_quality/week_ending=w` and `w + 7` (a leg's media
-record is placed in its own week or the next, int_call_legs_enriched). A week is recomputed when any
+record is placed in its own week or the next, `calling_leg_media_join` in macros/calling_legs.sql). A week is recomputed when any
 of those files was added, removed or rewritten, or when the base did not hold the week.
 
 What the base was built from is recorded in the base itself (table `intermediate.incremental_state`,

@@ -29,6 +29,70 @@ from (
 where mac_rank = 1
 {%- endmacro %}
 
+{#- The media records (SPEC 6.4) a calling leg can match: one row per media record (org_id,
+    local_session_id) placed in the weeks the window's legs reach, with per stream the worse
+    (larger) of the In and Out means, each counted only when that direction has samples. With
+    leg_weeks_only, only the media weeks of the leg weeks an incremental build recomputes
+    (calling_leg_media_weeks_filter: int_call_legs_weekly); without it every media week of the
+    window (the analysts' view int_call_legs_enriched, which must not depend on what a build
+    recomputed). -#}
+{% macro calling_media_sessions(leg_weeks_only=false) -%}
+select
+    org_id,
+    local_session_id,
+    coalesce(audio_in_sample_count, 0) + coalesce(audio_out_sample_count, 0) as audio_sample_count,
+    coalesce(video_in_sample_count, 0) + coalesce(video_out_sample_count, 0) as video_sample_count,
+    {%- for stream in ['audio', 'video'] %}
+        {%- for metric in ['jitter_ms', 'latency_ms', 'packet_loss_pct'] %}
+    {{ greater_of(
+        'case when coalesce(' ~ stream ~ '_in_sample_count, 0) > 0 then ' ~ stream ~ '_in_' ~ metric ~ ' end',
+        'case when coalesce(' ~ stream ~ '_out_sample_count, 0) > 0 then ' ~ stream ~ '_out_' ~ metric ~ ' end'
+    ) }} as {{ stream }}_{{ metric }},
+        {%- endfor %}
+    {%- endfor %}
+    week_ending
+from {{ ref('stg_webex__media_quality') }}
+-- a media record starts at or after its leg; 14 days of slack on top of the leg window
+where week_ending > {{ add_days(-7, calling_window_start()) }}
+    and week_ending <= {{ add_days(21, calling_window_end()) }}
+    {%- if leg_weeks_only %}
+    and {{ calling_leg_media_weeks_filter('week_ending') }}
+    {%- endif %}
+{%- endmacro %}
+
+{#- A leg's media record: the one of its org and local session placed in the leg's own week or the
+    next one (its week ending within 14 days after the leg's start date), so a leg's media never
+    depends on which other weeks are built and a week recomputed alone (int_call_legs_weekly) equals
+    the same week of a full build. `legs` and `media` are the joined relations' aliases. -#}
+{% macro calling_leg_media_join(legs='legs', media='media') -%}
+{{ legs }}.org_id = {{ media }}.org_id
+    and {{ legs }}.local_session_id = {{ media }}.local_session_id
+    and {{ media }}.week_ending > {{ legs }}.started_date
+    and {{ media }}.week_ending <= {{ add_days(14, legs ~ '.started_date') }}
+{%- endmacro %}
+
+{#- A leg's media flags (SPEC 6.4) from its joined media record (calling_media_sessions, left-joined
+    with calling_leg_media_join): rated when it has one; audio from its samples (no record: answered);
+    poor quality when any present stream's jitter, latency or loss is strictly above the vars
+    poor_jitter_ms / poor_latency_ms / poor_packet_loss_pct. -#}
+{% macro calling_leg_media_flags(legs='legs', media='media') -%}
+{{ media }}.local_session_id is not null as is_rated,
+case
+    when {{ media }}.local_session_id is not null then {{ media }}.audio_sample_count > 0
+    else {{ legs }}.is_answered
+end as has_audio,
+coalesce({{ media }}.video_sample_count > 0, false) as has_video,
+coalesce(
+    {{ media }}.audio_jitter_ms > {{ var('poor_jitter_ms') }}
+    or {{ media }}.video_jitter_ms > {{ var('poor_jitter_ms') }}
+    or {{ media }}.audio_latency_ms > {{ var('poor_latency_ms') }}
+    or {{ media }}.video_latency_ms > {{ var('poor_latency_ms') }}
+    or {{ media }}.audio_packet_loss_pct > {{ var('poor_packet_loss_pct') }}
+    or {{ media }}.video_packet_loss_pct > {{ var('poor_packet_loss_pct') }},
+    false
+) as is_poor_quality
+{%- endmacro %}
+
 {#- The leg weeks (lake partitions week_ending = the UTC week of started_at) of the calling window:
     week endings w with [w - 7 days, w) overlapping [calling_window_start, calling_window_end). -#}
 {% macro calling_window_weeks_filter(column) -%}
@@ -56,8 +120,8 @@ and {{ column }} < {{ add_days(7, calling_window_end()) }}
 {%- endif -%}
 {%- endmacro %}
 
-{#- The media weeks the recomputed leg weeks read (int_call_legs_enriched joins a leg to a media record
-    placed in its own week or the next): w and w + 7 for each w of var `leg_weeks`; unset -> no
+{#- The media weeks the recomputed leg weeks read (a leg joins a media record placed in its own week
+    or the next: calling_leg_media_join): w and w + 7 for each w of var `leg_weeks`; unset -> no
     restriction. Without it an incremental build scanned and hashed the whole window's media to join
     the one or two weeks it recomputes (13.9 s of a 37.8 s steady-state build at scale s, region US). -#}
 {% macro calling_leg_media_weeks_filter(column) -%}

@@ -58,19 +58,6 @@ def partition_files(lake_root: Path, rel: str) -> list[Path]:
     return paths.partition_files(lake_root / rel)
 
 
-def event_weeks(lake_root: Path, dataset: str) -> list[dt.date]:
-    """The weeks an event dataset's lake holds a partition of (at least one data file), oldest first."""
-    weeks = []
-    for folder in (lake_root / dataset).glob("week_ending=*"):
-        try:
-            week = dt.date.fromisoformat(folder.name.partition("=")[2])
-        except ValueError:
-            continue
-        if paths.partition_files(folder):
-            weeks.append(week)
-    return sorted(weeks)
-
-
 def append_file(lake_root: Path, rel: str) -> Path:
     """The next file of rows added to an event partition (`added-<n>.parquet`, n one past the last).
 

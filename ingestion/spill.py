@@ -24,7 +24,8 @@ import pyarrow.parquet as pq
 from ingestion import schemas
 from ingestion.datasets import DatasetSpec, unknown_enum_counts
 from ingestion.dedupe import LINEAGE, key_columns, settle
-from ingestion.lake import event_weeks, partition_files, partition_rel
+from ingestion.lake import partition_files, partition_rel
+from pa_base.paths import partition_dates
 
 # DuckDB's buffer budget for the keys-only pass and the on-disk sort (it spills beyond this); with
 # polars' one parsed file and the read-ahead file it keeps a run well under 1 GiB.
@@ -103,7 +104,7 @@ def weeks_holding_keys(con: duckdb.DuckDBPyConnection, spec: DatasetSpec, lake_r
         return []
     files = {
         str(f): week
-        for week in event_weeks(lake_root, spec.lake)
+        for week in partition_dates(lake_root / spec.lake)
         if week not in skip
         for f in partition_files(lake_root, partition_rel(spec.lake, "week_ending", week))
     }

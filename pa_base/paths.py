@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +42,28 @@ def partition_files(partition: Path) -> list[Path]:
     main = [partition / DATA_FILE] if (partition / DATA_FILE).is_file() else []
     added = [f for f in partition.glob(f"{ADDED_PREFIX}*.parquet") if added_number(f) is not None]
     return main + sorted(added, key=added_number)
+
+
+_PARTITION = re.compile(r"^(week_ending|snapshot_date)=(\d{4}-\d{2}-\d{2})$")
+
+
+def partition_dates(dataset_dir: Path, limit: dt.date = dt.date.max) -> list[dt.date]:
+    """Dates of a lake dataset's partitions (`week_ending=` or `snapshot_date=` folders) holding a data
+    file, on or before `limit`, oldest first. The one listing of a dataset's partitions for ingestion
+    (the cross-week key probe) and the freshness gates."""
+    found = []
+    if Path(dataset_dir).is_dir():
+        for child in Path(dataset_dir).iterdir():
+            match = _PARTITION.match(child.name)
+            if not match or not partition_files(child):
+                continue
+            try:
+                day = dt.date.fromisoformat(match.group(2))
+            except ValueError:  # e.g. week_ending=2026-13-45: not a partition the lake writes
+                continue
+            if day <= limit:
+                found.append(day)
+    return sorted(found)
 
 
 def warehouse_path(home: Path, region: str) -> Path:

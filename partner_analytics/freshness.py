@@ -17,7 +17,6 @@ in the region's summary.json `warnings` (`pipeline.run_step`)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 from partner_analytics import paths
@@ -27,24 +26,10 @@ from partner_analytics.errors import PipelineError
 SNAPSHOT_DATASETS = ("customers", "subscriptions", "licenses", "people", "locations", "devices", "numbers")
 REQUIRED_SNAPSHOTS = ("customers",)  # every report is keyed on the customers in force
 MAX_SNAPSHOT_AGE = dt.timedelta(days=7)
-_PARTITION = re.compile(r"^(week_ending|snapshot_date)=(\d{4}-\d{2}-\d{2})$")
 
 
 class FreshnessError(PipelineError):
     """The region's lake lacks the week's data (SPEC 13); the same inputs fail the same way (no retry)."""
-
-
-def _partition_dates(dataset_dir: Path, limit: dt.date) -> list[dt.date]:
-    """Dates of the dataset's partitions holding a data file, on or before `limit`, oldest first."""
-    found = []
-    if dataset_dir.is_dir():
-        for child in dataset_dir.iterdir():
-            match = _PARTITION.match(child.name)
-            if match and paths.partition_files(child):
-                day = dt.date.fromisoformat(match.group(2))
-                if day <= limit:
-                    found.append(day)
-    return sorted(found)
 
 
 def _rows(partition: Path) -> int:
@@ -58,15 +43,15 @@ def problems(home: Path, region: str, week_ending: dt.date) -> list[str]:
     lake = paths.lake_dir(home, region)
     d = week_ending
     found: list[str] = []
-    weeks = [w for w in _partition_dates(lake / "cdr", dt.date.max) if _rows(lake / "cdr" / f"week_ending={w}")]
+    weeks = [w for w in paths.partition_dates(lake / "cdr", dt.date.max) if _rows(lake / "cdr" / f"week_ending={w}")]
     if d not in weeks:
         earlier = [w for w in weeks if w < d]
         newest = f"newest week with legs ends {earlier[-1]}" if earlier else "no earlier week with legs"
         found.append(f"cdr: no call leg in W [{d - dt.timedelta(days=7)}, {d}) ({newest})")
     oldest_allowed = d - MAX_SNAPSHOT_AGE
     for dataset in SNAPSHOT_DATASETS:
-        dates = _partition_dates(lake / dataset, d)
-        if not dates and dataset not in REQUIRED_SNAPSHOTS and not _partition_dates(lake / dataset, dt.date.max):
+        dates = paths.partition_dates(lake / dataset, d)
+        if not dates and dataset not in REQUIRED_SNAPSHOTS and not paths.partition_dates(lake / dataset, dt.date.max):
             continue  # never delivered by this region: not a feed it has
         if not dates:
             found.append(f"{dataset}: no snapshot dated on or before {d}")

@@ -222,6 +222,18 @@ def steady_state(src: Path, work: Path, week_ending: str, regions: list[str], ru
     return {"previous_week_run": prev_run, "new_landing_files": new_files, "steady": steady, "noop": noop, "floor": floors, "home_copy_seconds_untimed": copies}
 
 
+def cdr_records(floors: list[dict], pipes: list[dict]) -> dict:
+    """The CDR records the floor copied and the pipeline read (first run of each): equal but for the
+    malformed records, which the floor's DuckDB skips and ingestion quarantines. A floor copying fewer
+    records measures less work than the week holds (before 2026-12-05 it skipped ZIP downloads and the
+    rows of trailing-comma CSVs: 3.06 M of 3.96 M at m)."""
+    return {"floor_copied": floors[0]["cdr_rows"], "pipeline_read": pipes[0]["stages"]["ingest"]["cdr_rows"]}
+
+
+def describe_cdr_records(records: dict) -> str:
+    return f"CDR records copied {records['floor_copied']:,} of the {records['pipeline_read']:,} the pipeline read"
+
+
 def run_floor(landing: Path, out: Path, week_ending: str, regions: list[str]) -> dict:
     shutil.rmtree(out, ignore_errors=True)
     cmd = [PY, "-m", "benchmarks.floor", "--landing", str(landing), "--out", str(out), "--week-ending", week_ending]
@@ -309,6 +321,7 @@ def main() -> None:
         "generate": json.loads((landing.parent / "generated.json").read_text()),
         "pipeline": pipes,
         "floor": floors,
+        "cdr_records": cdr_records(floors, pipes),
         "ratios": {
             "overall": pipe_s / floor_s,
             "ingest_vs_copy": ingest_s / copy_s,
@@ -357,7 +370,7 @@ def main() -> None:
         f"  pipeline  {pipe_s:8.2f} s   peak RSS {max(p['peak_rss_bytes'] for p in pipes) / mib:.0f} MiB   "
         f"ingest {med(p['stages']['ingest']['cdr_rows_per_second'] for p in pipes):,.0f} CDR rows/s"
     )
-    print(f"  floor     {floor_s:8.2f} s   (copy {copy_s:.2f} s, queries {report_s:.2f} s)")
+    print(f"  floor     {floor_s:8.2f} s   (copy {copy_s:.2f} s, queries {report_s:.2f} s; {describe_cdr_records(result['cdr_records'])})")
     r = result["ratios"]
     print(
         f"  ratio pipeline/floor: overall {r['overall']:.2f}x, ingest/copy {r['ingest_vs_copy']:.2f}x, "
@@ -408,6 +421,7 @@ def main_steady(a: argparse.Namespace) -> None:
         "machine": {"cpus": os.cpu_count(), "memory_bytes": psutil.virtual_memory().total, "python": platform.python_version()},
         "generate": json.loads((landing.parent / "generated.json").read_text()),
         **res,
+        "cdr_records": cdr_records(res["floor"], res["steady"]),
         "ratios": {
             "steady_vs_floor": steady_s / floor_s,
             "ingest_vs_copy": med(p["stages"]["ingest"]["seconds"] for p in res["steady"]) / med(f["copy_seconds"] for f in res["floor"]),
@@ -441,7 +455,7 @@ def main_steady(a: argparse.Namespace) -> None:
         print(f"  {label:7s} {med(p['seconds'] for p in pipes):8.2f} s   peak RSS {max(p['peak_rss_bytes'] for p in pipes) / mib:.0f} MiB   ({parts})")
     print(
         f"  floor (W's files alone) {floor_s:.2f} s (copy {med(f['copy_seconds'] for f in res['floor']):.2f} s, "
-        f"queries {med(f['report_seconds'] for f in res['floor']):.2f} s)"
+        f"queries {med(f['report_seconds'] for f in res['floor']):.2f} s); {describe_cdr_records(result['cdr_records'])}"
     )
     r = result["ratios"]
     print(

@@ -44,9 +44,11 @@ def copy_stage(con, landing: Path, out: Path, region: str) -> int:
     out.mkdir(parents=True, exist_ok=True)
     cols = ", ".join(f'"{c}"' for c in CDR_COLUMNS)
     cdr_files = sorted(p for p in (base / "cdr").glob("*") if p.is_file()) if (base / "cdr").is_dir() else []
-    csvs = [p for p in cdr_files if p.suffix.lower() == ".csv" and not zipfile.is_zipfile(p)]
+    archives = [p for p in cdr_files if zipfile.is_zipfile(p)]
+    plain = [p for p in cdr_files if p not in archives]
+    csvs = [p for p in plain if p.suffix.lower() == ".csv"]
     members = out / "zip-members"
-    for i, archive in enumerate(p for p in cdr_files if zipfile.is_zipfile(p)):
+    for i, archive in enumerate(archives):
         with zipfile.ZipFile(archive) as z:
             for j, member in enumerate(m for m in z.infolist() if m.filename.lower().endswith(".csv")):
                 target = members / f"{i:05d}-{j:03d}.csv"
@@ -62,7 +64,7 @@ def copy_stage(con, landing: Path, out: Path, region: str) -> int:
         )
     shutil.rmtree(members, ignore_errors=True)
     as_text = ", ".join(f'cast(it."{c}" as varchar) as "{c}"' for c in CDR_COLUMNS)
-    for i, page in enumerate(p for p in cdr_files if p.suffix.lower() == ".json"):
+    for i, page in enumerate(p for p in plain if p.suffix.lower() == ".json"):
         con.execute(
             f"copy (select {as_text} from (select unnest(items) as it from read_json('{page}', "
             f"maximum_object_size = 1000000000))) to '{out}/cdr-json-{i:05d}.parquet' (format parquet)"

@@ -43,15 +43,16 @@ def problems(home: Path, region: str, week_ending: dt.date) -> list[str]:
     lake = paths.lake_dir(home, region)
     d = week_ending
     found: list[str] = []
-    weeks = [w for w in paths.partition_dates(lake / "cdr", dt.date.max) if _rows(lake / "cdr" / f"week_ending={w}")]
+    weeks = [w for w in paths.partition_dates(lake / "cdr") if _rows(lake / "cdr" / f"week_ending={w}")]
     if d not in weeks:
         earlier = [w for w in weeks if w < d]
         newest = f"newest week with legs ends {earlier[-1]}" if earlier else "no earlier week with legs"
         found.append(f"cdr: no call leg in W [{d - dt.timedelta(days=7)}, {d}) ({newest})")
     oldest_allowed = d - MAX_SNAPSHOT_AGE
     for dataset in SNAPSHOT_DATASETS:
-        dates = paths.partition_dates(lake / dataset, d)
-        if not dates and dataset not in REQUIRED_SNAPSHOTS and not paths.partition_dates(lake / dataset, dt.date.max):
+        delivered = paths.partition_dates(lake / dataset)
+        dates = [day for day in delivered if day <= d]
+        if not delivered and dataset not in REQUIRED_SNAPSHOTS:
             continue  # never delivered by this region: not a feed it has
         if not dates:
             found.append(f"{dataset}: no snapshot dated on or before {d}")
